@@ -1,0 +1,5 @@
+"""Allow `python -m plantrack`."""
+
+from plantrack.cli import main
+
+main()

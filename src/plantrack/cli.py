@@ -1,0 +1,216 @@
+"""The plantrack command line: each command parses options, makes one core call, and prints."""
+
+import functools
+import os
+import sys
+from collections.abc import Callable
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, ParamSpec, TypeVar
+
+import typer
+
+from plantrack.errors import PlantrackError, UsageError
+
+if TYPE_CHECKING:
+    from plantrack.load import LoadedPlan
+
+app = typer.Typer(
+    name="plantrack",
+    help="把年度工作要点变成可跟踪的台账：按科室查任务、看到期与逾期、核对计划文件。",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def reports_errors(func: Callable[P, R]) -> Callable[P, R]:
+    """Turn the error root into a message and an exit code; nothing else reaches the user raw."""
+
+    @functools.wraps(func)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        from plantrack.console import print_error
+
+        try:
+            return func(*args, **kwargs)
+        except typer.Exit:
+            raise
+        except PlantrackError as exc:
+            print_error(str(exc))
+            raise typer.Exit(exc.exit_code) from None
+        except KeyboardInterrupt:
+            raise typer.Exit(130) from None
+        except BrokenPipeError:
+            # The reader (e.g. `| head`) went away; say nothing more.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            raise typer.Exit(141) from None
+        except Exception as exc:
+            if os.environ.get("PLANTRACK_DEBUG"):
+                raise
+            print_error(
+                f"plantrack 内部错误：{type(exc).__name__}: {exc}\n"
+                "这是 plantrack 的缺陷，不是您的操作问题。请把这条信息和所用命令报告给维护者；"
+                "设置环境变量 PLANTRACK_DEBUG=1 可看到完整的调用栈。"
+            )
+            raise typer.Exit(3) from None
+
+    return wrapper
+
+
+class RoleChoice(StrEnum):
+    """Which involvement --role selects."""
+
+    lead = "lead"
+    responsible = "responsible"
+    any = "any"
+
+
+PlanOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--plan",
+        help="计划文件路径。缺省依次查找 $PLANTRACK_PLAN、plans/<年份>.yaml、最新的 plans/*.yaml",
+        show_default=False,
+    ),
+]
+DeptOption = Annotated[
+    str | None,
+    typer.Option("--dept", help="单位全称或简称，如 法规科、执法支队", show_default=False),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="输出 JSON（格式见 README）")]
+AsOfOption = Annotated[
+    str | None,
+    typer.Option(
+        "--as-of",
+        help="按此日期计算（YYYY-MM-DD）；缺省为 $PLANTRACK_TODAY 或今天",
+        show_default=False,
+    ),
+]
+
+
+def _load(plan: Path | None, as_of: str | None = None) -> "LoadedPlan":
+    from plantrack.load import find_plan, load_plan
+    from plantrack.schedule import today
+
+    return load_plan(find_plan(plan, year=today(as_of).year))
+
+
+@app.command()
+@reports_errors
+def check(plan: PlanOption = None) -> None:
+    """核对计划文件：逐条列出问题（文件:行:列: 说明），有问题时退出码为 1。"""
+    from plantrack.console import print_lines
+
+    loaded = _load(plan)
+    p = loaded.plan
+    tasks = p.tasks
+    clauses = sum(len(task.clauses) for task in tasks)
+    print_lines(
+        [
+            f"{loaded.path}: 没有发现问题（{len(p.sections)} 个部分，{len(tasks)} 项任务，"
+            f"{clauses} 项分工，{len(p.units)} 个单位）"
+        ]
+    )
+
+
+@app.command()
+@reports_errors
+def tasks(
+    dept: DeptOption = None,
+    role: Annotated[
+        RoleChoice,
+        typer.Option("--role", help="lead 牵头；responsible 责任（含经由统称）；any 全部"),
+    ] = RoleChoice.any,
+    section: Annotated[
+        int | None, typer.Option("--section", help="只看第 N 部分", show_default=False)
+    ] = None,
+    status: Annotated[
+        str | None,
+        typer.Option("--status", help="未开始/进行中/已完成/受阻 或 todo/doing/done/blocked"),
+    ] = None,
+    json: JsonOption = False,
+    plan: PlanOption = None,
+) -> None:
+    """列出任务，可按单位、角色、部分、状态筛选。"""
+    from plantrack import console, query
+    from plantrack.units import Registry
+
+    loaded = _load(plan)
+    wanted = query.parse_status(status) if status else None
+    matches = query.select_tasks(
+        loaded.plan,
+        Registry(loaded.plan),
+        dept=dept,
+        role=role.value,
+        section=section,
+        status=wanted,
+    )
+    if json:
+        console.print_json([query.task_record(m, loaded.plan) for m in matches])
+    else:
+        console.print_tasks(matches, loaded.plan, with_roles=dept is not None)
+
+
+@app.command()
+@reports_errors
+def show(
+    task: Annotated[int, typer.Argument(help="任务序号，如 13")],
+    json: JsonOption = False,
+    plan: PlanOption = None,
+) -> None:
+    """显示一项任务的全文、分工、时限、目标和进展。"""
+    from plantrack import console, query
+
+    loaded = _load(plan)
+    found = loaded.plan.tasks_by_id.get(task)
+    if found is None:
+        ids = sorted(loaded.plan.tasks_by_id)
+        raise UsageError(f"没有序号为 {task} 的任务：可选 {ids[0]}–{ids[-1]}")
+    if json:
+        section = loaded.plan.task_sections[task]
+        console.print_json(query.task_record(query.TaskMatch(found, section), loaded.plan))
+    else:
+        console.print_task(found, loaded.plan)
+
+
+@app.command()
+@reports_errors
+def due(
+    dept: DeptOption = None,
+    as_of: AsOfOption = None,
+    within: Annotated[
+        str, typer.Option("--within", help="往后看多久：天数，或 14d、2w、1m")
+    ] = "30",
+    json: JsonOption = False,
+    plan: PlanOption = None,
+) -> None:
+    """列出已逾期和即将到期的事项（红：逾期；黄：7 天内到期）。"""
+    from plantrack import console, query, schedule
+    from plantrack.units import Registry
+
+    day = schedule.today(as_of)
+    window = schedule.parse_window(within, day)
+    loaded = _load(plan, as_of)
+    matches = query.select_tasks(loaded.plan, Registry(loaded.plan), dept=dept)
+    items = schedule.due_items(loaded.plan, [m.task for m in matches], as_of=day, within=window)
+    if json:
+        console.print_json([query.due_record(item) for item in items])
+    else:
+        console.print_due(items, as_of=day.isoformat(), window=window)
+
+
+@app.command()
+@reports_errors
+def schema() -> None:
+    """输出计划文件的 JSON Schema（供编辑器补全和校验，见 schema/plan.schema.json）。"""
+    from plantrack import console
+    from plantrack.model import plan_json_schema
+
+    console.print_json(plan_json_schema())
+
+
+def main() -> None:
+    """Run the plantrack command line."""
+    app()

@@ -1,0 +1,115 @@
+"""Chinese messages for YAML and Pydantic errors, each saying how to fix the problem."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import yaml
+from pydantic_core import ErrorDetails
+
+# libyaml and PyYAML word their errors differently; both are matched by substring.
+_SYNTAX_HINTS: list[tuple[tuple[str, ...], str]] = [
+    (
+        ("tab", "'\\t'"),
+        "此处有制表符（Tab）：YAML 只能用空格缩进，请把 Tab 换成空格",
+    ),
+    (
+        ("while scanning a quoted scalar",),
+        "引号没有闭合：请在这段文字末尾补上对应的引号",
+    ),
+    (
+        ("mapping values are not allowed",),
+        "此处不能出现“: ”：可能是缩进不对；若文字本身含“: ”，请给整段文字加引号",
+    ),
+    (
+        ("did not find expected key", "expected <block end>"),
+        "缩进不对齐：同一层的键要对齐，列表项的“- ”要对齐",
+    ),
+    (
+        ("could not find expected ':'", "could not find expected ':'"),
+        "缺少“: ”：键和值之间要用英文冒号加空格分隔",
+    ),
+    (
+        ("did not find expected '-' indicator",),
+        "列表项缩进不对齐：同一列表的“- ”要对齐",
+    ),
+    (
+        ("found undefined alias", "found undefined anchor"),
+        "引用了未定义的锚点（*名称）：请检查拼写，或删除这个引用",
+    ),
+    (
+        ("expected a single document", "but found another document"),
+        "文件中有多个 YAML 文档（---）：一个计划文件只能有一个文档",
+    ),
+]
+
+
+def yaml_syntax(exc: yaml.MarkedYAMLError) -> str:
+    """Explain a YAML syntax error in Chinese, with the parser's own words as a fallback."""
+    words = " ".join(filter(None, [exc.context, exc.problem])).lower()
+    for needles, hint in _SYNTAX_HINTS:
+        if any(needle.lower() in words for needle in needles):
+            return f"YAML 语法错误：{hint}"
+    return f"YAML 语法错误：{words or exc}"
+
+
+def validation(error: ErrorDetails) -> str:
+    """Explain one Pydantic validation error in Chinese."""
+    kind = error["type"]
+    field = _field_name(error["loc"])
+    given = _shown(error.get("input"))
+    ctx: dict[str, Any] = dict(error.get("ctx") or {})
+    if kind == "missing":
+        return f"缺少必填字段“{field}”：请补上 {field}: …"
+    if kind == "extra_forbidden":
+        return f"未知字段“{field}”：请检查拼写，或删除它（可运行 plantrack schema 查看所有字段）"
+    if kind in ("string_type",):
+        return f"{field} 应是文字，实际是{given}：若要原样保留，请加引号"
+    if kind.startswith("int_") or kind == "float_type" or kind.startswith("float_"):
+        return f"{field} 应是数字，实际是{given}"
+    if kind.startswith("date"):
+        return _date_message(field, given, ctx)
+    if kind == "list_type":
+        return f"{field} 应是列表，例如 {field}: [局法规科]，实际是{given}"
+    if kind in ("dict_type", "model_type", "model_attributes_type"):
+        return f"{field or '此处'} 应是键值映射（key: value），实际是{given}"
+    if kind in ("enum", "literal_error"):
+        return f"{field} 的值{given}无效：可选 {_choices(str(ctx.get('expected', '')))}"
+    if kind == "too_short":
+        return f"{field} 不能为空：至少要有一项"
+    if kind == "string_too_short":
+        return f"{field} 不能为空"
+    if kind == "greater_than_equal":
+        return f"{field} 应不小于 {ctx.get('ge')}，实际是{given}"
+    if kind == "less_than_equal":
+        return f"{field} 应不大于 {ctx.get('le')}，实际是{given}"
+    if kind == "value_error":
+        return str(ctx.get("error", error["msg"]))
+    return f"{field}：{error['msg']}"
+
+
+def _date_message(field: str, given: str, ctx: dict[str, Any]) -> str:
+    reason = str(ctx.get("error", ""))
+    detail = "该月没有这一天" if "day value" in reason else "应为 YYYY-MM-DD 格式的真实日期"
+    return f"{field} 日期无效：{given}（{detail}），例如 2023-10-31"
+
+
+def _choices(expected: str) -> str:
+    # Pydantic words choices as "'a', 'b' or 'c'"; list them the Chinese way.
+    return "、".join(re.findall(r"'([^']*)'", expected)) or expected
+
+
+def _field_name(loc: tuple[int | str, ...]) -> str:
+    names = [part for part in loc if isinstance(part, str) and part not in ("int", "float")]
+    return names[-1] if names else "计划文件"
+
+
+def _shown(value: Any) -> str:
+    if value is None:
+        return "空值"
+    if isinstance(value, dict):
+        return "键值映射"
+    if isinstance(value, list):
+        return "列表"
+    return f"“{value}”"

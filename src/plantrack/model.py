@@ -1,0 +1,213 @@
+"""Pydantic models of a plan file; no I/O happens here."""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from functools import cached_property
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+Recurrence = Literal["month", "quarter", "half-year"]
+
+
+class Status(StrEnum):
+    """The progress states a clause or task can be in."""
+
+    NOT_STARTED = "未开始"
+    IN_PROGRESS = "进行中"
+    DONE = "已完成"
+    BLOCKED = "受阻"
+
+
+STATUS_ALIASES: dict[str, Status] = {
+    "todo": Status.NOT_STARTED,
+    "doing": Status.IN_PROGRESS,
+    "done": Status.DONE,
+    "blocked": Status.BLOCKED,
+}
+
+
+class _Strict(BaseModel):
+    """Base for every model: unknown keys are errors, so typos never vanish."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=False)
+
+
+class Unit(_Strict):
+    """An office of the bureau or a unit under it."""
+
+    name: str = Field(min_length=1, description="全称，如“局法规科”")
+    group: str = Field(min_length=1, description="类别，如“局机关”“局属单位”")
+    aliases: list[str] = Field(default_factory=list, description="简称，如“法规科”")
+
+
+class Collective(_Strict):
+    """A collective name such as 局机关各科室 that stands for members of a group."""
+
+    name: str = Field(min_length=1)
+    group: str = Field(min_length=1, description="展开为该类别的单位")
+    scope: Literal["all", "relevant"] = Field(
+        description="all：该类别全部单位；relevant：其中的相关单位（可能涉及）"
+    )
+
+
+class Clause(_Strict):
+    """One assignment of a task: its text and the units that lead or are responsible."""
+
+    text: str = Field(min_length=1)
+    assignment: str | None = Field(default=None, description="原文括注，原样保留")
+    lead: list[str] = Field(default_factory=list, description="牵头单位（全称）")
+    responsible: list[str] = Field(default_factory=list, description="责任单位（全称或统称）")
+    status: Status = Status.NOT_STARTED
+
+    @model_validator(mode="after")
+    def _names_some_unit(self) -> Clause:
+        if not self.lead and not self.responsible:
+            raise ValueError("分工没有任何单位：请在 lead 或 responsible 中至少填写一个单位")
+        return self
+
+
+class Deadline(_Strict):
+    """A date the text states: fixed, a period, a recurring rule, or a named undated event."""
+
+    label: str = Field(min_length=1)
+    date: dt.date | None = None
+    start: dt.date | None = None
+    end: dt.date | None = None
+    every: Recurrence | None = None
+    quote: str | None = Field(default=None, description="原文中给出该时限的语句")
+    date_source: str | None = Field(default=None, description="日期不是原文所载时，注明来源")
+
+    @model_validator(mode="after")
+    def _one_kind_of_date(self) -> Deadline:
+        kinds = [self.date is not None, self.end is not None, self.every is not None]
+        if sum(kinds) > 1:
+            raise ValueError("时限只能是 date、start/end 或 every 三者之一")
+        if (self.start is None) != (self.end is None):
+            raise ValueError("活动期须同时填写 start 和 end")
+        if self.start and self.end and self.start > self.end:
+            raise ValueError(f"start {self.start} 晚于 end {self.end}")
+        if not any(kinds) and not self.date_source:
+            raise ValueError("没有日期的事项须用 date_source 说明为何没有日期")
+        return self
+
+
+class Target(_Strict):
+    """A quantified target the text states, such as 出庭应诉率不低于80%."""
+
+    name: str = Field(min_length=1)
+    op: Literal[">=", "<=", ">", "<", "="]
+    value: int | float
+    unit: str = ""
+    per: Recurrence | None = None
+    quote: str | None = None
+    actual: int | float | None = Field(default=None, description="实际值（有记录时填写）")
+
+
+class Progress(_Strict):
+    """One entry of the progress log."""
+
+    date: dt.date
+    note: str = ""
+    status: Status | None = None
+    by: str | None = None
+    clause: int | None = Field(default=None, ge=1)
+    occurrence: str | None = Field(default=None, description="周期性时限的某一次，如 2023Q2")
+
+
+class Task(_Strict):
+    """A numbered task of the plan."""
+
+    id: int = Field(ge=1)
+    title: str = Field(min_length=1)
+    clauses: list[Clause] = Field(min_length=1)
+    phases: list[str] = Field(default_factory=list)
+    deadlines: list[Deadline] = Field(default_factory=list)
+    targets: list[Target] = Field(default_factory=list)
+    progress: list[Progress] = Field(default_factory=list)
+
+    @property
+    def status(self) -> Status:
+        """Roll the clause statuses up into one task status."""
+        statuses = {clause.status for clause in self.clauses}
+        if statuses == {Status.DONE}:
+            return Status.DONE
+        if Status.BLOCKED in statuses:
+            return Status.BLOCKED
+        if statuses & {Status.IN_PROGRESS, Status.DONE}:
+            return Status.IN_PROGRESS
+        return Status.NOT_STARTED
+
+    @property
+    def lead_units(self) -> list[str]:
+        """Lead units across all clauses, each once, in order of first mention."""
+        return list(dict.fromkeys(name for clause in self.clauses for name in clause.lead))
+
+    @property
+    def responsible_units(self) -> list[str]:
+        """Responsible units across all clauses, each once, in order of first mention."""
+        return list(dict.fromkeys(name for clause in self.clauses for name in clause.responsible))
+
+    @property
+    def text(self) -> str:
+        """The task's full text as published: title, then each clause with its assignment."""
+        parts = [f"{self.title}。"]
+        for clause in self.clauses:
+            parts.append(clause.text)
+            if clause.assignment:
+                parts.append(f"（{clause.assignment}）")
+        return "".join(parts)
+
+
+class Section(_Strict):
+    """A numbered section (一、二、…) of the plan."""
+
+    number: int = Field(ge=1)
+    title: str = Field(min_length=1)
+    tasks: list[Task] = Field(default_factory=list)
+
+
+class Plan(_Strict):
+    """A whole annual work plan."""
+
+    title: str = Field(min_length=1)
+    year: int = Field(ge=1900, le=2999)
+    issuer: str | None = None
+    preamble: str = ""
+    default_due: dt.date | None = Field(
+        default=None, description="原文未写明时限的任务的默认时限；缺省为当年12月31日"
+    )
+    warn_days: int = Field(default=7, ge=0, description="距时限不足几天时显示黄色预警")
+    units: list[Unit] = Field(min_length=1)
+    collectives: list[Collective] = Field(default_factory=list)
+    sections: list[Section] = Field(min_length=1)
+
+    @property
+    def fallback_due(self) -> dt.date:
+        """The due date of a task whose text states none."""
+        return self.default_due or dt.date(self.year, 12, 31)
+
+    @cached_property
+    def task_sections(self) -> dict[int, Section]:
+        """Map each task id to its section, built once."""
+        return {task.id: section for section in self.sections for task in section.tasks}
+
+    @cached_property
+    def tasks_by_id(self) -> dict[int, Task]:
+        """Map each task id to its task, built once."""
+        return {task.id: task for section in self.sections for task in section.tasks}
+
+    @property
+    def tasks(self) -> list[Task]:
+        """Every task in document order."""
+        return [task for section in self.sections for task in section.tasks]
+
+
+def plan_json_schema() -> dict[str, Any]:
+    """The JSON Schema of a plan file, for editors and check-jsonschema."""
+    schema = Plan.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "plantrack 计划文件"
+    return schema

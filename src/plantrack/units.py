@@ -1,0 +1,95 @@
+"""The unit registry: full names, aliases, collective names, and who is involved in a clause."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from typing import Literal
+
+from plantrack.errors import UsageError
+from plantrack.model import Clause, Collective, Plan, Unit
+
+RoleKind = Literal["lead", "responsible", "via"]
+_ROLE_RANK: dict[RoleKind, int] = {"lead": 0, "responsible": 1, "via": 2}
+
+
+@dataclass(frozen=True, slots=True)
+class Role:
+    """How a unit is involved in a clause: it leads, is named responsible, or is in a collective."""
+
+    kind: RoleKind
+    via: str | None = None
+    certain: bool = True
+
+    @property
+    def label(self) -> str:
+        """The Chinese label shown to users: 牵头, 责任, or 经由 <统称>."""
+        if self.kind == "lead":
+            return "牵头"
+        if self.kind == "responsible":
+            return "责任"
+        return f"经由 {self.via}"
+
+    @property
+    def rank(self) -> tuple[int, int]:
+        """Sort key: leading first, then named, then through a certain collective."""
+        return (_ROLE_RANK[self.kind], 0 if self.certain else 1)
+
+
+class Registry:
+    """Every unit and collective name of a plan, indexed once."""
+
+    def __init__(self, plan: Plan) -> None:
+        self.units: dict[str, Unit] = {unit.name: unit for unit in plan.units}
+        self.collectives: dict[str, Collective] = {c.name: c for c in plan.collectives}
+        self.aliases: dict[str, Unit] = {}
+        for unit in plan.units:
+            for alias in unit.aliases:
+                self.aliases.setdefault(alias, unit)
+        self.groups: dict[str, list[Unit]] = {}
+        for unit in plan.units:
+            self.groups.setdefault(unit.group, []).append(unit)
+
+    def resolve(self, query: str) -> Unit | Collective:
+        """Find a unit by full name or alias, or a collective by name; suggest on failure."""
+        name = query.strip()
+        found = self.units.get(name) or self.aliases.get(name) or self.collectives.get(name)
+        if found is None:
+            raise UsageError(self.unknown_message(name))
+        return found
+
+    def unknown_message(self, name: str) -> str:
+        """Say that name is unknown and list the closest valid names."""
+        close = self.suggest(name)
+        hint = f"是否指 {'、'.join(close)}？" if close else ""
+        known = "、".join(self.units)
+        return f"未知单位“{name}”。{hint}已登记的单位：{known}"
+
+    def suggest(self, name: str) -> list[str]:
+        """Return up to three full names that look like name."""
+        spelled = {**{a: u.name for a, u in self.aliases.items()}, **{n: n for n in self.units}}
+        spelled.update({n: n for n in self.collectives})
+        close = difflib.get_close_matches(name, list(spelled), n=5, cutoff=0.5)
+        return list(dict.fromkeys(spelled[c] for c in close))[:3]
+
+    def is_known(self, name: str) -> bool:
+        """Tell whether name is a full unit name or a collective name."""
+        return name in self.units or name in self.collectives
+
+    def roles(self, target: Unit | Collective, clause: Clause) -> list[Role]:
+        """List how target is involved in clause, strongest role first."""
+        roles: list[Role] = []
+        if target.name in clause.lead:
+            roles.append(Role("lead"))
+        if target.name in clause.responsible:
+            roles.append(Role("responsible"))
+        if isinstance(target, Unit):
+            for name in clause.responsible:
+                collective = self.collectives.get(name)
+                if collective and collective.group == target.group:
+                    roles.append(Role("via", collective.name, collective.scope == "all"))
+        return sorted(roles, key=lambda role: role.rank)
+
+    def members(self, collective: Collective) -> list[Unit]:
+        """Every unit a collective name can stand for."""
+        return self.groups.get(collective.group, [])

@@ -1,0 +1,188 @@
+"""The command line as users drive it, through Typer's CliRunner."""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from conftest import Invoke
+
+Breaker = Callable[[str, str], tuple[Path, int]]
+
+
+def rows(output: str) -> list[list[str]]:
+    """Parse tab-separated output (what plantrack prints when piped)."""
+    return [line.split("\t") for line in output.splitlines()]
+
+
+def _display_width(line: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in line)
+
+
+def test_check_accepts_the_bundled_plan(cli: Invoke) -> None:
+    result = cli("check")
+    assert result.stdout == (
+        "plans/2023.yaml: 没有发现问题（9 个部分，26 项任务，33 项分工，13 个单位）\n"
+    )
+
+
+def test_check_reports_problem_location_and_exits_1(cli: Invoke, broken_plan: Breaker) -> None:
+    path, line = broken_plan("      - id: 14\n", "      - id: 13\n")
+    result = cli("check", "--plan", str(path), code=1)
+    assert result.stderr == f"{path}:{line}:13: 任务编号 13 重复：每个任务的 id 必须唯一\n"
+    assert result.stdout == ""
+
+
+def test_every_command_reports_plan_problems_the_same_way(
+    cli: Invoke, broken_plan: Breaker
+) -> None:
+    path, line = broken_plan("      - id: 14\n", "      - id: 13\n")
+    for command in (["tasks"], ["due"], ["show", "1"]):
+        result = cli(*command, "--plan", str(path), code=1)
+        assert result.stderr.startswith(f"{path}:{line}:13: ")
+
+
+def test_due_lists_task_13_and_26_in_window(cli: Invoke) -> None:
+    result = cli("due", "--dept", "法规科", "--as-of", "2023-10-01", "--within", "60")
+    table = rows(result.stdout)
+    assert table[0] == ["分组", "预警", "时限", "剩余", "序号", "任务", "事项", "牵头单位"]
+    upcoming = [(r[4], r[2]) for r in table[1:] if r[0] != "已逾期"]
+    assert upcoming == [("13", "2023-10-31"), ("26", "2023-11-20")]
+    overdue = [r for r in table[1:] if r[0] == "已逾期"]
+    assert all(r[1] == "红" and r[3].startswith("逾期 ") for r in overdue)
+    assert ["已逾期", "红", "2023-09-30", "逾期 1 天", "26", "落实法治工作信息报送制度",
+            "2023Q3 报送法治建设工作文稿", "局法规科"] in table  # fmt: skip
+
+
+def test_due_json_contract(cli: Invoke) -> None:
+    result = cli("due", "--dept", "法规科", "--as-of", "2023-07-05", "--json")
+    items = json.loads(result.stdout)
+    q2 = next(i for i in items if i.get("occurrence") == "2023Q2")
+    assert q2["task"] == 26 and q2["date"] == "2023-06-30" and q2["overdue"] is True
+    assert q2["label"] == "报送法治建设工作文稿"
+    assert q2["days_left"] == -5 and q2["level"] == "红" and q2["lead"] == ["局法规科"]
+    assert all({"task", "date", "label", "overdue"} <= set(i) for i in items)
+
+
+def test_due_defaults_to_plantrack_today(cli: Invoke) -> None:
+    result = cli("due", "--json", env={"PLANTRACK_TODAY": "2023-12-30"})
+    items = json.loads(result.stdout)
+    assert {i["date"] for i in items if not i["overdue"]} == {"2023-12-31"}
+
+
+def test_due_yellow_within_warn_days(cli: Invoke) -> None:
+    items = json.loads(cli("due", "--as-of", "2023-10-25", "--json", "--within", "7").stdout)
+    task_13 = next(i for i in items if i["task"] == 13)
+    assert (task_13["level"], task_13["days_left"], task_13["overdue"]) == ("黄", 6, False)
+
+
+def test_tasks_by_role(cli: Invoke) -> None:
+    lead = rows(cli("tasks", "--dept", "执法支队", "--role", "lead").stdout)
+    assert [r[0] for r in lead[1:]] == ["14"]
+    assert lead[1][-1] == "牵头（第1项）"
+    responsible = rows(cli("tasks", "--dept", "执法支队", "--role", "responsible").stdout)
+    assert {"4", "15", "16", "17"} <= {r[0] for r in responsible[1:]}
+
+
+def test_tasks_json_contract(cli: Invoke) -> None:
+    tasks = json.loads(cli("tasks", "--json").stdout)
+    assert [t["id"] for t in tasks] == list(range(1, 27))
+    first = tasks[0]
+    assert isinstance(first["id"], int) and first["section"] == 1
+    assert first["title"] == "全面学习贯彻党的二十大精神" and first["status"] == "未开始"
+    assert first["clauses"][0]["lead"] == ["局法规科", "局组教科"]
+    assert first["clauses"][0]["responsible"] == ["局属各单位", "局机关各科室"]
+    assert first["deadlines"][0]["date"] == "2023-12-31"
+    task_26 = tasks[25]
+    assert [d["date"] for d in task_26["deadlines"]] == [
+        "2023-03-31", "2023-06-30", "2023-09-30", "2023-11-20", "2023-12-31",
+    ]  # fmt: skip
+
+
+def test_tasks_filter_by_section_and_status(cli: Invoke) -> None:
+    section = rows(cli("tasks", "--section", "6").stdout)
+    assert [r[0] for r in section[1:]] == ["17"]
+    assert rows(cli("tasks", "--status", "done").stdout)[1:] == []
+
+
+def test_tasks_table_in_a_terminal(cli: Invoke) -> None:
+    result = cli("tasks", "--dept", "法规科", env={"FORCE_COLOR": "1", "COLUMNS": "160"})
+    screen = re.sub(r"\x1b\[[0-9;]*m", "", result.stdout)
+    assert "┃ 序号 ┃ 工作任务" in screen
+    assert "│ 13   │ 统筹推进专项整治工作" in screen
+    # CJK cells are two columns wide: every table line has the same display width.
+    widths = {_display_width(line) for line in screen.splitlines()[:-1]}
+    assert len(widths) == 1
+    assert screen.endswith("共 24 项任务\n")
+
+
+def test_unknown_department_suggests_the_registry_name(cli: Invoke) -> None:
+    result = cli("tasks", "--dept", "法规处", code=2)
+    assert result.stderr.startswith("未知单位“法规处”。是否指 局法规科？")
+    result = cli("due", "--dept", "法规处", code=2)
+    assert "局法规科" in result.stderr
+
+
+def test_unknown_status_and_bad_dates_are_usage_errors(cli: Invoke) -> None:
+    assert "可选" in cli("tasks", "--status", "finished", code=2).stderr
+    assert "YYYY-MM-DD" in cli("due", "--as-of", "2023-02-30", code=2).stderr
+    assert "--within" in cli("due", "--within", "soon", code=2).stderr
+
+
+def test_show_prints_the_whole_task(cli: Invoke) -> None:
+    out = cli("show", "13").stdout
+    assert out.startswith(
+        "13. 统筹推进专项整治工作  未开始\n第5部分  扎实开展交通运输执法领域突出问题专项整治\n"
+    )
+    assert "10 月 31 日之前完成阶段性专项整治任务" in out
+    assert "牵头单位：局法规科" in out
+    assert "2023-10-31  完成阶段性专项整治任务" in out
+    assert "工作阶段：安排部署 → 线索收集 → 自查自纠 → 督查整改 → 全面总结" in out
+
+
+def test_show_sources_dates_not_in_the_text(cli: Invoke) -> None:
+    out = cli("show", "25").stdout
+    assert "2023-06-01 至 2023-06-30  “安全生产月”集中普法活动" in out
+    assert "日期来源：全国“安全生产月”自2002年起每年6月开展（原文未载明）" in out
+    assert "日期不详  “信用交通月”集中普法活动" in out
+
+
+def test_show_json_and_unknown_task(cli: Invoke) -> None:
+    record = json.loads(cli("show", "20", "--json").stdout)
+    assert record["targets"][0]["value"] == 80
+    assert cli("show", "99", code=2).stderr == "没有序号为 99 的任务：可选 1–26\n"
+
+
+def test_missing_plan_file(cli: Invoke, tmp_path: Path) -> None:
+    missing = tmp_path / "none.yaml"
+    result = cli("check", "--plan", str(missing), code=1)
+    assert result.stderr == f"{missing}: 找不到计划文件。请用 --plan 指定路径。\n"
+
+
+def test_plan_from_environment(cli: Invoke, tmp_path: Path) -> None:
+    result = cli("check", code=1, env={"PLANTRACK_PLAN": str(tmp_path / "x.yaml")})
+    assert "找不到计划文件" in result.stderr
+
+
+def test_unexpected_error_is_reported_without_traceback(
+    cli: Invoke, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import plantrack.query
+
+    def explode(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(plantrack.query, "select_tasks", explode)
+    result = cli("tasks", code=3)
+    assert result.stderr.startswith("plantrack 内部错误：RuntimeError: boom\n")
+    assert "Traceback" not in result.stderr
+
+
+def test_no_arguments_shows_help(cli: Invoke) -> None:
+    result = cli(code=2)
+    assert "due" in result.output and "tasks" in result.output
