@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from conftest import Invoke
+from test_load import CASES
 
 Breaker = Callable[[str, str], tuple[Path, int]]
 
@@ -186,3 +187,11 @@ def test_unexpected_error_is_reported_without_traceback(
 def test_no_arguments_shows_help(cli: Invoke) -> None:
     result = cli(code=2)
     assert "due" in result.output and "tasks" in result.output
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_check_exits_1_on_each_broken_copy(cli: Invoke, broken_plan: Breaker, name: str) -> None:
+    old, new, offset, col, message = CASES[name]
+    path, line = broken_plan(old, new)
+    result = cli("check", "--plan", str(path), code=1)
+    assert result.stderr == f"{path}:{line + offset}:{col}: {message}\n"
