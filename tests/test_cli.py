@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
+import subprocess
 import unicodedata
 from collections.abc import Callable
 from pathlib import Path
@@ -195,3 +197,85 @@ def test_check_exits_1_on_each_broken_copy(cli: Invoke, broken_plan: Breaker, na
     path, line = broken_plan(old, new)
     result = cli("check", "--plan", str(path), code=1)
     assert result.stderr == f"{path}:{line + offset}:{col}: {message}\n"
+
+
+@pytest.fixture
+def plan_in_git(tmp_path: Path, plan_text: str) -> Path:
+    """A copy of the plan inside a git repository whose user is 测试员."""
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    subprocess.run(["git", "-C", str(tmp_path), "config", "user.name", "测试员"], check=True)
+    path = tmp_path / "plans" / "2023.yaml"
+    path.parent.mkdir()
+    path.write_text(plan_text, encoding="utf-8")
+    return path
+
+
+def test_mark_then_tasks_shows_done(cli: Invoke, plan_in_git: Path) -> None:
+    plan = str(plan_in_git)
+    result = cli(
+        "mark", "13", "done", "--note", "阶段性任务完成", "--date", "2023-10-20", "--plan", plan
+    )
+    assert result.stdout == (
+        f"已更新 {plan}：任务 13「统筹推进专项整治工作」现为 已完成\n"
+        "  进展：2023-10-20 已完成 阶段性任务完成 （测试员）\n"
+    )
+    [task] = [t for t in json.loads(cli("tasks", "--json", "--plan", plan).stdout) if t["id"] == 13]
+    assert task["status"] == "已完成"
+    assert task["progress"] == [
+        {"date": "2023-10-20", "note": "阶段性任务完成", "status": "已完成", "by": "测试员"}
+    ]
+
+
+def test_mark_date_defaults_to_as_of_then_today(cli: Invoke, plan_in_git: Path) -> None:
+    plan = str(plan_in_git)
+    cli("mark", "1", "doing", "--as-of", "2023-03-01", "--by", "李四", "--plan", plan)
+    cli("log", "1", "学习了二十大报告", "--plan", plan)  # PLANTRACK_TODAY is 2023-07-05
+    progress = json.loads(cli("show", "1", "--json", "--plan", plan).stdout)["progress"]
+    assert [(p["date"], p.get("status"), p["by"]) for p in progress] == [
+        ("2023-03-01", "进行中", "李四"),
+        ("2023-07-05", None, "测试员"),
+    ]
+
+
+def test_mark_occurrence_clears_only_that_quarter(cli: Invoke, plan_in_git: Path) -> None:
+    plan = str(plan_in_git)
+
+    def overdue_keys() -> list[str]:
+        out = cli("due", "--dept", "法规科", "--as-of", "2023-07-05", "--json", "--plan", plan)
+        return [i["occurrence"] for i in json.loads(out.stdout) if i["task"] == 26]
+
+    assert overdue_keys() == ["2023Q1", "2023Q2"]
+    cli("mark", "26", "done", "--occurrence", "2023Q2", "--plan", plan)
+    assert overdue_keys() == ["2023Q1"]
+    q3 = cli("due", "--as-of", "2023-09-29", "--json", "--plan", plan).stdout
+    assert "2023Q3" in [i["occurrence"] for i in json.loads(q3) if i["task"] == 26]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ["mark", "13", "finished"],
+            "可选：未开始（todo）、进行中（doing）、已完成（done）、受阻（blocked）",
+        ),
+        (["mark", "99", "done"], "没有序号为 99 的任务：可选 1–26"),
+        (["mark", "13", "done", "--date", "2023-13-01"], "--date 的日期“2023-13-01”无效"),
+        (["mark", "26", "done", "--occurrence", "Q2"], "可选 2023Q1、2023Q2"),
+        (["log", "x", "备注"], "任务写法“x”无效"),
+    ],
+)
+def test_bad_mark_leaves_file_identical(
+    cli: Invoke, plan_in_git: Path, args: list[str], message: str
+) -> None:
+    digest = hashlib.sha256(plan_in_git.read_bytes()).hexdigest()
+    result = cli(*args, "--plan", str(plan_in_git), code=2)
+    assert message in result.stderr
+    assert hashlib.sha256(plan_in_git.read_bytes()).hexdigest() == digest
+
+
+def test_dry_run_prints_diff_only(cli: Invoke, plan_in_git: Path) -> None:
+    before = plan_in_git.read_bytes()
+    result = cli("mark", "13", "done", "--dry-run", "--plan", str(plan_in_git))
+    assert "-            status: 未开始\n+            status: 已完成\n" in result.stdout
+    assert "文件未改动" in result.stderr
+    assert plan_in_git.read_bytes() == before

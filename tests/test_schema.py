@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
+from pathlib import Path
 
-from conftest import ROOT, Invoke
+import yaml
+
+from conftest import PLAN_2023, ROOT, Invoke
 
 
 def test_committed_schema_is_current(cli: Invoke) -> None:
@@ -18,3 +23,37 @@ def test_schema_forbids_unknown_fields_and_lists_statuses(cli: Invoke) -> None:
     assert schema["additionalProperties"] is False
     assert schema["$defs"]["Status"]["enum"] == ["未开始", "进行中", "已完成", "受阻"]
     assert set(schema["required"]) == {"title", "year", "units", "sections"}
+
+
+def _check_jsonschema(path: Path) -> subprocess.CompletedProcess[str]:
+    schema = ROOT / "schema" / "plan.schema.json"
+    command = [sys.executable, "-m", "check_jsonschema", "--schemafile", str(schema), str(path)]
+    return subprocess.run(command, capture_output=True, text=True, check=False)
+
+
+def test_check_jsonschema_accepts_the_bundled_plan() -> None:
+    result = _check_jsonschema(PLAN_2023)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_check_jsonschema_rejects_what_plantrack_rejects(tmp_path: Path, plan_text: str) -> None:
+    broken = tmp_path / "broken.yaml"
+    broken.write_text(plan_text.replace("status: 未开始", "status: 完成", 1), encoding="utf-8")
+    result = _check_jsonschema(broken)
+    assert result.returncode == 1
+    assert "完成" in result.stdout
+
+
+def test_pre_commit_hook_runs_plantrack_check() -> None:
+    hooks = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    assert hooks == [
+        {
+            "id": "plantrack-check",
+            "name": "plantrack check",
+            "description": hooks[0]["description"],
+            "entry": "plantrack check",
+            "language": "python",
+            "files": r"^plans/.*\.ya?ml$",
+            "pass_filenames": True,
+        }
+    ]

@@ -13,7 +13,9 @@ import typer
 from plantrack.errors import PlantrackError, UsageError
 
 if TYPE_CHECKING:
+    from plantrack.edit import Entry
     from plantrack.load import LoadedPlan
+    from plantrack.model import Plan
 
 app = typer.Typer(
     name="plantrack",
@@ -91,28 +93,45 @@ AsOfOption = Annotated[
 
 
 def _load(plan: Path | None, as_of: str | None = None) -> "LoadedPlan":
-    from plantrack.load import find_plan, load_plan
-    from plantrack.schedule import today
+    from plantrack.load import load_plan
 
-    return load_plan(find_plan(plan, year=today(as_of).year))
+    return load_plan(_plan_path(plan, as_of))
 
 
 @app.command()
 @reports_errors
-def check(plan: PlanOption = None) -> None:
+def check(
+    files: Annotated[
+        list[Path] | None,
+        typer.Argument(
+            help="要核对的计划文件（可多个）；缺省同 --plan 的查找顺序", show_default=False
+        ),
+    ] = None,
+    plan: PlanOption = None,
+) -> None:
     """核对计划文件：逐条列出问题（文件:行:列: 说明），有问题时退出码为 1。"""
-    from plantrack.console import print_lines
+    from plantrack.console import print_error, print_lines
+    from plantrack.errors import PlanError
 
-    loaded = _load(plan)
-    p = loaded.plan
-    tasks = p.tasks
+    paths = files or [_plan_path(plan, None)]
+    failed: list[PlanError] = []
+    for path in paths:
+        try:
+            loaded = _load(path)
+        except PlanError as exc:
+            failed.append(exc)
+            continue
+        print_lines([f"{loaded.path}: 没有发现问题（{_plan_counts(loaded.plan)}）"])
+    if failed:
+        for problem in failed[:-1]:
+            print_error(str(problem))
+        raise failed[-1]
+
+
+def _plan_counts(plan: "Plan") -> str:
+    tasks = plan.tasks
     clauses = sum(len(task.clauses) for task in tasks)
-    print_lines(
-        [
-            f"{loaded.path}: 没有发现问题（{len(p.sections)} 个部分，{len(tasks)} 项任务，"
-            f"{clauses} 项分工，{len(p.units)} 个单位）"
-        ]
-    )
+    return f"{len(plan.sections)} 个部分，{len(tasks)} 项任务，{clauses} 项分工，{len(plan.units)} 个单位"
 
 
 @app.command()
@@ -199,6 +218,97 @@ def due(
         console.print_json([query.due_record(item) for item in items])
     else:
         console.print_due(items, as_of=day.isoformat(), window=window)
+
+
+NoteOption = Annotated[str, typer.Option("--note", help="进展说明")]
+DateOption = Annotated[
+    str | None,
+    typer.Option(
+        "--date", help="进展日期（YYYY-MM-DD）；缺省为 --as-of 或今天", show_default=False
+    ),
+]
+ByOption = Annotated[
+    str | None,
+    typer.Option("--by", help="记录人；缺省为 git config user.name", show_default=False),
+]
+DryRunOption = Annotated[
+    bool, typer.Option("--dry-run", help="只显示将要做的修改（diff），不写文件")
+]
+
+
+@app.command()
+@reports_errors
+def mark(
+    target: Annotated[str, typer.Argument(help="任务序号，或 序号.分工，如 13、7.2")],
+    status: Annotated[
+        str, typer.Argument(help="未开始/进行中/已完成/受阻 或 todo/doing/done/blocked")
+    ],
+    note: NoteOption = "",
+    date: DateOption = None,
+    by: ByOption = None,
+    occurrence: Annotated[
+        str | None,
+        typer.Option(
+            "--occurrence", help="只标记周期性时限的某一次，如 2023Q2", show_default=False
+        ),
+    ] = None,
+    dry_run: DryRunOption = False,
+    as_of: AsOfOption = None,
+    plan: PlanOption = None,
+) -> None:
+    """标记任务或某项分工的状态，并追加一条进展记录；只改动相关的几行。"""
+    from plantrack import console, edit, query
+
+    ref = edit.parse_ref(target)
+    wanted = query.parse_status(status)
+    path = _plan_path(plan, as_of)
+    entry = _entry(path, note=note, date=date, by=by, as_of=as_of, occurrence=occurrence)
+    outcome = edit.mark(path, ref, wanted, entry, dry_run=dry_run)
+    console.print_edit(outcome, ref)
+
+
+@app.command()
+@reports_errors
+def log(
+    target: Annotated[str, typer.Argument(help="任务序号，或 序号.分工，如 13、7.2")],
+    note: Annotated[str, typer.Argument(help="进展说明")],
+    date: DateOption = None,
+    by: ByOption = None,
+    dry_run: DryRunOption = False,
+    as_of: AsOfOption = None,
+    plan: PlanOption = None,
+) -> None:
+    """追加一条进展记录，不改变状态。"""
+    from plantrack import console, edit
+
+    ref = edit.parse_ref(target)
+    path = _plan_path(plan, as_of)
+    entry = _entry(path, note=note, date=date, by=by, as_of=as_of, occurrence=None)
+    outcome = edit.log(path, ref, entry, dry_run=dry_run)
+    console.print_edit(outcome, ref)
+
+
+def _plan_path(plan: Path | None, as_of: str | None) -> Path:
+    from plantrack.load import find_plan
+    from plantrack.schedule import today
+
+    return find_plan(plan, year=today(as_of).year)
+
+
+def _entry(
+    path: Path,
+    *,
+    note: str,
+    date: str | None,
+    by: str | None,
+    as_of: str | None,
+    occurrence: str | None,
+) -> "Entry":
+    from plantrack import edit, schedule
+
+    day = schedule.parse_date(date, option="--date") if date else schedule.today(as_of)
+    author = by if by is not None else edit.default_author(path.resolve().parent)
+    return edit.Entry(day, note=note.strip(), by=author or None, occurrence=occurrence)
 
 
 @app.command()

@@ -7,7 +7,7 @@ import sys
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from plantrack import query, schedule
+from plantrack import edit, query, schedule
 from plantrack.model import Plan, Status, Task
 
 if TYPE_CHECKING:
@@ -226,6 +226,25 @@ def _print_progress(console: Console, task: Task) -> None:
         if entry.by:
             parts.append(entry.by)
         console.print(f"  {' '.join(escape(p) for p in parts)}  {escape(entry.note)}")
+
+
+def print_edit(outcome: edit.Outcome, ref: edit.TaskRef) -> None:
+    """Report an edit: the diff for --dry-run, a one-line summary otherwise."""
+    if not outcome.written:
+        sys.stdout.write(outcome.diff())
+        print_error("（--dry-run：以上为将要做的修改，文件未改动）")
+        return
+    task = outcome.task
+    entry = task.progress[-1]
+    parts = [entry.date.isoformat(), entry.occurrence, entry.status.value if entry.status else None]
+    parts += [entry.note, f"（{entry.by}）" if entry.by else None]
+    logged = " ".join(p for p in parts if p)
+    print_lines(
+        [
+            f"已更新 {outcome.path}：任务 {ref}「{task.title}」现为 {task.status.value}",
+            f"  进展：{logged}",
+        ]
+    )
 
 
 def print_error(message: str) -> None:

@@ -98,16 +98,16 @@ def parse_plan(text: str, path: str) -> Plan:
 
 def parse_with_source(text: str, path: str) -> tuple[Plan, SourceMap]:
     """Parse and validate plan text, also returning where each node stands."""
-    raw, source = parse_yaml(text, path)
+    raw, source = build_values(compose_document(text, path), path)
+    return validate(raw, source), source
+
+
+def validate(raw: Any, source: SourceMap) -> Plan:
+    """Validate plain values against the schema and the cross-field rules."""
     if not isinstance(raw, dict):
         kind = "列表" if isinstance(raw, list) else "单个值"
-        raise PlanError(
-            [
-                source.problem(
-                    (), f"计划文件的顶层应是键值映射（title:、year:、sections: …），而不是{kind}"
-                )
-            ]
-        )
+        message = f"计划文件的顶层应是键值映射（title:、year:、sections: …），而不是{kind}"
+        raise PlanError([source.problem((), message)])
     try:
         plan = Plan.model_validate(raw)
     except ValidationError as exc:
@@ -115,7 +115,7 @@ def parse_with_source(text: str, path: str) -> tuple[Plan, SourceMap]:
     problems = [source.problem(loc, msg, at_key=at_key) for loc, msg, at_key in rules.check(plan)]
     if problems:
         raise PlanError(problems)
-    return plan, source
+    return plan
 
 
 def decode(data: bytes, path: str) -> str:
@@ -147,7 +147,11 @@ def _encoding_message(data: bytes, offset: int) -> str:
 
 def parse_yaml(text: str, path: str) -> tuple[Any, SourceMap]:
     """Compose YAML text into plain values, recording where each one stands."""
-    source = SourceMap(path)
+    return build_values(compose_document(text, path), path)
+
+
+def compose_document(text: str, path: str) -> yaml.Node:
+    """Compose YAML text into a node tree that keeps every position; syntax errors located."""
     try:
         with _gc_paused():
             root = yaml.compose(text, Loader=_Loader)
@@ -156,12 +160,16 @@ def parse_yaml(text: str, path: str) -> tuple[Any, SourceMap]:
     except yaml.YAMLError as exc:  # pragma: no cover - libyaml reports marks for all we know
         raise PlanError([Problem(path, 1, 1, f"YAML 语法错误：{exc}")]) from None
     if root is None:
-        raise PlanError(
-            [Problem(path, 1, 1, "计划文件是空的：请从 plans/2023.yaml 复制一份作为起点")]
-        )
-    builder = _Builder(source)
+        message = "计划文件是空的：请从 plans/2023.yaml 复制一份作为起点"
+        raise PlanError([Problem(path, 1, 1, message)])
+    return root
+
+
+def build_values(root: yaml.Node, path: str) -> tuple[Any, SourceMap]:
+    """Turn a node tree into plain values and a map of where each one stands."""
+    source = SourceMap(path)
     with _gc_paused():
-        return builder.build(root, ()), source
+        return _Builder(source).build(root, ()), source
 
 
 @contextmanager
@@ -187,13 +195,8 @@ class _Builder:
         """Convert one node; scalars stay strings so Pydantic alone decides their type."""
         self.budget -= 1
         if self.budget < 0:
-            raise PlanError(
-                [
-                    self.source.problem(
-                        loc, "YAML 别名（*引用）展开后过大，疑似“别名炸弹”：请删除锚点和别名"
-                    )
-                ]
-            )
+            message = "YAML 别名（*引用）展开后过大，疑似“别名炸弹”：请删除锚点和别名"
+            raise PlanError([self.source.problem(loc, message)])
         self.source.values[loc] = node.start_mark
         if isinstance(node, yaml.ScalarNode):
             return self._scalar(node, loc)

@@ -1,0 +1,420 @@
+"""Status changes and progress entries written into the plan's own text, atomically.
+
+The YAML file belongs to the user: it is never re-dumped. Each change is spliced in at the
+positions of the nodes it touches, so comments, key order, quoting, long lines, CRLF line
+endings and a BOM all survive byte for byte.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import difflib
+import json
+import os
+import re
+import stat
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from plantrack import load, schedule
+from plantrack.errors import PlantrackError, UsageError
+from plantrack.model import Plan, Status, Task
+
+BOM = b"\xef\xbb\xbf"
+LOCK_TIMEOUT_SECONDS = 30.0
+
+
+@dataclass(frozen=True, slots=True)
+class TaskRef:
+    """A task, or one clause of it, as written on the command line: 13 or 13.2."""
+
+    task: int
+    clause: int | None = None
+
+    def __str__(self) -> str:
+        return f"{self.task}.{self.clause}" if self.clause else str(self.task)
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """A progress entry to append to a task's log."""
+
+    date: dt.date
+    status: Status | None = None
+    note: str = ""
+    by: str | None = None
+    clause: int | None = None
+    occurrence: str | None = None
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What an edit did, or would do with --dry-run."""
+
+    path: Path
+    before: str
+    after: str
+    task: Task
+    written: bool
+
+    def diff(self) -> str:
+        """A unified diff of the change, as git would show it."""
+        a, b = ("", "") if self.path.is_absolute() else ("a/", "b/")
+        lines = difflib.unified_diff(
+            self.before.splitlines(keepends=True),
+            self.after.splitlines(keepends=True),
+            fromfile=f"{a}{self.path}",
+            tofile=f"{b}{self.path}",
+        )
+        return "".join(line if line.endswith("\n") else line + "\n" for line in lines)
+
+
+def parse_ref(text: str) -> TaskRef:
+    """Read TASK or TASK.CLAUSE."""
+    match = re.fullmatch(r"(\d+)(?:\.(\d+))?", text.strip())
+    if match is None:
+        raise UsageError(f"任务写法“{text}”无效：应为任务序号（如 13）或 序号.分工（如 7.2）")
+    task, clause = match.groups()
+    return TaskRef(int(task), int(clause) if clause else None)
+
+
+def default_author(folder: Path) -> str | None:
+    """The git user name configured for the plan's repository, if any."""
+    try:
+        result = subprocess.run(
+            ["git", "config", "user.name"],
+            cwd=folder,
+            capture_output=True,
+            text=True,
+            timeout=5,
+            check=False,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return result.stdout.strip() or None
+
+
+def mark(
+    path: Path, ref: TaskRef, status: Status, entry: Entry, *, dry_run: bool = False
+) -> Outcome:
+    """Set the status of a task (every clause) or one clause, and log the change."""
+
+    def change(text: str, root: yaml.Node, plan: Plan) -> str:
+        task = _resolve(plan, ref)
+        _check_occurrence(plan, task, entry.occurrence)
+        edits: list[_Edit] = []
+        if entry.occurrence is None:
+            edits += _status_edits(text, _task_node(root, ref.task), ref.clause, status)
+        logged = dataclasses.replace(entry, status=status, clause=ref.clause)
+        edits += _progress_edits(text, _task_node(root, ref.task), logged)
+        return _apply(text, edits)
+
+    return _edit(path, ref.task, change, dry_run=dry_run)
+
+
+def log(path: Path, ref: TaskRef, entry: Entry, *, dry_run: bool = False) -> Outcome:
+    """Append a progress note to a task without changing its status."""
+
+    def change(text: str, root: yaml.Node, plan: Plan) -> str:
+        _resolve(plan, ref)
+        logged = dataclasses.replace(entry, status=None, clause=ref.clause)
+        return _apply(text, _progress_edits(text, _task_node(root, ref.task), logged))
+
+    return _edit(path, ref.task, change, dry_run=dry_run)
+
+
+def _resolve(plan: Plan, ref: TaskRef) -> Task:
+    task = plan.tasks_by_id.get(ref.task)
+    if task is None:
+        ids = sorted(plan.tasks_by_id)
+        raise UsageError(f"没有序号为 {ref.task} 的任务：可选 {ids[0]}–{ids[-1]}")
+    if ref.clause is not None and not 1 <= ref.clause <= len(task.clauses):
+        count = len(task.clauses)
+        choices = "、".join(f"{ref.task}.{i}" for i in range(1, count + 1))
+        raise UsageError(
+            f"任务 {ref.task} 有 {count} 项分工，没有第 {ref.clause} 项：可选 {choices}"
+        )
+    return task
+
+
+def _check_occurrence(plan: Plan, task: Task, occurrence: str | None) -> None:
+    if occurrence is None:
+        return
+    keys = [occ.key for occ in schedule.occurrences(task, plan)]
+    if occurrence not in keys:
+        raise UsageError(f"任务 {task.id} 没有“{occurrence}”这一时限：可选 {'、'.join(keys)}")
+
+
+# --- reading, checking and writing the file -------------------------------------------------
+
+Change = Callable[[str, yaml.Node, Plan], str]
+
+
+def _edit(path: Path, task_id: int, change: Change, *, dry_run: bool) -> Outcome:
+    shown = str(path)
+    with _locked(path):
+        original = _read(path)
+        has_bom = original.startswith(BOM)
+        before = load.decode(original, shown)
+        root = load.compose_document(before, shown)
+        plan = load.validate(*load.build_values(root, shown))
+        after = change(before, root, plan)
+        # Re-validate the new text exactly as a later command will read it.
+        new_plan = load.parse_plan(after, shown)
+        _check_progress_grew(plan, new_plan, task_id)
+        outcome = Outcome(path, before, after, new_plan.tasks_by_id[task_id], not dry_run)
+        if dry_run:
+            return outcome
+        if _read(path) != original:
+            raise PlantrackError(
+                f"{shown}: 文件在读取之后被其他程序修改过，为免覆盖他人的修改，本次未写入。请重新运行命令。"
+            )
+        _write_atomically(path, (BOM if has_bom else b"") + after.encode("utf-8"))
+        return outcome
+
+
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise PlantrackError(f"{path}: 找不到计划文件。请用 --plan 指定路径。") from None
+    except OSError as exc:
+        raise PlantrackError(f"{path}: 无法读取计划文件：{exc.strerror}") from None
+
+
+def _check_progress_grew(before: Plan, after: Plan, task_id: int) -> None:
+    # A guard against a splice landing in the wrong place: exactly one entry must appear.
+    old = len(before.tasks_by_id[task_id].progress)
+    new = len(after.tasks_by_id[task_id].progress)
+    if new != old + 1:
+        raise PlantrackError(f"内部错误：任务 {task_id} 的进展记录没有按预期增加一条，文件未修改。")
+
+
+@contextmanager
+def _locked(path: Path) -> Iterator[None]:
+    """Hold an exclusive lock beside the plan so concurrent edits queue instead of colliding."""
+    lock_path = path.with_name(f".{path.name}.lock")
+    try:
+        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as exc:
+        raise PlantrackError(f"{lock_path}: 无法创建锁文件：{exc.strerror}") from None
+    try:
+        _acquire(fd, lock_path)
+        yield
+    finally:
+        os.close(fd)  # closing the descriptor releases the lock
+
+
+def _acquire(fd: int, lock_path: Path) -> None:
+    deadline = time.monotonic() + LOCK_TIMEOUT_SECONDS
+    while not _try_lock(fd):
+        if time.monotonic() > deadline:
+            raise PlantrackError(
+                f"{lock_path}: 另一个 plantrack 进程正在修改计划文件，请稍后重试。"
+            )
+        time.sleep(0.02)
+
+
+def _try_lock(fd: int) -> bool:
+    if sys.platform == "win32":
+        import msvcrt
+
+        try:
+            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+        except OSError:
+            return False
+        return True
+    import fcntl
+
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False
+    return True
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    """Write to a temporary file, fsync it, and rename it over the plan."""
+    mode = stat.S_IMODE(path.stat().st_mode)
+    fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    tmp = Path(name)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        tmp.chmod(mode)
+        tmp.replace(path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    _fsync_directory(path.parent)
+
+
+def _fsync_directory(folder: Path) -> None:
+    # Makes the rename itself durable; not every platform can open a directory.
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+# --- splicing text at node positions --------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Edit:
+    start: int
+    end: int
+    text: str
+
+
+def _apply(text: str, edits: list[_Edit]) -> str:
+    for edit in sorted(edits, key=lambda e: e.start, reverse=True):
+        text = text[: edit.start] + edit.text + text[edit.end :]
+    return text
+
+
+def _newline(text: str) -> str:
+    return "\r\n" if "\r\n" in text else "\n"
+
+
+def _get(mapping: yaml.Node, key: str) -> tuple[yaml.Node, yaml.Node] | None:
+    if not isinstance(mapping, yaml.MappingNode):
+        return None
+    for key_node, value_node in mapping.value:
+        if key_node.value == key:
+            return key_node, value_node
+    return None
+
+
+def _task_node(root: yaml.Node, task_id: int) -> yaml.MappingNode:
+    sections = _get(root, "sections")
+    for section in sections[1].value if sections else []:
+        tasks = _get(section, "tasks")
+        for task in tasks[1].value if tasks else []:
+            found = _get(task, "id")
+            if found and str(found[1].value).strip() == str(task_id):
+                assert isinstance(task, yaml.MappingNode)
+                return task
+    raise PlantrackError(f"内部错误：在文件中找不到任务 {task_id} 的位置，文件未修改。")
+
+
+def _line_after(text: str, node: yaml.Node) -> int:
+    """Index of the start of the line after everything node spans (its last scalar's line)."""
+    end = _content_end(node)
+    newline = text.find("\n", end)
+    return len(text) if newline == -1 else newline + 1
+
+
+def _content_end(node: yaml.Node) -> int:
+    if isinstance(node, yaml.ScalarNode) or getattr(node, "flow_style", False):
+        return int(node.end_mark.index)
+    if isinstance(node, yaml.MappingNode):
+        return _content_end(node.value[-1][1])
+    assert isinstance(node, yaml.SequenceNode)
+    return _content_end(node.value[-1])
+
+
+def _insert_lines(text: str, at: int, lines: list[str]) -> _Edit:
+    newline = _newline(text)
+    block = "".join(line + newline for line in lines)
+    if at == len(text) and text and not text.endswith("\n"):
+        block = newline + block
+    return _Edit(at, at, block)
+
+
+def _status_edits(
+    text: str, task: yaml.MappingNode, clause: int | None, status: Status
+) -> list[_Edit]:
+    clauses = _get(task, "clauses")
+    assert clauses is not None and isinstance(clauses[1], yaml.SequenceNode)
+    nodes = clauses[1].value if clause is None else [clauses[1].value[clause - 1]]
+    edits = []
+    for node in nodes:
+        found = _get(node, "status")
+        if found is None:
+            indent = " " * node.start_mark.column
+            edits.append(
+                _insert_lines(text, _line_after(text, node), [f"{indent}status: {status}"])
+            )
+            continue
+        value = found[1]
+        style = getattr(value, "style", None)
+        quote = style if style in ('"', "'") else ""
+        edits.append(_Edit(value.start_mark.index, value.end_mark.index, f"{quote}{status}{quote}"))
+    return edits
+
+
+def _progress_edits(text: str, task: yaml.MappingNode, entry: Entry) -> list[_Edit]:
+    found = _get(task, "progress")
+    if found is None:
+        indent = task.start_mark.column
+        lines = [" " * indent + "progress:", *_entry_lines(entry, indent + 2)]
+        return [_insert_lines(text, _line_after(text, task), lines)]
+    key, value = found
+    if isinstance(value, yaml.SequenceNode) and not value.flow_style:
+        lines = _entry_lines(entry, value.start_mark.column)
+        return [_insert_lines(text, _line_after(text, value), lines)]
+    if isinstance(value, yaml.SequenceNode) and not value.value:
+        # `progress: []` becomes a block list: drop the brackets, add the entry below the line.
+        lines = _entry_lines(entry, key.start_mark.column + 2)
+        after_colon = text.index(":", key.end_mark.index) + 1
+        drop = _Edit(after_colon, value.end_mark.index, "")
+        return [drop, _insert_lines(text, _line_after(text, value), lines)]
+    line = key.start_mark.line + 1
+    raise UsageError(f"第 {line} 行的 progress 不是块格式的列表：请改写为“- date: …”的形式后重试")
+
+
+def _entry_lines(entry: Entry, indent: int) -> list[str]:
+    fields: list[tuple[str, str | None]] = [
+        ("date", entry.date.isoformat()),
+        ("clause", str(entry.clause) if entry.clause else None),
+        ("occurrence", entry.occurrence),
+        ("status", entry.status.value if entry.status else None),
+        ("note", entry.note or None),
+        ("by", entry.by),
+    ]
+    lines: list[str] = []
+    for key, value in fields:
+        if value is None:
+            continue
+        prefix = "- " if not lines else "  "
+        # Dates and clause numbers are written plain so they read back as what they are.
+        shown = value if key in ("date", "clause") else yaml_scalar(value)
+        lines.append(f"{' ' * indent}{prefix}{key}: {shown}")
+    return lines
+
+
+def yaml_scalar(value: str) -> str:
+    """Write value plain when YAML reads it back as the same string, else double-quoted."""
+    plain_ok = (
+        value == value.strip()
+        and "\n" not in value
+        and "\r" not in value
+        and _reads_as_string(value)
+    )
+    return value if plain_ok else json.dumps(value, ensure_ascii=False)
+
+
+def _reads_as_string(value: str) -> bool:
+    try:
+        loaded = yaml.safe_load(f"k: {value}")
+    except yaml.YAMLError:
+        return False
+    return isinstance(loaded, dict) and loaded.get("k") == value

@@ -1,0 +1,293 @@
+"""mark and log change only the lines they must, atomically, and never lose a byte otherwise."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import hashlib
+import multiprocessing
+import os
+import stat
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+import yaml
+
+from conftest import PLAN_2023
+from plantrack import edit
+from plantrack.errors import PlanError, PlantrackError, UsageError
+from plantrack.load import load_plan, parse_plan
+from plantrack.model import Status
+
+COMMENT = "        # 专项整治由法规科统筹（手工添加的注释）\n"
+DAY = dt.date(2023, 10, 20)
+
+
+@pytest.fixture
+def plan_copy(tmp_path: Path, plan_text: str) -> Path:
+    """A copy of the 2023 plan with a hand-written comment inside task 13."""
+    text = plan_text.replace("        phases: [安排部署", COMMENT + "        phases: [安排部署")
+    path = tmp_path / "2023.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def changed_lines(before: str, after: str) -> tuple[list[str], list[str]]:
+    """Lines removed and added, as `git diff` would count them."""
+    removed, added = [], []
+    for line in difflib.ndiff(before.splitlines(), after.splitlines()):
+        if line.startswith("- "):
+            removed.append(line[2:])
+        elif line.startswith("+ "):
+            added.append(line[2:])
+    return removed, added
+
+
+def entry(note: str = "阶段性任务完成", **kwargs: object) -> edit.Entry:
+    return edit.Entry(DAY, note=note, by="张三", **kwargs)  # type: ignore[arg-type]
+
+
+def test_mark_changes_only_status_and_appends_progress(plan_copy: Path) -> None:
+    before = plan_copy.read_text(encoding="utf-8")
+    edit.mark(plan_copy, edit.TaskRef(13), Status.DONE, entry())
+    after = plan_copy.read_text(encoding="utf-8")
+    removed, added = changed_lines(before, after)
+    assert removed == ["            status: 未开始"]
+    assert added == [
+        "            status: 已完成",
+        "        progress:",
+        "          - date: 2023-10-20",
+        "            status: 已完成",
+        "            note: 阶段性任务完成",
+        "            by: 张三",
+    ]
+    assert COMMENT in after
+    assert load_plan(plan_copy).plan.tasks_by_id[13].status is Status.DONE
+
+
+def test_second_entry_appends_to_the_existing_log(plan_copy: Path) -> None:
+    edit.log(plan_copy, edit.TaskRef(13), entry("第一条"))
+    before = plan_copy.read_text(encoding="utf-8")
+    edit.log(plan_copy, edit.TaskRef(13), entry("第二条"))
+    removed, added = changed_lines(before, plan_copy.read_text(encoding="utf-8"))
+    assert removed == []
+    assert added == [
+        "          - date: 2023-10-20",
+        "            note: 第二条",
+        "            by: 张三",
+    ]
+    notes = [p.note for p in load_plan(plan_copy).plan.tasks_by_id[13].progress]
+    assert notes == ["第一条", "第二条"]
+
+
+def test_mark_every_clause_rolls_up_and_one_clause_does_not(plan_copy: Path) -> None:
+    edit.mark(plan_copy, edit.TaskRef(7, 2), Status.DONE, entry())
+    task = load_plan(plan_copy).plan.tasks_by_id[7]
+    assert [c.status for c in task.clauses] == [Status.NOT_STARTED, Status.DONE, Status.NOT_STARTED]
+    assert task.status is Status.IN_PROGRESS
+    assert task.progress[-1].clause == 2
+    edit.mark(plan_copy, edit.TaskRef(7), Status.DONE, entry())
+    assert load_plan(plan_copy).plan.tasks_by_id[7].status is Status.DONE
+
+
+def test_occurrence_is_completed_on_its_own(plan_copy: Path) -> None:
+    before = plan_copy.read_text(encoding="utf-8")
+    edit.mark(plan_copy, edit.TaskRef(26), Status.DONE, entry("", occurrence="2023Q2"))
+    removed, added = changed_lines(before, plan_copy.read_text(encoding="utf-8"))
+    assert removed == []  # no clause status changes
+    assert "            occurrence: 2023Q2" in added
+    task = load_plan(plan_copy).plan.tasks_by_id[26]
+    assert task.status is Status.NOT_STARTED
+    assert task.progress[-1].occurrence == "2023Q2"
+
+
+def test_crlf_and_bom_survive(tmp_path: Path, plan_text: str) -> None:
+    path = tmp_path / "windows.yaml"
+    path.write_bytes(edit.BOM + plan_text.replace("\n", "\r\n").encode("utf-8"))
+    edit.mark(path, edit.TaskRef(13), Status.DONE, entry())
+    data = path.read_bytes()
+    assert data.startswith(edit.BOM)
+    assert data.count(b"\n") == data.count(b"\r\n")  # no bare LF: no mixed endings
+    before_lines = plan_text.count("\n")
+    assert data.count(b"\r\n") == before_lines + 5
+
+
+def test_unchanged_bytes_elsewhere(plan_copy: Path) -> None:
+    before = plan_copy.read_bytes()
+    edit.mark(plan_copy, edit.TaskRef(13), Status.DONE, entry())
+    after = plan_copy.read_bytes()
+    head = before.index("status: 未开始\n        # 专项整治".encode())
+    assert after[:head] == before[:head]
+    tail = before.index(b"      - id: 14\n")
+    assert after.endswith(before[tail:])
+
+
+def test_quoted_status_keeps_its_quotes(tmp_path: Path, plan_text: str) -> None:
+    text = plan_text.replace(
+        "status: 未开始\n        phases: [安排部署", 'status: "未开始"\n        phases: [安排部署'
+    )
+    path = tmp_path / "q.yaml"
+    path.write_text(text, encoding="utf-8")
+    edit.mark(path, edit.TaskRef(13), Status.IN_PROGRESS, entry())
+    assert 'status: "进行中"\n        phases' in path.read_text(encoding="utf-8")
+
+
+def test_missing_status_line_is_inserted(tmp_path: Path, plan_text: str) -> None:
+    text = plan_text.replace(
+        "            status: 未开始\n        phases: [安排部署", "        phases: [安排部署"
+    )
+    path = tmp_path / "s.yaml"
+    path.write_text(text, encoding="utf-8")
+    edit.mark(path, edit.TaskRef(13), Status.DONE, entry())
+    removed, added = changed_lines(text, path.read_text(encoding="utf-8"))
+    assert removed == []
+    assert added[0] == "            status: 已完成"
+
+
+def test_flow_empty_progress_becomes_a_block(tmp_path: Path, plan_text: str) -> None:
+    text = plan_text.replace(
+        "        phases: [安排部署", "        progress: []  # 暂无\n        phases: [安排部署"
+    )
+    path = tmp_path / "f.yaml"
+    path.write_text(text, encoding="utf-8")
+    edit.log(path, edit.TaskRef(13), entry("有了"))
+    after = path.read_text(encoding="utf-8")
+    assert (
+        "        progress:  # 暂无\n          - date: 2023-10-20\n            note: 有了\n" in after
+    )
+    assert load_plan(path).plan.tasks_by_id[13].progress[0].note == "有了"
+
+
+def test_file_without_final_newline(tmp_path: Path, plan_text: str) -> None:
+    path = tmp_path / "n.yaml"
+    path.write_text(plan_text.rstrip("\n"), encoding="utf-8")
+    edit.log(path, edit.TaskRef(26), entry("最后一项"))
+    assert load_plan(path).plan.tasks_by_id[26].progress[0].note == "最后一项"
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (
+            lambda p: edit.mark(p, edit.TaskRef(99), Status.DONE, entry()),
+            "没有序号为 99 的任务：可选 1–26",
+        ),
+        (lambda p: edit.mark(p, edit.TaskRef(13, 2), Status.DONE, entry()), "可选 13.1"),
+        (
+            lambda p: edit.mark(p, edit.TaskRef(26), Status.DONE, entry(occurrence="2023Q5")),
+            "任务 26 没有“2023Q5”这一时限：可选 2023Q1、2023Q2、2023Q3、2023-11-20、2023Q4",
+        ),
+        (lambda p: edit.log(p, edit.TaskRef(0), entry()), "没有序号为 0 的任务"),
+    ],
+)
+def test_bad_input_leaves_file_byte_identical(
+    plan_copy: Path, call: Callable[[Path], object], message: str
+) -> None:
+    digest = hashlib.sha256(plan_copy.read_bytes()).hexdigest()
+    with pytest.raises(UsageError, match=message):
+        call(plan_copy)
+    assert hashlib.sha256(plan_copy.read_bytes()).hexdigest() == digest
+
+
+def test_invalid_plan_is_refused_untouched(tmp_path: Path, plan_text: str) -> None:
+    path = tmp_path / "bad.yaml"
+    path.write_text(plan_text.replace("      - id: 14\n", "      - id: 13\n"), encoding="utf-8")
+    before = path.read_bytes()
+    with pytest.raises(PlanError, match="任务编号 13 重复"):
+        edit.mark(path, edit.TaskRef(13), Status.DONE, entry())
+    assert path.read_bytes() == before
+
+
+def test_refuses_when_file_changed_on_disk(
+    plan_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    original = edit._check_progress_grew
+    other = plan_copy.read_text(encoding="utf-8") + "# 另一位同事刚保存的修改\n"
+
+    def someone_saves(*args: object) -> None:
+        original(*args)  # type: ignore[arg-type]
+        plan_copy.write_text(other, encoding="utf-8")
+
+    monkeypatch.setattr(edit, "_check_progress_grew", someone_saves)
+    with pytest.raises(PlantrackError, match="被其他程序修改过"):
+        edit.mark(plan_copy, edit.TaskRef(13), Status.DONE, entry())
+    assert plan_copy.read_text(encoding="utf-8") == other
+
+
+def test_dry_run_writes_nothing_and_shows_the_diff(plan_copy: Path) -> None:
+    before = plan_copy.read_bytes()
+    outcome = edit.mark(plan_copy, edit.TaskRef(13), Status.DONE, entry(), dry_run=True)
+    assert plan_copy.read_bytes() == before
+    diff = outcome.diff()
+    assert diff.startswith(f"--- {plan_copy}\n+++ {plan_copy}\n@@ ")
+    assert "-            status: 未开始\n+            status: 已完成\n" in diff
+
+
+def test_write_keeps_mode_and_leaves_no_temporary_files(plan_copy: Path) -> None:
+    plan_copy.chmod(0o640)
+    edit.log(plan_copy, edit.TaskRef(1), entry())
+    assert stat.S_IMODE(plan_copy.stat().st_mode) == 0o640
+    leftovers = [p.name for p in plan_copy.parent.iterdir() if p.name.endswith(".tmp")]
+    assert leftovers == []
+
+
+def _log_in_another_process(args: tuple[str, int, int]) -> None:
+    path, task, n = args
+    edit.log(Path(path), edit.TaskRef(task), edit.Entry(DAY, note=f"并发记录 {n}", by="测试"))
+
+
+def test_concurrent_logs_all_land(plan_copy: Path) -> None:
+    jobs = [(str(plan_copy), (n % 26) + 1, n) for n in range(50)]
+    with multiprocessing.get_context("spawn").Pool(8) as pool:
+        pool.map(_log_in_another_process, jobs)
+    plan = load_plan(plan_copy).plan
+    notes = sorted(p.note for t in plan.tasks for p in t.progress)
+    assert notes == sorted(f"并发记录 {n}" for n in range(50))
+
+
+@pytest.mark.parametrize(
+    ("value", "written"),
+    [
+        ("阶段性任务完成", "阶段性任务完成"),
+        ("比例: 80%", '"比例: 80%"'),
+        ("见 #12 号文", '"见 #12 号文"'),  # " #" would start a comment
+        ("见#12号文", "见#12号文"),
+        ("yes", '"yes"'),
+        ("2023", '"2023"'),
+        ("- 列表样", '"- 列表样"'),
+        ('他说"好"', '他说"好"'),
+        (" 前后空格 ", '" 前后空格 "'),
+        ("两行\n文字", '"两行\\n文字"'),
+    ],
+)
+def test_yaml_scalar_round_trips(value: str, written: str) -> None:
+    assert edit.yaml_scalar(value) == written
+    assert yaml.safe_load(f"k: {written}")["k"] == value
+
+
+def test_notes_with_yaml_syntax_round_trip(plan_copy: Path) -> None:
+    note = '完成率: 100% # 含"引号"和冒号\n第二行'
+    edit.log(plan_copy, edit.TaskRef(20), entry(note))
+    assert (
+        parse_plan(plan_copy.read_text(encoding="utf-8"), "p").tasks_by_id[20].progress[0].note
+        == note
+    )
+
+
+@pytest.mark.parametrize("text", ["13", "7.2", " 26 "])
+def test_parse_ref(text: str) -> None:
+    ref = edit.parse_ref(text)
+    assert str(ref) == text.strip()
+
+
+@pytest.mark.parametrize("text", ["", "abc", "13.", "1.2.3", "-1"])
+def test_parse_ref_rejects(text: str) -> None:
+    with pytest.raises(UsageError, match="任务写法"):
+        edit.parse_ref(text)
+
+
+def test_lock_file_sits_beside_the_plan(plan_copy: Path) -> None:
+    edit.log(plan_copy, edit.TaskRef(1), entry())
+    assert (plan_copy.parent / f".{plan_copy.name}.lock").exists()
+    assert os.fspath(PLAN_2023).endswith("2023.yaml")
