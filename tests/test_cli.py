@@ -279,3 +279,10 @@ def test_dry_run_prints_diff_only(cli: Invoke, plan_in_git: Path) -> None:
     assert "-            status: 未开始\n+            status: 已完成\n" in result.stdout
     assert "文件未改动" in result.stderr
     assert plan_in_git.read_bytes() == before
+
+
+def test_due_for_a_quarter(cli: Invoke) -> None:
+    table = rows(cli("due", "--quarter", "2023Q4", "--as-of", "2023-10-08").stdout)
+    dates = sorted({r[2] for r in table[1:]})
+    assert dates == ["2023-10-31", "2023-11-20", "2023-12-04", "2023-12-07", "2023-12-31"]
+    assert "--quarter" in cli("due", "--quarter", "Q9", code=2).stderr

@@ -115,3 +115,33 @@ def test_today_prefers_option_then_environment(monkeypatch: pytest.MonkeyPatch) 
     with pytest.raises(UsageError, match="PLANTRACK_TODAY"):
         monkeypatch.setenv("PLANTRACK_TODAY", "2023-02-30")
         schedule.today(None)
+
+
+@pytest.mark.parametrize(
+    ("text", "label", "start", "end"),
+    [
+        ("2023Q3", "2023Q3", D(2023, 7, 1), D(2023, 9, 30)),
+        ("2023q1", "2023Q1", D(2023, 1, 1), D(2023, 3, 31)),
+        ("current", "2023Q3", D(2023, 7, 1), D(2023, 9, 30)),
+        ("previous", "2023Q2", D(2023, 4, 1), D(2023, 6, 30)),
+    ],
+)
+def test_parse_quarter(text: str, label: str, start: D, end: D) -> None:
+    period = schedule.parse_quarter(text, D(2023, 8, 15))
+    assert (period.label, period.start, period.end) == (label, start, end)
+
+
+def test_previous_quarter_of_q1_is_last_year() -> None:
+    assert schedule.parse_quarter("previous", D(2024, 2, 1)).label == "2023Q4"
+
+
+@pytest.mark.parametrize("text", ["2023Q5", "Q3", "23Q3", "last", ""])
+def test_bad_quarter(text: str) -> None:
+    with pytest.raises(UsageError, match="--quarter"):
+        schedule.parse_quarter(text, D(2023, 8, 15))
+
+
+def test_items_in_period_keep_only_that_quarter(plan: Plan) -> None:
+    q3 = schedule.quarter(2023, 3)
+    items = schedule.items_in_period(plan, plan.tasks, period=q3, as_of=D(2023, 10, 8))
+    assert [(i.task.id, i.occurrence.key, i.overdue) for i in items] == [(26, "2023Q3", True)]

@@ -194,6 +194,14 @@ def show(
         console.print_task(found, loaded.plan)
 
 
+QuarterOption = Annotated[
+    str | None,
+    typer.Option(
+        "--quarter", help="季度：2023Q3、current（本季度）或 previous（上季度）", show_default=False
+    ),
+]
+
+
 @app.command()
 @reports_errors
 def due(
@@ -202,22 +210,60 @@ def due(
     within: Annotated[
         str, typer.Option("--within", help="往后看多久：天数，或 14d、2w、1m")
     ] = "30",
+    quarter: QuarterOption = None,
     json: JsonOption = False,
     plan: PlanOption = None,
 ) -> None:
-    """列出已逾期和即将到期的事项（红：逾期；黄：7 天内到期）。"""
+    """列出已逾期和即将到期的事项（红：逾期；黄：临近时限）；--quarter 只看某季度的时限。"""
     from plantrack import console, query, schedule
     from plantrack.units import Registry
 
     day = schedule.today(as_of)
     window = schedule.parse_window(within, day)
+    period = schedule.parse_quarter(quarter, day) if quarter else None
     loaded = _load(plan, as_of)
-    matches = query.select_tasks(loaded.plan, Registry(loaded.plan), dept=dept)
-    items = schedule.due_items(loaded.plan, [m.task for m in matches], as_of=day, within=window)
+    tasks = [m.task for m in query.select_tasks(loaded.plan, Registry(loaded.plan), dept=dept)]
+    if period is not None:
+        items = schedule.items_in_period(loaded.plan, tasks, period=period, as_of=day)
+        heading = f"截至 {day}：{period.label}（{period.start} 至 {period.end}）的未完成时限"
+    else:
+        items = schedule.due_items(loaded.plan, tasks, as_of=day, within=window)
+        heading = f"截至 {day}：已逾期及 {window} 天内到期的事项"
     if json:
         console.print_json([query.due_record(item) for item in items])
     else:
-        console.print_due(items, as_of=day.isoformat(), window=window)
+        console.print_due(items, heading=heading)
+
+
+class ExportFormat(StrEnum):
+    """File formats `plantrack export` writes."""
+
+    ics = "ics"
+
+
+@app.command()
+@reports_errors
+def export(
+    format: Annotated[ExportFormat, typer.Option("--format", help="ics：日历（RFC 5545）")],
+    dept: DeptOption = None,
+    output: Annotated[
+        Path | None,
+        typer.Option("-o", "--output", help="输出文件；缺省写到标准输出", show_default=False),
+    ] = None,
+    as_of: AsOfOption = None,
+    plan: PlanOption = None,
+) -> None:
+    """导出到其他程序：ics 日历（每个时限一个全天日程，重复导入会更新而不会重复）。"""
+    from plantrack import console, ics, query, schedule
+    from plantrack.units import Registry
+
+    day = schedule.today(as_of)
+    loaded = _load(plan, as_of)
+    registry = Registry(loaded.plan)
+    tasks = [m.task for m in query.select_tasks(loaded.plan, registry, dept=dept)]
+    name = loaded.plan.title + (f"（{registry.resolve(dept).name}）" if dept else "")
+    data = ics.build_calendar(loaded.plan, tasks, stamp=day, name=name)
+    console.write_output(data, output)
 
 
 NoteOption = Annotated[str, typer.Option("--note", help="进展说明")]

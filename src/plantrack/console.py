@@ -5,9 +5,11 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from plantrack import edit, query, schedule
+from plantrack.errors import PlantrackError
 from plantrack.model import Plan, Status, Task
 
 if TYPE_CHECKING:
@@ -114,7 +116,7 @@ def occurrence_title(occ: schedule.Occurrence) -> str:
     return occ.label
 
 
-def print_due(items: list[schedule.DueItem], *, as_of: str, window: int) -> None:
+def print_due(items: list[schedule.DueItem], *, heading: str) -> None:
     """Show due items grouped as overdue, this week, this month, later."""
     header = ["分组", "预警", "时限", "剩余", "序号", "任务", "事项", "牵头单位"]
     rows = [
@@ -134,9 +136,9 @@ def print_due(items: list[schedule.DueItem], *, as_of: str, window: int) -> None
     if not console.is_terminal:
         print_plain_rows(header, rows)
         return
-    console.print(f"截至 {as_of}：已逾期及 {window} 天内到期的事项")
+    console.print(heading)
     if not rows:
-        console.print("没有逾期或即将到期的事项。")
+        console.print("没有需要列出的事项。")
         return
     groups: dict[str, list[tuple[schedule.DueItem, list[str]]]] = {}
     for item, row in zip(items, rows, strict=True):
@@ -144,7 +146,7 @@ def print_due(items: list[schedule.DueItem], *, as_of: str, window: int) -> None
     for title, members in groups.items():
         console.print(_due_table(title, members))
     overdue = sum(1 for item in items if item.overdue)
-    console.print(f"逾期 {overdue} 项，{window} 天内到期 {len(items) - overdue} 项")
+    console.print(f"共 {len(items)} 项，其中逾期 {overdue} 项")
 
 
 def _due_table(title: str, members: list[tuple[schedule.DueItem, list[str]]]) -> Table:
@@ -245,6 +247,19 @@ def print_edit(outcome: edit.Outcome, ref: edit.TaskRef) -> None:
             f"  进展：{logged}",
         ]
     )
+
+
+def write_output(data: bytes, output: Path | None) -> None:
+    """Write an exported file, or send it to stdout when no file is named."""
+    if output is None:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+        return
+    try:
+        output.write_bytes(data)
+    except OSError as exc:
+        raise PlantrackError(f"{output}: 无法写入：{exc.strerror}") from None
+    print_error(f"已写入 {output}")
 
 
 def print_error(message: str) -> None:

@@ -143,6 +143,53 @@ def due_items(plan: Plan, tasks: list[Task], *, as_of: dt.date, within: int) -> 
     return sorted(items, key=lambda item: (item.days_left, item.task.id))
 
 
+@dataclass(frozen=True, slots=True)
+class Period:
+    """A closed date range, such as a quarter."""
+
+    start: dt.date
+    end: dt.date
+    label: str
+
+    def contains(self, day: dt.date) -> bool:
+        """Tell whether day falls inside the period, both ends included."""
+        return self.start <= day <= self.end
+
+
+def quarter(year: int, number: int) -> Period:
+    """The calendar quarter `number` (1–4) of `year`."""
+    start = dt.date(year, number * 3 - 2, 1)
+    return Period(start, _month_end(year, number * 3), f"{year}Q{number}")
+
+
+def parse_quarter(text: str, as_of: dt.date) -> Period:
+    """Read 2023Q3, current or previous (relative to as_of)."""
+    value = text.strip().lower()
+    current = (as_of.month - 1) // 3 + 1
+    if value == "current":
+        return quarter(as_of.year, current)
+    if value == "previous":
+        return quarter(as_of.year, current - 1) if current > 1 else quarter(as_of.year - 1, 4)
+    head, sep, tail = value.partition("q")
+    if sep and head.isdigit() and len(head) == 4 and tail in ("1", "2", "3", "4"):
+        return quarter(int(head), int(tail))
+    raise UsageError(
+        f"--quarter 的值“{text}”无效：应为 2023Q3、current（本季度）或 previous（上季度）"
+    )
+
+
+def items_in_period(
+    plan: Plan, tasks: list[Task], *, period: Period, as_of: dt.date
+) -> list[DueItem]:
+    """Occurrences not yet done whose date falls inside period, by date."""
+    # due_items takes everything up to its horizon; the period's end is that horizon.
+    window = (period.end - as_of).days
+    items = due_items(plan, tasks, as_of=as_of, within=window)
+    return [
+        item for item in items if item.occurrence.date and period.contains(item.occurrence.date)
+    ]
+
+
 def parse_date(text: str, *, option: str) -> dt.date:
     """Parse YYYY-MM-DD from the command line, or explain the expected form."""
     try:

@@ -1,0 +1,92 @@
+"""The calendar feed: one event per dated occurrence, parsed back with icalendar."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import icalendar
+
+from conftest import Invoke
+from plantrack import ics, schedule
+from plantrack.load import parse_plan
+from plantrack.model import Plan
+from plantrack.query import select_tasks
+from plantrack.units import Registry
+
+
+def events(data: bytes) -> list[icalendar.cal.Component]:
+    calendar = icalendar.Calendar.from_ical(data)
+    return list(calendar.walk("VEVENT"))
+
+
+def test_every_dated_occurrence_becomes_an_event(plan: Plan) -> None:
+    data = ics.build_calendar(plan, plan.tasks, stamp=dt.date(2023, 7, 5), name="计划")
+    found = events(data)
+    dated = [o for t in plan.tasks for o in schedule.occurrences(t, plan) if o.date]
+    assert len(found) == len(dated) == 33
+    by_summary = {str(e["SUMMARY"]): e for e in found}
+    q2 = by_summary["【任务26】2023Q2 报送法治建设工作文稿"]
+    assert q2.decoded("DTSTART") == dt.date(2023, 6, 30)
+    assert q2.decoded("DTEND") == dt.date(2023, 7, 1)
+    safety = by_summary["【任务25】“安全生产月”集中普法活动"]
+    assert safety.decoded("DTSTART") == dt.date(2023, 6, 1)
+    assert safety.decoded("DTEND") == dt.date(2023, 7, 1)
+    assert "日期来源：全国“安全生产月”自2002年起每年6月开展" in str(safety["DESCRIPTION"])
+    annual = by_summary["【任务1】全面学习贯彻党的二十大精神（年度任务）"]
+    assert annual.decoded("DTSTART") == dt.date(2023, 12, 31)
+    assert "牵头单位：局法规科、局组教科" in str(annual["DESCRIPTION"])
+
+
+def test_uids_are_unique_and_stable_across_exports(plan: Plan, plan_text: str) -> None:
+    first = events(ics.build_calendar(plan, plan.tasks, stamp=dt.date(2023, 7, 5), name="x"))
+    reworded = parse_plan(plan_text.replace("报送法治建设工作文稿", "报送工作文稿"), "p.yaml")
+    later = ics.build_calendar(reworded, reworded.tasks, stamp=dt.date(2023, 9, 1), name="x")
+    uids = [str(e["UID"]) for e in first]
+    assert len(set(uids)) == len(uids)
+    assert [str(e["UID"]) for e in events(later)] == uids
+
+
+def test_same_day_same_bytes(plan: Plan) -> None:
+    def build() -> bytes:
+        return ics.build_calendar(plan, plan.tasks, stamp=dt.date(2023, 7, 5), name="x")
+
+    assert build() == build()
+
+
+def test_done_occurrence_is_labelled_and_has_no_alarm(plan_text: str) -> None:
+    text = plan_text.replace(
+        "        targets:\n          - name: 每季度",
+        "        progress:\n          - date: 2023-07-03\n            status: 已完成\n"
+        "            occurrence: 2023Q2\n        targets:\n          - name: 每季度",
+    )
+    plan = parse_plan(text, "p.yaml")
+    found = events(
+        ics.build_calendar(plan, [plan.tasks_by_id[26]], stamp=dt.date(2023, 7, 5), name="x")
+    )
+    summaries = {str(e["SUMMARY"]): e for e in found}
+    done = summaries["[已完成] 【任务26】2023Q2 报送法治建设工作文稿"]
+    assert list(done.walk("VALARM")) == []
+    q3 = summaries["【任务26】2023Q3 报送法治建设工作文稿"]
+    [alarm] = list(q3.walk("VALARM"))
+    assert alarm.decoded("TRIGGER") == dt.timedelta(days=-7)
+
+
+def test_export_command_writes_a_department_calendar(cli: Invoke, tmp_path: Path) -> None:
+    out = tmp_path / "fg.ics"
+    result = cli("export", "--format", "ics", "--dept", "法规科", "-o", str(out))
+    assert result.stderr == f"已写入 {out}\n"
+    calendar = icalendar.Calendar.from_ical(out.read_bytes())
+    assert str(calendar["X-WR-CALNAME"]) == "2023年交通法治工作要点（局法规科）"
+    assert len(list(calendar.walk("VEVENT"))) == 31  # tasks 16 and 17 name only 区交通执法支队
+    stamp = next(iter(calendar.walk("VEVENT"))).decoded("DTSTAMP")
+    assert stamp == dt.datetime(2023, 7, 5, tzinfo=dt.UTC)
+
+
+def test_export_to_stdout(cli: Invoke, plan: Plan) -> None:
+    result = cli("export", "--format", "ics", "--dept", "执法支队")
+    assert result.stdout_bytes.startswith(b"BEGIN:VCALENDAR\r\n")  # RFC 5545 line endings
+    involved = select_tasks(plan, Registry(plan), dept="执法支队")
+    dated = [o for m in involved for o in schedule.occurrences(m.task, plan) if o.date]
+    assert len(events(result.stdout_bytes)) == len(dated)
+    assert 9 not in {m.task.id for m in involved}  # task 9 names only two offices
