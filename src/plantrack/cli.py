@@ -13,9 +13,12 @@ import typer
 from plantrack.errors import PlantrackError, UsageError
 
 if TYPE_CHECKING:
+    from datetime import date
+
     from plantrack.edit import Entry
     from plantrack.load import LoadedPlan
-    from plantrack.model import Plan
+    from plantrack.model import Plan, Task
+    from plantrack.schedule import Period
 
 app = typer.Typer(
     name="plantrack",
@@ -239,12 +242,18 @@ class ExportFormat(StrEnum):
     """File formats `plantrack export` writes."""
 
     ics = "ics"
+    csv = "csv"
+    xlsx = "xlsx"
+    json = "json"
 
 
 @app.command()
 @reports_errors
 def export(
-    format: Annotated[ExportFormat, typer.Option("--format", help="ics：日历（RFC 5545）")],
+    format: Annotated[
+        ExportFormat,
+        typer.Option("--format", help="ics 日历；csv、xlsx、json 工作台账"),
+    ],
     dept: DeptOption = None,
     output: Annotated[
         Path | None,
@@ -253,8 +262,8 @@ def export(
     as_of: AsOfOption = None,
     plan: PlanOption = None,
 ) -> None:
-    """导出到其他程序：ics 日历（每个时限一个全天日程，重复导入会更新而不会重复）。"""
-    from plantrack import console, ics, query, schedule
+    """导出到其他程序：ics 日历（每个时限一个全天日程），或 csv/xlsx/json 工作台账。"""
+    from plantrack import console, query, schedule
     from plantrack.units import Registry
 
     day = schedule.today(as_of)
@@ -262,8 +271,92 @@ def export(
     registry = Registry(loaded.plan)
     tasks = [m.task for m in query.select_tasks(loaded.plan, registry, dept=dept)]
     name = loaded.plan.title + (f"（{registry.resolve(dept).name}）" if dept else "")
-    data = ics.build_calendar(loaded.plan, tasks, stamp=day, name=name)
-    console.write_output(data, output)
+    if format is ExportFormat.xlsx and output is None:
+        raise UsageError("xlsx 是二进制文件：请用 -o 指定输出文件，如 -o 台账.xlsx")
+    console.write_output(_export_bytes(format, loaded.plan, tasks, day, name), output)
+
+
+def _export_bytes(
+    format: ExportFormat, plan: "Plan", tasks: "list[Task]", day: "date", name: str
+) -> bytes:
+    from plantrack import ics, ledger
+
+    if format is ExportFormat.ics:
+        return ics.build_calendar(plan, tasks, stamp=day, name=name)
+    rows = ledger.ledger_rows(plan, tasks)
+    if format is ExportFormat.csv:
+        return ledger.to_csv(rows)
+    if format is ExportFormat.json:
+        return ledger.to_json(rows)
+    return ledger.to_xlsx(rows, title=name, stamp=day)
+
+
+class ReportFormat(StrEnum):
+    """Formats `plantrack report` renders."""
+
+    md = "md"
+    html = "html"
+
+
+@app.command()
+@reports_errors
+def report(
+    quarter: QuarterOption = None,
+    from_: Annotated[
+        str | None,
+        typer.Option(
+            "--from", help="自定义报告期起（YYYY-MM-DD），与 --to 同用", show_default=False
+        ),
+    ] = None,
+    to: Annotated[
+        str | None, typer.Option("--to", help="自定义报告期止（YYYY-MM-DD）", show_default=False)
+    ] = None,
+    dept: DeptOption = None,
+    format: Annotated[ReportFormat, typer.Option("--format", help="md 或 html")] = ReportFormat.md,
+    output: Annotated[
+        Path | None,
+        typer.Option("-o", "--output", help="输出文件；缺省写到标准输出", show_default=False),
+    ] = None,
+    templates: Annotated[
+        Path | None,
+        typer.Option(
+            "--templates", help="自定义模板目录（report.md.j2、report.html.j2）", show_default=False
+        ),
+    ] = None,
+    as_of: AsOfOption = None,
+    plan: PlanOption = None,
+) -> None:
+    """生成季度进展报告（Markdown 或 HTML）：总体情况、主要进展、存在问题、下一步安排。"""
+    from plantrack import console, query, render, schedule
+    from plantrack import report as reporting
+    from plantrack.units import Registry
+
+    day = schedule.today(as_of)
+    period = _report_period(quarter, from_, to, day)
+    loaded = _load(plan, as_of)
+    registry = Registry(loaded.plan)
+    tasks = [m.task for m in query.select_tasks(loaded.plan, registry, dept=dept)]
+    scope = registry.resolve(dept).name if dept else None
+    context = reporting.build_report(loaded.plan, tasks, period=period, as_of=day, scope=scope)
+    text = render.render_report(context, fmt=format.value, templates=templates)
+    console.write_output(text.encode("utf-8"), output)
+
+
+def _report_period(
+    quarter: str | None, start: str | None, end: str | None, day: "date"
+) -> "Period":
+    from plantrack import schedule
+    from plantrack.report import custom_period
+
+    if start or end:
+        if quarter or not (start and end):
+            raise UsageError("自定义报告期须同时给出 --from 和 --to，且不能与 --quarter 同用")
+        first = schedule.parse_date(start, option="--from")
+        last = schedule.parse_date(end, option="--to")
+        if first > last:
+            raise UsageError(f"--from {first} 晚于 --to {last}")
+        return custom_period(first, last)
+    return schedule.parse_quarter(quarter or "current", day)
 
 
 NoteOption = Annotated[str, typer.Option("--note", help="进展说明")]

@@ -1,0 +1,61 @@
+"""The Jinja2 environment: templates from --templates or the packaged ones, escaped, strict."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from plantrack.errors import PlantrackError, UsageError
+from plantrack.report import Report
+
+Format = Literal["md", "html"]
+TEMPLATE_NAMES: dict[Format, str] = {"md": "report.md.j2", "html": "report.html.j2"}
+
+
+def packaged_templates() -> Path:
+    """The templates shipped in the wheel, or the repository's templates/ in a checkout."""
+    installed = Path(__file__).resolve().parent / "templates"
+    if (installed / TEMPLATE_NAMES["md"]).is_file():
+        return installed
+    return Path(__file__).resolve().parents[2] / "templates"
+
+
+def render_report(report: Report, *, fmt: Format, templates: Path | None = None) -> str:
+    """Render the report through report.<fmt>.j2, found in templates or the packaged folder."""
+    import jinja2
+
+    folder = templates or packaged_templates()
+    name = TEMPLATE_NAMES[fmt]
+    if not (folder / name).is_file():
+        raise UsageError(f"{folder}: 找不到模板 {name}。请检查 --templates 指向的目录")
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(folder),
+        autoescape=jinja2.select_autoescape(enabled_extensions=("html", "html.j2")),
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["cell"] = markdown_cell
+    env.filters["md"] = markdown_text
+    try:
+        return env.get_template(name).render(r=report)
+    except jinja2.TemplateSyntaxError as exc:
+        raise PlantrackError(f"{exc.filename}:{exc.lineno}: 模板语法错误：{exc.message}") from None
+    except jinja2.UndefinedError as exc:
+        raise PlantrackError(f"{folder / name}: 模板引用了不存在的字段：{exc.message}") from None
+
+
+def markdown_text(value: object) -> str:
+    """Make user text inert in Markdown: no raw HTML, no stray emphasis, on one line."""
+    text = "" if value is None else str(value)
+    for char in "\\`*_[]<>":
+        text = text.replace(char, "\\" + char)
+    return " ".join(line.strip() for line in text.splitlines())
+
+
+def markdown_cell(value: object) -> str:
+    """Make text safe inside a GitHub-flavoured Markdown table cell."""
+    text = "" if value is None else str(value)
+    lines = [markdown_text(line).replace("|", "\\|") for line in text.splitlines()]
+    return "<br>".join(lines) or " "

@@ -1,0 +1,423 @@
+"""Plan -> the plain context of a progress report (counts, progress, problems, next steps).
+
+No Jinja here: this module computes, the templates only lay out.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from plantrack import schedule
+from plantrack.model import Plan, Progress, Status, Task
+from plantrack.query import deadline_summary
+from plantrack.schedule import DueItem, Period
+
+STATUS_CSS = {
+    Status.NOT_STARTED: "todo",
+    Status.IN_PROGRESS: "doing",
+    Status.DONE: "done",
+    Status.BLOCKED: "blocked",
+}
+LEVEL_CSS = {"红": "red", "黄": "yellow", "绿": "green"}
+BAR_WIDTH = 20
+
+
+@dataclass(frozen=True)
+class StatusCount:
+    """How many tasks are in one status."""
+
+    status: str
+    css: str
+    count: int
+    percent: float
+
+    @property
+    def bar(self) -> str:
+        """A text bar for Markdown, BAR_WIDTH characters wide."""
+        filled = round(self.percent / 100 * BAR_WIDTH)
+        return "█" * filled + "░" * (BAR_WIDTH - filled)
+
+
+@dataclass(frozen=True)
+class ProgressLine:
+    """One progress entry logged within the period."""
+
+    date: str
+    task_id: int
+    task_title: str
+    status: str | None
+    note: str
+    by: str | None
+    what: str | None
+
+    @property
+    def sentence(self) -> str:
+        """The entry as one sentence: 任务13「…」（2023Q2）：已完成。说明（记录人）."""
+        text = f"任务{self.task_id}「{self.task_title}」"
+        if self.what:
+            text += f"（{self.what}）"
+        if self.status:
+            text += f"：{self.status}"
+        if self.note:
+            text += f"。{self.note}"
+        if self.by:
+            text += f"（{self.by}）"
+        return text
+
+
+@dataclass(frozen=True)
+class SectionProgress:
+    """Progress entries of one section, in date order."""
+
+    number: int
+    title: str
+    entries: list[ProgressLine]
+
+
+@dataclass(frozen=True)
+class Problem:
+    """An overdue occurrence or a blocked task, with who is responsible."""
+
+    task_id: int
+    task_title: str
+    kind: str
+    what: str
+    date: str
+    days_overdue: int | None
+    lead: str
+    responsible: str
+
+
+@dataclass(frozen=True)
+class NextItem:
+    """A deadline that falls in the next period."""
+
+    date: str
+    task_id: int
+    task_title: str
+    what: str
+    lead: str
+
+
+@dataclass(frozen=True)
+class UnitRow:
+    """Tasks one unit leads, and how many of them are done or overdue."""
+
+    name: str
+    led: int
+    done: int
+    overdue: int
+
+
+@dataclass(frozen=True)
+class TargetRow:
+    """A quantified target and its recorded value."""
+
+    task_id: int
+    name: str
+    expected: str
+    actual: str
+    met: str
+
+
+@dataclass(frozen=True)
+class TaskRow:
+    """One line of the task list appended to the report."""
+
+    task_id: int
+    title: str
+    lead: str
+    responsible: str
+    deadline: str
+    status: str
+    status_css: str
+    level: str
+    level_css: str
+
+
+@dataclass(frozen=True)
+class Report:
+    """Everything a report template shows; plain values only."""
+
+    title: str
+    plan_title: str
+    scope: str
+    period_label: str
+    period_start: str
+    period_end: str
+    as_of: str
+    total: int
+    done: int
+    completion_rate: str
+    overdue_tasks: int
+    blocked_tasks: int
+    statuses: list[StatusCount]
+    completed: list[ProgressLine]
+    progress: list[SectionProgress]
+    problems: list[Problem]
+    next_label: str
+    next_items: list[NextItem]
+    units: list[UnitRow]
+    targets: list[TargetRow]
+    tasks: list[TaskRow]
+    warn_days: int
+    notes: list[str] = field(default_factory=list)
+
+
+def next_period(period: Period) -> Period:
+    """The quarter after a quarter; for any other range, an equally long range after it."""
+    if period.label.endswith(("Q1", "Q2", "Q3", "Q4")) and period.start.day == 1:
+        number = int(period.label[-1])
+        year = period.start.year
+        return schedule.quarter(year + number // 4, number % 4 + 1)
+    length = period.end - period.start
+    start = period.end + dt.timedelta(days=1)
+    end = start + length
+    return Period(start, end, f"{start.isoformat()} 至 {end.isoformat()}")
+
+
+def custom_period(start: dt.date, end: dt.date) -> Period:
+    """A report period given by --from and --to."""
+    return Period(start, end, f"{start.isoformat()} 至 {end.isoformat()}")
+
+
+def build_report(
+    plan: Plan, tasks: list[Task], *, period: Period, as_of: dt.date, scope: str | None
+) -> Report:
+    """Compute the report context for the tasks in scope."""
+    overdue = [i for i in schedule.due_items(plan, tasks, as_of=as_of, within=0) if i.overdue]
+    overdue_ids = {item.task.id for item in overdue}
+    done = sum(1 for task in tasks if task.status is Status.DONE)
+    following = next_period(period)
+    entries = list(_entries_in(plan, tasks, period))
+    return Report(
+        title=f"{plan.title}{_period_title(period)}进展报告" + (f"（{scope}）" if scope else ""),
+        plan_title=plan.title,
+        scope=scope or "全局",
+        period_label=period.label,
+        period_start=period.start.isoformat(),
+        period_end=period.end.isoformat(),
+        as_of=as_of.isoformat(),
+        total=len(tasks),
+        done=done,
+        completion_rate=_percent(done, len(tasks)),
+        overdue_tasks=len(overdue_ids),
+        blocked_tasks=sum(1 for task in tasks if task.status is Status.BLOCKED),
+        statuses=_status_counts(tasks),
+        completed=sorted(
+            (line for _, line in entries if line.status == Status.DONE.value),
+            key=lambda line: (line.date, line.task_id),
+        ),
+        progress=_group_by_section(plan, entries),
+        problems=_problems(tasks, overdue),
+        next_label=following.label,
+        next_items=_next_items(plan, tasks, following, as_of),
+        units=_unit_rows(plan, tasks, overdue_ids),
+        targets=_target_rows(tasks),
+        tasks=_task_rows(plan, tasks, as_of),
+        warn_days=plan.warn_days,
+    )
+
+
+def _period_title(period: Period) -> str:
+    if period.label.endswith(("Q1", "Q2", "Q3", "Q4")):
+        numeral = "一二三四"[int(period.label[-1]) - 1]
+        return f" {period.start.year}年第{numeral}季度"
+    return f" {period.label} "
+
+
+def _percent(part: int, whole: int) -> str:
+    return f"{part / whole * 100:.1f}%" if whole else "—"
+
+
+def _status_counts(tasks: list[Task]) -> list[StatusCount]:
+    total = len(tasks) or 1
+    return [
+        StatusCount(
+            status.value,
+            STATUS_CSS[status],
+            count := sum(1 for task in tasks if task.status is status),
+            round(count / total * 100, 1),
+        )
+        for status in Status
+    ]
+
+
+def _entries_in(
+    plan: Plan, tasks: list[Task], period: Period
+) -> Iterable[tuple[int, ProgressLine]]:
+    for task in tasks:
+        for entry in task.progress:
+            if period.contains(entry.date):
+                yield plan.task_sections[task.id].number, _progress_line(task, entry)
+
+
+def _progress_line(task: Task, entry: Progress) -> ProgressLine:
+    what = None
+    if entry.occurrence:
+        what = entry.occurrence
+    elif entry.clause:
+        what = f"分工{entry.clause}"
+    return ProgressLine(
+        date=entry.date.isoformat(),
+        task_id=task.id,
+        task_title=task.title,
+        status=entry.status.value if entry.status else None,
+        note=entry.note,
+        by=entry.by,
+        what=what,
+    )
+
+
+def _group_by_section(plan: Plan, entries: list[tuple[int, ProgressLine]]) -> list[SectionProgress]:
+    groups = []
+    for section in plan.sections:
+        lines = [line for number, line in entries if number == section.number]
+        if lines:
+            lines.sort(key=lambda line: (line.date, line.task_id))
+            groups.append(SectionProgress(section.number, section.title, lines))
+    return groups
+
+
+def _units(names: Iterable[str]) -> str:
+    return "、".join(names) or "—"
+
+
+def _leads(task: Task) -> str:
+    # Tasks 15–17 name responsible units only; say who answers for them instead of a dash.
+    if task.lead_units:
+        return _units(task.lead_units)
+    return f"{_units(task.responsible_units)}（责任单位，原文未列牵头）"
+
+
+def _problems(tasks: list[Task], overdue: list[DueItem]) -> list[Problem]:
+    problems = [
+        Problem(
+            task_id=item.task.id,
+            task_title=item.task.title,
+            kind="逾期",
+            what=_occurrence_name(item.occurrence),
+            date=item.occurrence.date.isoformat() if item.occurrence.date else "",
+            days_overdue=-item.days_left,
+            lead=_leads(item.task),
+            responsible=_units(item.task.responsible_units),
+        )
+        for item in overdue
+    ]
+    problems += [
+        Problem(
+            task_id=task.id,
+            task_title=task.title,
+            kind="受阻",
+            what=_blocked_note(task),
+            date="",
+            days_overdue=None,
+            lead=_leads(task),
+            responsible=_units(task.responsible_units),
+        )
+        for task in tasks
+        if task.status is Status.BLOCKED
+    ]
+    return problems
+
+
+def _blocked_note(task: Task) -> str:
+    for entry in reversed(task.progress):
+        if entry.status is Status.BLOCKED and entry.note:
+            return entry.note
+    return "受阻（未填写原因）"
+
+
+def _occurrence_name(occ: schedule.Occurrence) -> str:
+    return f"{occ.key} {occ.label}" if occ.kind == "recurring" else occ.label
+
+
+def _next_items(plan: Plan, tasks: list[Task], period: Period, as_of: dt.date) -> list[NextItem]:
+    return [
+        NextItem(
+            date=item.occurrence.date.isoformat() if item.occurrence.date else "",
+            task_id=item.task.id,
+            task_title=item.task.title,
+            what=_occurrence_name(item.occurrence),
+            lead=_leads(item.task),
+        )
+        for item in schedule.items_in_period(plan, tasks, period=period, as_of=as_of)
+    ]
+
+
+def _unit_rows(plan: Plan, tasks: list[Task], overdue_ids: set[int]) -> list[UnitRow]:
+    rows = []
+    for unit in plan.units:
+        led = [task for task in tasks if unit.name in task.lead_units]
+        if led:
+            rows.append(
+                UnitRow(
+                    name=unit.name,
+                    led=len(led),
+                    done=sum(1 for task in led if task.status is Status.DONE),
+                    overdue=sum(1 for task in led if task.id in overdue_ids),
+                )
+            )
+    return rows
+
+
+_OPS = {">=": "≥", "<=": "≤", ">": ">", "<": "<", "=": "="}
+
+
+def _target_rows(tasks: list[Task]) -> list[TargetRow]:
+    rows = []
+    for task in tasks:
+        for target in task.targets:
+            per = {"quarter": "每季度", "month": "每月", "half-year": "每半年"}.get(
+                target.per or "", ""
+            )
+            expected = f"{per}{_OPS[target.op]} {target.value}{target.unit}"
+            if target.actual is None:
+                actual, met = "未填报", "—"
+            else:
+                actual = f"{target.actual}{target.unit}"
+                met = "达到" if _meets(target.actual, target.op, target.value) else "未达到"
+            rows.append(TargetRow(task.id, target.name, expected, actual, met))
+    return rows
+
+
+def _meets(actual: float, op: str, value: float) -> bool:
+    return {
+        ">=": actual >= value,
+        "<=": actual <= value,
+        ">": actual > value,
+        "<": actual < value,
+        "=": actual == value,
+    }[op]
+
+
+def _task_rows(plan: Plan, tasks: list[Task], as_of: dt.date) -> list[TaskRow]:
+    rows = []
+    for task in tasks:
+        level = _task_level(plan, task, as_of)
+        rows.append(
+            TaskRow(
+                task_id=task.id,
+                title=task.title,
+                lead=_leads(task),
+                responsible=_units(task.responsible_units),
+                deadline=deadline_summary(task, plan),
+                status=task.status.value,
+                status_css=STATUS_CSS[task.status],
+                level=level,
+                level_css=LEVEL_CSS[level],
+            )
+        )
+    return rows
+
+
+def _task_level(plan: Plan, task: Task, as_of: dt.date) -> schedule.Level:
+    """The worst warning level among the task's open occurrences; done tasks are 绿."""
+    items = schedule.due_items(plan, [task], as_of=as_of, within=plan.warn_days)
+    if any(item.overdue for item in items):
+        return "红"
+    if items:
+        return "黄"
+    return "绿"

