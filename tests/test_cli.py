@@ -217,7 +217,7 @@ def test_mark_then_tasks_shows_done(cli: Invoke, plan_in_git: Path) -> None:
     )
     assert result.stdout == (
         f"已更新 {plan}：任务 13「统筹推进专项整治工作」现为 已完成\n"
-        "  进展：2023-10-20 已完成 阶段性任务完成 （测试员）\n"
+        "  进展：2023-10-20 已完成 阶段性任务完成（测试员）\n"
     )
     [task] = [t for t in json.loads(cli("tasks", "--json", "--plan", plan).stdout) if t["id"] == 13]
     assert task["status"] == "已完成"

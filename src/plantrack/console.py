@@ -218,16 +218,7 @@ def _print_progress(console: Console, task: Task) -> None:
     console.print()
     console.print("[bold]进展[/]")
     for entry in task.progress:
-        parts = [entry.date.isoformat()]
-        if entry.clause:
-            parts.append(f"分工{entry.clause}")
-        if entry.occurrence:
-            parts.append(entry.occurrence)
-        if entry.status:
-            parts.append(entry.status.value)
-        if entry.by:
-            parts.append(entry.by)
-        console.print(f"  {' '.join(escape(p) for p in parts)}  {escape(entry.note)}")
+        console.print(f"  {escape(query.progress_text(entry))}")
 
 
 def print_edit(outcome: edit.Outcome, ref: edit.TaskRef) -> None:
@@ -237,14 +228,10 @@ def print_edit(outcome: edit.Outcome, ref: edit.TaskRef) -> None:
         print_error("（--dry-run：以上为将要做的修改，文件未改动）")
         return
     task = outcome.task
-    entry = task.progress[-1]
-    parts = [entry.date.isoformat(), entry.occurrence, entry.status.value if entry.status else None]
-    parts += [entry.note, f"（{entry.by}）" if entry.by else None]
-    logged = " ".join(p for p in parts if p)
     print_lines(
         [
             f"已更新 {outcome.path}：任务 {ref}「{task.title}」现为 {task.status.value}",
-            f"  进展：{logged}",
+            f"  进展：{query.progress_text(task.progress[-1])}",
         ]
     )
 

@@ -7,8 +7,8 @@ import datetime as dt
 import io
 import json
 
-from plantrack.model import Plan, Progress, Task
-from plantrack.query import deadline_summary
+from plantrack.model import Plan, Task
+from plantrack.query import deadline_summary, progress_text
 
 COLUMNS = ["序号", "工作任务", "牵头单位", "责任单位", "完成时限", "状态", "进展情况"]
 # Column widths in Excel character units; CJK characters count about double.
@@ -25,24 +25,10 @@ def ledger_rows(plan: Plan, tasks: list[Task]) -> list[list[str]]:
             "、".join(task.responsible_units),
             deadline_summary(task, plan),
             task.status.value,
-            "\n".join(_progress_text(entry) for entry in task.progress),
+            "\n".join(progress_text(entry) for entry in task.progress),
         ]
         for task in tasks
     ]
-
-
-def _progress_text(entry: Progress) -> str:
-    parts = [entry.date.isoformat()]
-    if entry.clause:
-        parts.append(f"分工{entry.clause}")
-    if entry.occurrence:
-        parts.append(entry.occurrence)
-    if entry.status:
-        parts.append(entry.status.value)
-    if entry.note:
-        parts.append(entry.note)
-    text = " ".join(parts)
-    return f"{text}（{entry.by}）" if entry.by else text
 
 
 def to_csv(rows: list[list[str]]) -> bytes:

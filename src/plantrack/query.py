@@ -8,7 +8,7 @@ from typing import Any, Literal
 
 from plantrack import schedule
 from plantrack.errors import UsageError
-from plantrack.model import STATUS_ALIASES, Plan, Section, Status, Task
+from plantrack.model import STATUS_ALIASES, Plan, Progress, Section, Status, Task
 from plantrack.units import Registry, Role
 
 RoleFilter = Literal["lead", "responsible", "any"]
@@ -199,3 +199,18 @@ def _short_date(occ: schedule.Occurrence) -> str | None:
     if occ.kind == "period" and occ.start:
         return f"{occ.start.month}月{occ.start.day}日–{occ.date.month}月{occ.date.day}日"
     return f"{occ.date.month}月{occ.date.day}日前"
+
+
+def progress_text(entry: Progress) -> str:
+    """One progress entry as a line: 2023-07-03 2023Q2 已完成 说明（记录人）."""
+    parts = [entry.date.isoformat()]
+    if entry.clause:
+        parts.append(f"分工{entry.clause}")
+    if entry.occurrence:
+        parts.append(entry.occurrence)
+    if entry.status:
+        parts.append(entry.status.value)
+    if entry.note:
+        parts.append(entry.note)
+    text = " ".join(parts)
+    return f"{text}（{entry.by}）" if entry.by else text
