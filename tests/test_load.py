@@ -198,9 +198,9 @@ def test_yaml_11_traps_do_not_change_text(plan_text: str) -> None:
 
 
 def test_alias_bomb_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
-    import plantrack.load as load
+    from plantrack import yamltree
 
-    monkeypatch.setattr(load, "MAX_NODES", 10_000)
+    monkeypatch.setattr(yamltree, "MAX_NODES", 10_000)
     levels = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
     levels += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 10)}]" for i in range(1, 9)]
     with pytest.raises(PlanError) as caught:

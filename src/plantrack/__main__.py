@@ -1,5 +1,5 @@
 """Allow `python -m plantrack`."""
 
-from plantrack.cli import main
+from plantrack.entry import main
 
 main()

@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from plantrack import edit, query, schedule
+from plantrack import query, schedule
 from plantrack.errors import PlantrackError
 from plantrack.model import Plan, Status, Task
 
 if TYPE_CHECKING:
     from rich.console import Console
     from rich.table import Table
+
+    from plantrack import edit
 
 STATUS_STYLE = {
     Status.NOT_STARTED: "dim",
@@ -35,8 +38,14 @@ def _console() -> Console:
 
 
 def is_terminal() -> bool:
-    """Tell whether stdout is a terminal (or forced to act as one by FORCE_COLOR)."""
-    return _console().is_terminal
+    """Tell whether stdout is a terminal, or forced to act as one by FORCE_COLOR as rich does."""
+    # Decided without importing rich: piped output never needs it, and it costs ~20 ms.
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    try:
+        return sys.stdout.isatty()
+    except (AttributeError, ValueError):
+        return False
 
 
 def print_json(data: Any) -> None:
@@ -73,12 +82,12 @@ def print_tasks(matches: list[query.TaskMatch], plan: Plan, *, with_roles: bool)
         if with_roles:
             row.append(match.role_label)
         rows.append(row)
-    console = _console()
-    if not console.is_terminal:
+    if not is_terminal():
         print_plain_rows(header, rows)
         return
     from rich.table import Table
 
+    console = _console()
     table = Table(show_lines=False, header_style="bold")
     for name in header:
         table.add_column(name, overflow="fold", no_wrap=name in ("序号", "状态"))
@@ -132,10 +141,10 @@ def print_due(items: list[schedule.DueItem], *, heading: str) -> None:
         ]
         for item in items
     ]
-    console = _console()
-    if not console.is_terminal:
+    if not is_terminal():
         print_plain_rows(header, rows)
         return
+    console = _console()
     console.print(heading)
     if not rows:
         console.print("没有需要列出的事项。")

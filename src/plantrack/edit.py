@@ -25,7 +25,7 @@ from pathlib import Path
 
 import yaml
 
-from plantrack import load, schedule
+from plantrack import load, schedule, yamltree
 from plantrack.errors import PlantrackError, UsageError
 from plantrack.model import Plan, Status, Task
 
@@ -165,8 +165,8 @@ def _edit(path: Path, task_id: int, change: Change, *, dry_run: bool) -> Outcome
         original = _read(path)
         has_bom = original.startswith(BOM)
         before = load.decode(original, shown)
-        root = load.compose_document(before, shown)
-        plan = load.validate(*load.build_values(root, shown))
+        plan = load.parse_plan(before, shown)
+        root = yamltree.compose(before, shown)
         after = change(before, root, plan)
         # Re-validate the new text exactly as a later command will read it.
         new_plan = load.parse_plan(after, shown)

@@ -1,70 +1,23 @@
-"""Read a plan file: bytes -> text -> YAML nodes -> model, every problem mapped to line:col."""
+"""Read a plan file: bytes -> text -> plain values -> model, every problem mapped to line:col."""
 
 from __future__ import annotations
 
 import gc
 import os
-import re
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import ValidationError
 
-from plantrack import messages, rules
+from plantrack import messages, rules, yamltree
 from plantrack.errors import PlanError, PlantrackError, Problem, UsageError
 from plantrack.model import Plan
+from plantrack.yamltree import Loc, SourceMap
 
-try:  # libyaml's composer is several times faster than the pure-Python one
-    from yaml import CSafeLoader as _Loader
-except ImportError:  # pragma: no cover - depends on how PyYAML was built
-    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
-
-Loc = tuple[str | int, ...]
-
-# A plan has a few thousand nodes per thousand tasks; far beyond that is an alias bomb.
-MAX_NODES = 20_000_000
-_NULL_TAG = "tag:yaml.org,2002:null"
-_PLAIN_TAGS = {
-    "tag:yaml.org,2002:str",
-    "tag:yaml.org,2002:int",
-    "tag:yaml.org,2002:float",
-    "tag:yaml.org,2002:bool",
-    "tag:yaml.org,2002:timestamp",
-    _NULL_TAG,
-}
-
-
-@dataclass
-class SourceMap:
-    """Where each value and each mapping key of a document stands in the file."""
-
-    path: str
-    values: dict[Loc, yaml.Mark] = field(default_factory=dict)
-    keys: dict[Loc, yaml.Mark] = field(default_factory=dict)
-
-    def problem(self, loc: Loc, message: str, *, at_key: bool = False) -> Problem:
-        """Build a problem located at loc, falling back to the nearest enclosing node."""
-        mark = self._mark(loc, at_key=at_key)
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        return Problem(self.path, line, col, message)
-
-    def line_of(self, loc: Loc) -> int:
-        """Return the 1-based line of the value at loc."""
-        mark = self._mark(loc, at_key=False)
-        return mark.line + 1 if mark else 1
-
-    def _mark(self, loc: Loc, *, at_key: bool) -> yaml.Mark | None:
-        if at_key and loc in self.keys:
-            return self.keys[loc]
-        while loc:
-            if loc in self.values:
-                return self.values[loc]
-            loc = loc[:-1]
-        return self.values.get(())
+Finding = tuple[Loc, str, bool]
 
 
 @dataclass
@@ -73,7 +26,6 @@ class LoadedPlan:
 
     plan: Plan
     path: Path
-    source: SourceMap
     text: str
 
 
@@ -84,38 +36,55 @@ def load_plan(path: Path) -> LoadedPlan:
         data = path.read_bytes()
     except FileNotFoundError:
         raise PlantrackError(f"{shown}: 找不到计划文件。请用 --plan 指定路径。") from None
+    except IsADirectoryError:
+        raise PlantrackError(f"{shown}: 这是一个目录，不是计划文件。请用 --plan 指定 .yaml 文件。") from None
     except OSError as exc:
         raise PlantrackError(f"{shown}: 无法读取计划文件：{exc.strerror}") from None
     text = decode(data, shown)
-    plan, source = parse_with_source(text, shown)
-    return LoadedPlan(plan, path, source, text)
+    return LoadedPlan(parse_plan(text, shown), path, text)
 
 
 def parse_plan(text: str, path: str) -> Plan:
     """Parse and validate plan text; path is used only in messages."""
-    return parse_with_source(text, path)[0]
+    with _gc_paused():
+        raw, _ = yamltree.read_values(text, path)
+        findings = _findings(raw)
+        if isinstance(findings, Plan):
+            return findings
+        # Only now is it worth knowing where every node stands: read the text again.
+        _, source = yamltree.read_values(text, path, track=True)
+    raise PlanError(_locate(findings, source))
 
 
-def parse_with_source(text: str, path: str) -> tuple[Plan, SourceMap]:
-    """Parse and validate plan text, also returning where each node stands."""
-    raw, source = build_values(compose_document(text, path), path)
-    return validate(raw, source), source
-
-
-def validate(raw: Any, source: SourceMap) -> Plan:
-    """Validate plain values against the schema and the cross-field rules."""
+def _findings(raw: Any) -> Plan | list[Finding]:
+    """Validate plain values: the plan, or every problem found, each at its loc."""
     if not isinstance(raw, dict):
         kind = "列表" if isinstance(raw, list) else "单个值"
-        message = f"计划文件的顶层应是键值映射（title:、year:、sections: …），而不是{kind}"
-        raise PlanError([source.problem((), message)])
+        return [((), f"计划文件的顶层应是键值映射（title:、year:、sections: …），而不是{kind}", False)]
     try:
         plan = Plan.model_validate(raw)
     except ValidationError as exc:
-        raise PlanError(_validation_problems(exc, source)) from None
-    problems = [source.problem(loc, msg, at_key=at_key) for loc, msg, at_key in rules.check(plan)]
-    if problems:
-        raise PlanError(problems)
-    return plan
+        return _validation_findings(exc)
+    return rules.check(plan) or plan
+
+
+def _locate(findings: list[Finding], source: SourceMap) -> list[Problem]:
+    problems = {source.problem(loc, message, at_key=at_key) for loc, message, at_key in findings}
+    return sorted(problems, key=lambda p: (p.line, p.col, p.message))
+
+
+_UNION_MEMBERS = {"int", "float"}
+
+
+def _validation_findings(exc: ValidationError) -> list[Finding]:
+    findings: list[Finding] = []
+    for error in exc.errors(include_url=False):
+        loc: Loc = tuple(error["loc"])
+        if loc and loc[-1] in _UNION_MEMBERS:
+            # `value: int | float` reports once per member; one message per value suffices.
+            loc = loc[:-1]
+        findings.append((loc, messages.validation(error), error["type"] == "extra_forbidden"))
+    return findings
 
 
 def decode(data: bytes, path: str) -> str:
@@ -145,36 +114,10 @@ def _encoding_message(data: bytes, offset: int) -> str:
     )
 
 
-def parse_yaml(text: str, path: str) -> tuple[Any, SourceMap]:
-    """Compose YAML text into plain values, recording where each one stands."""
-    return build_values(compose_document(text, path), path)
-
-
-def compose_document(text: str, path: str) -> yaml.Node:
-    """Compose YAML text into a node tree that keeps every position; syntax errors located."""
-    try:
-        with _gc_paused():
-            root = yaml.compose(text, Loader=_Loader)
-    except yaml.MarkedYAMLError as exc:
-        raise PlanError([_syntax_problem(exc, path, text)]) from None
-    except yaml.YAMLError as exc:  # pragma: no cover - libyaml reports marks for all we know
-        raise PlanError([Problem(path, 1, 1, f"YAML 语法错误：{exc}")]) from None
-    if root is None:
-        message = "计划文件是空的：请从 plans/2023.yaml 复制一份作为起点"
-        raise PlanError([Problem(path, 1, 1, message)])
-    return root
-
-
-def build_values(root: yaml.Node, path: str) -> tuple[Any, SourceMap]:
-    """Turn a node tree into plain values and a map of where each one stands."""
-    source = SourceMap(path)
-    with _gc_paused():
-        return _Builder(source).build(root, ()), source
-
-
 @contextmanager
 def _gc_paused() -> Iterator[None]:
-    # Building many small objects triggers needless collections; pausing halves parse time.
+    # Building a large plan creates millions of objects and no cycles; the collector would
+    # otherwise walk the growing heap again and again (15x slower at 10,000 tasks).
     was_enabled = gc.isenabled()
     gc.disable()
     try:
@@ -182,106 +125,6 @@ def _gc_paused() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
-
-
-class _Builder:
-    """Turn YAML nodes into dicts, lists and raw scalar strings, catching duplicates."""
-
-    def __init__(self, source: SourceMap) -> None:
-        self.source = source
-        self.budget = MAX_NODES
-
-    def build(self, node: yaml.Node, loc: Loc) -> Any:
-        """Convert one node; scalars stay strings so Pydantic alone decides their type."""
-        self.budget -= 1
-        if self.budget < 0:
-            message = "YAML 别名（*引用）展开后过大，疑似“别名炸弹”：请删除锚点和别名"
-            raise PlanError([self.source.problem(loc, message)])
-        self.source.values[loc] = node.start_mark
-        if isinstance(node, yaml.ScalarNode):
-            return self._scalar(node, loc)
-        if isinstance(node, yaml.SequenceNode):
-            return [self.build(item, (*loc, i)) for i, item in enumerate(node.value)]
-        assert isinstance(node, yaml.MappingNode)
-        return self._mapping(node, loc)
-
-    def _scalar(self, node: yaml.ScalarNode, loc: Loc) -> str | None:
-        if node.tag not in _PLAIN_TAGS:
-            raise PlanError([self.source.problem(loc, f"不支持的 YAML 标签 {node.tag}：请删除它")])
-        if node.tag == _NULL_TAG and node.style is None:
-            return None
-        return str(node.value)
-
-    def _mapping(self, node: yaml.MappingNode, loc: Loc) -> dict[str, Any]:
-        result: dict[str, Any] = {}
-        first_line: dict[str, int] = {}
-        for key_node, value_node in node.value:
-            if (
-                not isinstance(key_node, yaml.ScalarNode)
-                or key_node.tag == "tag:yaml.org,2002:merge"
-            ):
-                raise PlanError(
-                    [self._at(key_node, "键必须是简单的文字（不支持 << 合并或复杂键）")]
-                )
-            key = str(key_node.value)
-            if key in first_line:
-                raise PlanError(
-                    [
-                        self._at(
-                            key_node,
-                            f"重复的键“{key}”（第 {first_line[key]} 行已有）："
-                            "YAML 只会保留后一个，请合并或删除其中一个",
-                        )
-                    ]
-                )
-            first_line[key] = key_node.start_mark.line + 1
-            self.source.keys[(*loc, key)] = key_node.start_mark
-            result[key] = self.build(value_node, (*loc, key))
-        return result
-
-    def _at(self, node: yaml.Node, message: str) -> Problem:
-        mark = node.start_mark
-        return Problem(self.source.path, mark.line + 1, mark.column + 1, message)
-
-
-def _syntax_problem(exc: yaml.MarkedYAMLError, path: str, text: str) -> Problem:
-    mark = exc.problem_mark or exc.context_mark
-    line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-    quote = _unclosed_quote(text, line)
-    if quote is not None:
-        # An unclosed quote swallows the lines after it; the parser notices only much later.
-        q_line, q_col = quote
-        message = f"引号没有闭合：请在这段文字末尾补上对应的引号（解析器到第 {line} 行才发现出错）"
-        return Problem(path, q_line, q_col, f"YAML 语法错误：{message}")
-    return Problem(path, line, col, messages.yaml_syntax(exc))
-
-
-_QUOTED_VALUE = re.compile(r"""^(\s*(?:-\s+)?(?:[^\s"'#-][^"'#]*?:\s+)?)(["'])(.*)$""")
-
-
-def _unclosed_quote(text: str, error_line: int) -> tuple[int, int] | None:
-    """Find the first line before error_line whose quoted value does not close on that line."""
-    for number, line in enumerate(text.splitlines()[:error_line], start=1):
-        match = _QUOTED_VALUE.match(line)
-        if match and match.group(2) not in match.group(3):
-            return number, len(match.group(1)) + 1
-    return None
-
-
-def _validation_problems(exc: ValidationError, source: SourceMap) -> list[Problem]:
-    problems: dict[tuple[Loc, str], Problem] = {}
-    for error in exc.errors(include_url=False):
-        loc: Loc = tuple(error["loc"])
-        if loc and loc[-1] in _UNION_MEMBERS:
-            # `value: int | float` reports once per member; one message per value suffices.
-            loc = loc[:-1]
-        message = messages.validation(error)
-        at_key = error["type"] == "extra_forbidden"
-        problems.setdefault((loc, message), source.problem(loc, message, at_key=at_key))
-    return sorted(problems.values(), key=lambda p: (p.line, p.col))
-
-
-_UNION_MEMBERS = {"int", "float"}
 
 
 def find_plan(explicit: Path | None, *, year: int, cwd: Path | None = None) -> Path:

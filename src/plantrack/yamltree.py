@@ -1,0 +1,291 @@
+"""YAML text -> plain dicts, lists and raw strings, straight from libyaml's events.
+
+Scalars stay the strings the user typed, so Pydantic alone decides their types and YAML 1.1
+surprises (NO -> false, 3.10 -> 3.1) cannot happen. Duplicate keys, unsupported tags, merge
+keys and alias bombs are refused here, at their line:col.
+
+Positions are recorded only when asked (`track=True`): a valid plan never pays for them,
+and an invalid one is read a second time to say where each problem is.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+from yaml.events import (
+    AliasEvent,
+    DocumentStartEvent,
+    MappingEndEvent,
+    MappingStartEvent,
+    ScalarEvent,
+    SequenceEndEvent,
+    SequenceStartEvent,
+)
+
+from plantrack import messages
+from plantrack.errors import PlanError, Problem
+
+try:  # libyaml's parser is several times faster than the pure-Python one
+    from yaml import CSafeLoader as Loader
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml import SafeLoader as Loader  # type: ignore[assignment]
+
+Loc = tuple[str | int, ...]
+
+# A real plan has tens of nodes per task; far beyond this, aliases are being multiplied.
+MAX_NODES = 20_000_000
+_NULLS = {"", "~", "null", "Null", "NULL"}
+_PLAIN_TAGS = {
+    None,
+    "!",
+    "tag:yaml.org,2002:str",
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:timestamp",
+    "tag:yaml.org,2002:null",
+    "tag:yaml.org,2002:map",
+    "tag:yaml.org,2002:seq",
+}
+_NO_KEY = object()
+
+
+@dataclass
+class SourceMap:
+    """Where each value and each mapping key of a document stands in the file."""
+
+    path: str
+    values: dict[Loc, yaml.Mark] = field(default_factory=dict)
+    keys: dict[Loc, yaml.Mark] = field(default_factory=dict)
+
+    def problem(self, loc: Loc, message: str, *, at_key: bool = False) -> Problem:
+        """Build a problem located at loc, falling back to the nearest enclosing node."""
+        mark = self._mark(loc, at_key=at_key)
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        return Problem(self.path, line, col, message)
+
+    def _mark(self, loc: Loc, *, at_key: bool) -> yaml.Mark | None:
+        if at_key and loc in self.keys:
+            return self.keys[loc]
+        while loc:
+            if loc in self.values:
+                return self.values[loc]
+            loc = loc[:-1]
+        return self.values.get(())
+
+
+@dataclass
+class _Frame:
+    """A mapping or sequence being filled."""
+
+    container: Any
+    loc: Loc
+    anchor: str | None
+    size: int = 1
+    key: Any = _NO_KEY
+    first_lines: dict[str, int] = field(default_factory=dict)
+
+
+def read_values(text: str, path: str, *, track: bool = False) -> tuple[Any, SourceMap]:
+    """Parse YAML text into plain values; with track, also record every position."""
+    builder = _Builder(path, track)
+    try:
+        value = builder.run(text)
+    except yaml.MarkedYAMLError as exc:
+        raise PlanError([_syntax_problem(exc, path, text)]) from None
+    except yaml.YAMLError as exc:  # pragma: no cover - libyaml reports marks for all we know
+        raise PlanError([Problem(path, 1, 1, f"YAML 语法错误：{exc}")]) from None
+    return value, builder.source
+
+
+def compose(text: str, path: str) -> yaml.Node:
+    """Compose YAML text into a node tree that keeps every position, for editing."""
+    try:
+        root = yaml.compose(text, Loader=Loader)
+    except yaml.MarkedYAMLError as exc:
+        raise PlanError([_syntax_problem(exc, path, text)]) from None
+    if root is None:
+        raise PlanError([Problem(path, 1, 1, EMPTY_MESSAGE)])
+    return root
+
+
+EMPTY_MESSAGE = "计划文件是空的：请从 plans/2023.yaml 复制一份作为起点"
+
+
+class _Builder:
+    """Fold libyaml events into values, refusing what a plan file must not contain."""
+
+    def __init__(self, path: str, track: bool) -> None:
+        self.path = path
+        self.track = track
+        self.source = SourceMap(path)
+        self.anchors: dict[str, tuple[Any, int]] = {}
+        self.budget = MAX_NODES
+
+    def run(self, text: str) -> Any:
+        stack: list[_Frame] = []
+        result: list[Any] = []
+        documents = 0
+        track = self.track
+        for event in yaml.parse(text, Loader=Loader):
+            kind = type(event)
+            if kind is ScalarEvent:
+                # The hot path: most events are scalars added to a mapping or a list.
+                value = self._scalar(event)
+                if stack and not track:
+                    frame = stack[-1]
+                    container = frame.container
+                    if type(container) is list:
+                        container.append(value)
+                        frame.size += 1
+                        continue
+                    if frame.key is not _NO_KEY:
+                        container[frame.key] = value
+                        frame.key = _NO_KEY
+                        frame.size += 1
+                        continue
+                self._add(stack, result, value, 1, event)
+            elif kind is MappingStartEvent or kind is SequenceStartEvent:
+                self._check_collection(event, stack)
+                container: Any = {} if kind is MappingStartEvent else []
+                loc = self._value_loc(stack, event)
+                stack.append(_Frame(container, loc, event.anchor))
+            elif kind is MappingEndEvent or kind is SequenceEndEvent:
+                frame = stack.pop()
+                if frame.anchor is not None:
+                    self.anchors[frame.anchor] = (frame.container, frame.size)
+                self._add(stack, result, frame.container, frame.size, event, container=True)
+            elif kind is AliasEvent:
+                self._alias(stack, result, event)
+            elif kind is DocumentStartEvent:
+                documents += 1
+                if documents > 1:
+                    raise PlanError([self._at(event.start_mark, _MULTI_DOCUMENT)])
+        if not result:
+            raise PlanError([Problem(self.path, 1, 1, EMPTY_MESSAGE)])
+        return result[0]
+
+    def _scalar(self, event: ScalarEvent) -> str | None:
+        if event.tag is not None and event.tag not in _PLAIN_TAGS:
+            message = f"不支持的 YAML 标签 {event.tag}：请删除它"
+            raise PlanError([self._at(event.start_mark, message)])
+        value: str = event.value
+        plain = event.implicit[0] and not event.style  # libyaml says "", PyYAML None
+        if plain and value in _NULLS and event.tag is None:
+            return None
+        if event.anchor is not None:
+            self.anchors[event.anchor] = (value, 1)
+        return value
+
+    def _check_collection(self, event: Any, stack: list[_Frame]) -> None:
+        if event.tag not in _PLAIN_TAGS:
+            message = f"不支持的 YAML 标签 {event.tag}：请删除它"
+            raise PlanError([self._at(event.start_mark, message)])
+        if stack and isinstance(stack[-1].container, dict) and stack[-1].key is _NO_KEY:
+            raise PlanError([self._at(event.start_mark, _COMPLEX_KEY)])
+
+    def _alias(self, stack: list[_Frame], result: list[Any], event: AliasEvent) -> None:
+        value, size = self.anchors[event.anchor]
+        self.budget -= size
+        if self.budget < 0:
+            message = "YAML 别名（*引用）展开后过大，疑似“别名炸弹”：请删除锚点和别名"
+            raise PlanError([self._at(event.start_mark, message)])
+        if stack and isinstance(stack[-1].container, dict) and stack[-1].key is _NO_KEY:
+            raise PlanError([self._at(event.start_mark, _COMPLEX_KEY)])
+        self._value_loc(stack, event)
+        self._add(stack, result, value, size, event, container=True)
+
+    def _value_loc(self, stack: list[_Frame], event: Any) -> Loc:
+        """The loc of a value about to be added, recorded when tracking."""
+        if not self.track:
+            return ()
+        if not stack:
+            loc: Loc = ()
+        else:
+            frame = stack[-1]
+            if isinstance(frame.container, dict):
+                loc = (*frame.loc, frame.key)
+            else:
+                loc = (*frame.loc, len(frame.container))
+        self.source.values[loc] = event.start_mark
+        return loc
+
+    def _add(
+        self,
+        stack: list[_Frame],
+        result: list[Any],
+        value: Any,
+        size: int,
+        event: Any,
+        *,
+        container: bool = False,
+    ) -> None:
+        self.budget -= 1
+        if not stack:
+            result.append(value)
+            return
+        frame = stack[-1]
+        frame.size += size
+        if isinstance(frame.container, list):
+            if self.track and not container:
+                self.source.values[(*frame.loc, len(frame.container))] = event.start_mark
+            frame.container.append(value)
+            return
+        if frame.key is _NO_KEY:
+            self._set_key(frame, value, event)
+            return
+        if self.track and not container:
+            self.source.values[(*frame.loc, frame.key)] = event.start_mark
+        frame.container[frame.key] = value
+        frame.key = _NO_KEY
+
+    def _set_key(self, frame: _Frame, key: Any, event: Any) -> None:
+        if key is None:
+            key = ""
+        if key == "<<" and isinstance(event, ScalarEvent) and not event.style:
+            raise PlanError([self._at(event.start_mark, _COMPLEX_KEY)])
+        line = event.start_mark.line + 1
+        if key in frame.container or key in frame.first_lines:
+            first = frame.first_lines.get(key, line)
+            message = (
+                f"重复的键“{key}”（第 {first} 行已有）：YAML 只会保留后一个，请合并或删除其中一个"
+            )
+            raise PlanError([self._at(event.start_mark, message)])
+        frame.first_lines[key] = line
+        if self.track:
+            self.source.keys[(*frame.loc, key)] = event.start_mark
+        frame.key = key
+
+    def _at(self, mark: yaml.Mark, message: str) -> Problem:
+        return Problem(self.path, mark.line + 1, mark.column + 1, message)
+
+
+_COMPLEX_KEY = "键必须是简单的文字（不支持 << 合并或复杂键）"
+_MULTI_DOCUMENT = "文件中有多个 YAML 文档（---）：一个计划文件只能有一个文档"
+
+
+def _syntax_problem(exc: yaml.MarkedYAMLError, path: str, text: str) -> Problem:
+    mark = exc.problem_mark or exc.context_mark
+    line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    quote = _unclosed_quote(text, line)
+    if quote is not None:
+        # An unclosed quote swallows the lines after it; the parser notices only much later.
+        q_line, q_col = quote
+        message = f"引号没有闭合：请在这段文字末尾补上对应的引号（解析器到第 {line} 行才发现出错）"
+        return Problem(path, q_line, q_col, f"YAML 语法错误：{message}")
+    return Problem(path, line, col, messages.yaml_syntax(exc))
+
+
+_QUOTED_VALUE = re.compile(r"""^(\s*(?:-\s+)?(?:[^\s"'#-][^"'#]*?:\s+)?)(["'])(.*)$""")
+
+
+def _unclosed_quote(text: str, error_line: int) -> tuple[int, int] | None:
+    """Find the first line before error_line whose quoted value does not close on that line."""
+    for number, line in enumerate(text.splitlines()[:error_line], start=1):
+        match = _QUOTED_VALUE.match(line)
+        if match and match.group(2) not in match.group(3):
+            return number, len(match.group(1)) + 1
+    return None
