@@ -14,7 +14,17 @@ import random
 import sys
 from pathlib import Path
 
-OFFICES = ["局办公室", "局法规科", "局组教科", "局财审科", "局建管科", "局港航科", "局运输科", "局铁路民航科", "局安监科"]
+OFFICES = [
+    "局办公室",
+    "局法规科",
+    "局组教科",
+    "局财审科",
+    "局建管科",
+    "局港航科",
+    "局运输科",
+    "局铁路民航科",
+    "局安监科",
+]
 AGENCIES = ["区公路中心", "区港航中心", "区道运中心", "区交通执法支队"]
 COLLECTIVES = [
     ("局机关各科室", "局机关", "all"),
@@ -22,10 +32,33 @@ COLLECTIVES = [
     ("局机关相关科室", "局机关", "relevant"),
     ("局属相关单位", "局属单位", "relevant"),
 ]
-WORDS = (
-    "深入贯彻落实 依法行政 法治政府 建设 交通运输 执法 规范化 监督检查 制度 机制 "
-    "推进 完善 加强 健全 落实 责任 清单 审查 备案 公开 宣传 教育 培训 协同 信息化"
-).split()
+WORDS = [
+    "深入贯彻落实",
+    "依法行政",
+    "法治政府",
+    "建设",
+    "交通运输",
+    "执法",
+    "规范化",
+    "监督检查",
+    "制度",
+    "机制",
+    "推进",
+    "完善",
+    "加强",
+    "健全",
+    "落实",
+    "责任",
+    "清单",
+    "审查",
+    "备案",
+    "公开",
+    "宣传",
+    "教育",
+    "培训",
+    "协同",
+    "信息化",
+]
 STATUSES = ["未开始", "进行中", "已完成", "受阻"]
 
 
@@ -69,7 +102,11 @@ def header(year: int) -> list[str]:
 
 def task_lines(rng: random.Random, task_id: int, year: int) -> list[str]:
     """One task in the same layout as plans/2023.yaml."""
-    lines = [f"      - id: {task_id}", f"        title: {sentence(rng, 12)[:-1]}", "        clauses:"]
+    lines = [
+        f"      - id: {task_id}",
+        f"        title: {sentence(rng, 12)[:-1]}",
+        "        clauses:",
+    ]
     for _ in range(rng.choice([1, 1, 1, 2, 3])):
         lead = rng.sample(OFFICES + AGENCIES, rng.choice([1, 1, 2]))
         responsible = rng.sample([c[0] for c in COLLECTIVES], 2)
@@ -81,7 +118,11 @@ def task_lines(rng: random.Random, task_id: int, year: int) -> list[str]:
         ]
     roll = rng.random()
     if roll < 0.05:
-        lines += ["        deadlines:", "          - every: quarter", "            label: 报送工作文稿"]
+        lines += [
+            "        deadlines:",
+            "          - every: quarter",
+            "            label: 报送工作文稿",
+        ]
     elif roll < 0.15:
         month, day = rng.randint(1, 12), rng.randint(1, 28)
         lines += [
@@ -90,7 +131,13 @@ def task_lines(rng: random.Random, task_id: int, year: int) -> list[str]:
             "            label: 完成阶段性任务",
         ]
     if rng.random() < 0.05:
-        lines += ["        targets:", "          - name: 完成率", '            op: ">="', "            value: 80", '            unit: "%"']
+        lines += [
+            "        targets:",
+            "          - name: 完成率",
+            '            op: ">="',
+            "            value: 80",
+            '            unit: "%"',
+        ]
     if rng.random() < 0.3:
         lines.append("        progress:")
         for _ in range(rng.randint(1, 3)):
@@ -111,7 +158,11 @@ def generate(tasks: int, *, year: int = 2023, seed: int = 0) -> str:
     for task_id in range(1, tasks + 1):
         if (task_id - 1) % per_section == 0:
             number = (task_id - 1) // per_section + 1
-            lines += [f"  - number: {number}", f"    title: 第{number}部分{sentence(rng, 20)[:-1]}", "    tasks:"]
+            lines += [
+                f"  - number: {number}",
+                f"    title: 第{number}部分{sentence(rng, 20)[:-1]}",
+                "    tasks:",
+            ]
         lines += task_lines(rng, task_id, year)
     return "\n".join(lines) + "\n"
 

@@ -37,7 +37,9 @@ def load_plan(path: Path) -> LoadedPlan:
     except FileNotFoundError:
         raise PlantrackError(f"{shown}: 找不到计划文件。请用 --plan 指定路径。") from None
     except IsADirectoryError:
-        raise PlantrackError(f"{shown}: 这是一个目录，不是计划文件。请用 --plan 指定 .yaml 文件。") from None
+        raise PlantrackError(
+            f"{shown}: 这是一个目录，不是计划文件。请用 --plan 指定 .yaml 文件。"
+        ) from None
     except OSError as exc:
         raise PlantrackError(f"{shown}: 无法读取计划文件：{exc.strerror}") from None
     text = decode(data, shown)
@@ -60,7 +62,9 @@ def _findings(raw: Any) -> Plan | list[Finding]:
     """Validate plain values: the plan, or every problem found, each at its loc."""
     if not isinstance(raw, dict):
         kind = "列表" if isinstance(raw, list) else "单个值"
-        return [((), f"计划文件的顶层应是键值映射（title:、year:、sections: …），而不是{kind}", False)]
+        return [
+            ((), f"计划文件的顶层应是键值映射（title:、year:、sections: …），而不是{kind}", False)
+        ]
     try:
         plan = Plan.model_validate(raw)
     except ValidationError as exc:

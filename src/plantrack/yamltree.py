@@ -130,6 +130,7 @@ class _Builder:
         result: list[Any] = []
         documents = 0
         track = self.track
+        event: Any  # libyaml's events are untyped; their class is checked below
         for event in yaml.parse(text, Loader=Loader):
             kind = type(event)
             if kind is ScalarEvent:
@@ -150,9 +151,9 @@ class _Builder:
                 self._add(stack, result, value, 1, event)
             elif kind is MappingStartEvent or kind is SequenceStartEvent:
                 self._check_collection(event, stack)
-                container: Any = {} if kind is MappingStartEvent else []
+                fresh: Any = {} if kind is MappingStartEvent else []
                 loc = self._value_loc(stack, event)
-                stack.append(_Frame(container, loc, event.anchor))
+                stack.append(_Frame(fresh, loc, event.anchor))
             elif kind is MappingEndEvent or kind is SequenceEndEvent:
                 frame = stack.pop()
                 if frame.anchor is not None:
@@ -188,7 +189,7 @@ class _Builder:
             raise PlanError([self._at(event.start_mark, _COMPLEX_KEY)])
 
     def _alias(self, stack: list[_Frame], result: list[Any], event: AliasEvent) -> None:
-        value, size = self.anchors[event.anchor]
+        value, size = self.anchors[str(event.anchor)]
         self.budget -= size
         if self.budget < 0:
             message = "YAML 别名（*引用）展开后过大，疑似“别名炸弹”：请删除锚点和别名"
@@ -259,7 +260,7 @@ class _Builder:
             self.source.keys[(*frame.loc, key)] = event.start_mark
         frame.key = key
 
-    def _at(self, mark: yaml.Mark, message: str) -> Problem:
+    def _at(self, mark: Any, message: str) -> Problem:
         return Problem(self.path, mark.line + 1, mark.column + 1, message)
 
 
