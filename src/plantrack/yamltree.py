@@ -189,7 +189,11 @@ class _Builder:
             raise PlanError([self._at(event.start_mark, _COMPLEX_KEY)])
 
     def _alias(self, stack: list[_Frame], result: list[Any], event: AliasEvent) -> None:
-        value, size = self.anchors[str(event.anchor)]
+        found = self.anchors.get(str(event.anchor))
+        if found is None:
+            message = f"引用了未定义的锚点 *{event.anchor}：请检查拼写，或删除这个引用"
+            raise PlanError([self._at(event.start_mark, message)])
+        value, size = found
         self.budget -= size
         if self.budget < 0:
             message = "YAML 别名（*引用）展开后过大，疑似“别名炸弹”：请删除锚点和别名"

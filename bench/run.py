@@ -1,0 +1,228 @@
+"""Time whole plantrack processes on synthetic plans, next to Python baselines.
+
+    python bench/run.py                 # sizes 26, 1000, 10000, 100000
+    python bench/run.py --sizes 26,1000 --rounds 5
+
+Every command runs as a separate process, as a user would run it. Rounds are interleaved
+(one run of every command, then the next round), so a slow moment of the machine hits all
+commands alike; each figure is the median over the rounds. Peak memory is the largest
+resident set of any run. Results are printed and written to bench/RESULTS.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+CACHE = HERE / ".cache"
+sys.path.insert(0, str(HERE))
+
+from generate import generate  # noqa: E402
+
+BASELINE = "import typer, pydantic, yaml, rich"
+AS_OF = "2023-10-08"
+
+
+@dataclass
+class Case:
+    """One command line to time, with its target if it has one."""
+
+    name: str
+    size: int | None
+    argv: list[str]
+    target: str = ""
+    limit: float | None = None
+    relative: bool = False
+    prepare: Path | None = None
+    seconds: list[float] = field(default_factory=list)
+    peak_kb: int = 0
+
+    @property
+    def median(self) -> float:
+        """Median wall time in seconds."""
+        return statistics.median(self.seconds)
+
+
+def plantrack_argv() -> list[str]:
+    """The installed console script next to this Python, as users run it."""
+    script = Path(sys.executable).with_name("plantrack")
+    if not script.exists():
+        sys.exit("bench/run.py: plantrack is not installed in this Python's environment")
+    return [str(script)]
+
+
+def plan_file(size: int) -> Path:
+    """A cached synthetic plan of `size` tasks."""
+    path = CACHE / f"plan-{size}.yaml"
+    if not path.exists():
+        CACHE.mkdir(exist_ok=True)
+        started = time.perf_counter()
+        path.write_text(generate(size), encoding="utf-8")
+        print(f"generated {path.name} in {time.perf_counter() - started:.1f} s", file=sys.stderr)
+    return path
+
+
+def cases(sizes: list[int]) -> list[Case]:
+    """The commands timed, each at every size, and the baselines."""
+    tool = plantrack_argv()
+    result = [
+        Case("python -c pass", None, [sys.executable, "-c", "pass"]),
+        Case(f'python -c "{BASELINE}"', None, [sys.executable, "-c", BASELINE]),
+        Case("plantrack --help", None, [*tool, "--help"], "≤ 1.8 × baseline", 1.8, relative=True),
+    ]
+    for size in sizes:
+        plan = str(plan_file(size))
+        copy = CACHE / f"mark-{size}.yaml"
+        due = Case("due --dept 法规科", size, [*tool, "due", "--dept", "法规科", "--plan", plan])
+        check = Case("check", size, [*tool, "check", "--plan", plan])
+        tasks = Case("tasks --json", size, [*tool, "tasks", "--json", "--plan", plan])
+        report_args = ["report", "--format", "html", "--quarter", "2023Q3", "--plan", plan]
+        report = Case("report --format html", size, [*tool, *report_args])
+        mark_args = [
+            "mark",
+            "5",
+            "doing",
+            "--note",
+            "基准测试",
+            "--by",
+            "bench",
+            "--plan",
+            str(copy),
+        ]
+        mark = Case("mark", size, [*tool, *mark_args], prepare=copy)
+        if size == 26:
+            due.target, due.limit, due.relative = "≤ 1.6 × baseline", 1.6, True
+        if size == 10_000:
+            check.target, check.limit = "≤ 1.5 s", 1.5
+            tasks.target, tasks.limit = "≤ 1.5 s", 1.5
+            report.target, report.limit = "≤ 3 s", 3.0
+            mark.target, mark.limit = "≤ 2 s", 2.0
+        if size == 100_000:
+            check.target, check.limit = "≤ 15 s, ≤ 2 GB", 15.0
+            tasks.target, tasks.limit = "≤ 15 s, ≤ 2 GB", 15.0
+        result += [due, check, tasks, report, mark]
+    return result
+
+
+def run_once(case: Case, env: dict[str, str]) -> None:
+    """Run a case once, adding its wall time and peak memory."""
+    if case.prepare is not None:
+        shutil.copyfile(plan_file(case.size or 0), case.prepare)
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        case.argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env
+    )
+    _, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - started
+    code = os.waitstatus_to_exitcode(status)
+    if code != 0:
+        error = process.stderr.read().decode() if process.stderr else ""
+        sys.exit(f"bench/run.py: {' '.join(case.argv)} exited {code}\n{error}")
+    if process.stderr:
+        process.stderr.close()
+    case.seconds.append(elapsed)
+    case.peak_kb = max(case.peak_kb, usage.ru_maxrss)
+
+
+def rounds_for(case: Case, rounds: int) -> int:
+    """Fewer rounds for the big plans: their runs take seconds and vary little."""
+    if case.size is None or case.size <= 1000:
+        return rounds
+    return max(3, rounds // 4) if case.size <= 10_000 else 3
+
+
+def measure(all_cases: list[Case], rounds: int) -> None:
+    """Interleave the runs: each round runs every case that still needs runs."""
+    env = {**os.environ, "PLANTRACK_TODAY": AS_OF}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)  # let Python cache bytecode, as installs do
+    for case in all_cases:  # warm-up: bytecode caches, file system caches
+        run_once(case, env)
+        case.seconds.clear()
+    for index in range(rounds):
+        for case in all_cases:
+            if index < rounds_for(case, rounds):
+                run_once(case, env)
+        print(f"round {index + 1}/{rounds} done", file=sys.stderr)
+
+
+def verdict(case: Case, baseline: float) -> str:
+    """Whether the case meets its target."""
+    if case.limit is None:
+        return ""
+    value = case.median / baseline if case.relative else case.median
+    ok = value <= case.limit and (case.size != 100_000 or case.peak_kb <= 2 * 1024 * 1024)
+    return "✅ 达标" if ok else "❌ 未达标"
+
+
+def table(all_cases: list[Case]) -> list[str]:
+    """The results as a Markdown table."""
+    baseline = next(c for c in all_cases if c.name.startswith('python -c "import')).median
+    lines = [
+        "| 命令 | 任务数 | 中位数 | 相对基线 | 每千项任务 | 峰值内存 | 目标 | 结果 |",
+        "|---|---:|---:|---:|---:|---:|---|---|",
+    ]
+    for case in all_cases:
+        size = f"{case.size:,}" if case.size else "—"
+        per_k = (
+            f"{case.median / case.size * 1000 * 1000:.1f} ms"
+            if case.size and case.size >= 1000
+            else ""
+        )
+        lines.append(
+            f"| `{case.name}` | {size} | {case.median * 1000:.0f} ms | {case.median / baseline:.2f} × "
+            f"| {per_k} | {case.peak_kb / 1024:.0f} MB | {case.target} | {verdict(case, baseline)} |"
+        )
+    return lines
+
+
+def machine() -> str:
+    """One line about where the numbers were taken."""
+    versions = []
+    for module in ("typer", "pydantic", "yaml"):
+        try:
+            versions.append(f"{module} {__import__(module).__version__}")
+        except ImportError:
+            versions.append(f"{module} ?")
+    return (
+        f"{platform.python_implementation()} {platform.python_version()} on {platform.machine()}, "
+        f"{os.cpu_count()} CPUs; {', '.join(versions)}"
+    )
+
+
+def main() -> None:
+    """Measure and write bench/RESULTS.md."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="26,1000,10000,100000")
+    parser.add_argument("--rounds", type=int, default=20)
+    parser.add_argument("--output", type=Path, default=HERE / "RESULTS.md")
+    args = parser.parse_args()
+    sizes = [int(size) for size in args.sizes.split(",")]
+    all_cases = cases(sizes)
+    measure(all_cases, args.rounds)
+    lines = table(all_cases)
+    print("\n".join(lines))
+    header = [
+        "# plantrack 基准测试结果",
+        "",
+        f"由 `python bench/run.py --sizes {args.sizes} --rounds {args.rounds}` 生成，"
+        f"{time.strftime('%Y-%m-%d')}；{machine()}。",
+        "",
+        "每个数字是整个进程的墙钟时间（启动、读取、输出、退出），取交替运行各轮的中位数；"
+        f'“相对基线”是与同一轮中 `python -c "{BASELINE}"` 中位数之比。'
+        "计划由 `bench/generate.py` 合成，结构与 plans/2023.yaml 相同。",
+        "",
+    ]
+    args.output.write_text("\n".join(header + lines) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,89 @@
+"""The console script as a process: exit codes, lazy imports, the pydantic plugin shortcut."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from conftest import ROOT
+
+
+def run(*args: str, code: int = 0) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PLANTRACK_TODAY": "2023-10-01"}
+    done = subprocess.run(
+        [sys.executable, "-m", "plantrack", *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+        check=False,
+    )
+    assert done.returncode == code, done.stderr
+    assert "Traceback" not in done.stderr
+    return done
+
+
+def test_exit_codes_of_the_real_process() -> None:
+    assert run("check").stdout.startswith("plans/2023.yaml: 没有发现问题")
+    assert "是否指 局法规科" in run("tasks", "--dept", "法规处", code=2).stderr
+    assert "找不到计划文件" in run("check", "--plan", "nope.yaml", code=1).stderr
+    assert "No such option" in run("due", "--bogus", code=2).stderr
+
+
+def test_output_is_complete_despite_the_fast_exit() -> None:
+    # os._exit skips the interpreter's flush; everything printed must still arrive.
+    tasks = json.loads(run("tasks", "--json").stdout)
+    assert len(tasks) == 26
+
+
+@pytest.mark.parametrize("command", [["due", "--dept", "法规科"], ["tasks", "--json"], ["check"]])
+def test_fast_commands_do_not_load_heavy_libraries(command: list[str]) -> None:
+    # Jinja2, openpyxl, icalendar and the round-trip YAML libraries belong to the commands
+    # that need them; `due` and friends must not pay for them.
+    script = (
+        "import sys, atexit\n"
+        "from plantrack import entry\n"
+        "heavy = ('jinja2', 'openpyxl', 'icalendar', 'ruamel', 'rich.table')\n"
+        "import os\n"
+        "real_exit = os._exit\n"
+        "def report(code):\n"
+        "    loaded = sorted(m for m in sys.modules if m.split('.')[0] in heavy or m in heavy)\n"
+        "    sys.stderr.write('LOADED:' + ','.join(loaded) + '\\n'); sys.stderr.flush()\n"
+        "    real_exit(code)\n"
+        "os._exit = report\n"
+        f"sys.argv = ['plantrack', *{command!r}]\n"
+        "entry.main()\n"
+    )
+    env = {**os.environ, "PLANTRACK_TODAY": "2023-10-01"}
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    loaded = done.stderr.split("LOADED:")[1].strip()
+    assert loaded == ""
+
+
+def test_plugin_scan_is_skipped_but_the_real_loader_stays_reachable() -> None:
+    script = (
+        "import sys\n"
+        "from plantrack import entry\n"
+        "entry._skip_pydantic_plugin_scan()\n"
+        "import plantrack.model\n"
+        "from pydantic.plugin import _loader\n"
+        "print(list(_loader.get_plugins()), 'importlib.metadata' in sys.modules)\n"
+        "print(_loader.PYDANTIC_ENTRY_POINT_GROUP)\n"  # any other name loads the real module
+        "print(type(sys.modules['pydantic.plugin._loader'].get_plugins).__name__)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    )
+    assert done.stdout.splitlines() == ["[] False", "pydantic", "function"]
