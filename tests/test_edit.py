@@ -259,6 +259,9 @@ def test_concurrent_logs_all_land(plan_copy: Path) -> None:
         ('他说"好"', '他说"好"'),
         (" 前后空格 ", '" 前后空格 "'),
         ("两行\n文字", '"两行\\n文字"'),
+        ("下一行\x85字符", '"下一行\\x85字符"'),  # NEL is a line break to YAML
+        ("删除\x7f符", '"删除\\x7F符"'),  # YAML refuses raw control characters
+        ("行\u2028分隔", '"行\\u2028分隔"'),
     ],
 )
 def test_yaml_scalar_round_trips(value: str, written: str) -> None:

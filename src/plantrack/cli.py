@@ -457,7 +457,7 @@ def schema() -> None:
     from plantrack import console
     from plantrack.model import plan_json_schema
 
-    console.print_json(plan_json_schema())
+    console.print_json(plan_json_schema(), pretty=True)
 
 
 def main() -> None:

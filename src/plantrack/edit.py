@@ -10,7 +10,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import difflib
-import json
 import os
 import re
 import stat
@@ -22,6 +21,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -108,15 +108,16 @@ def mark(
 ) -> Outcome:
     """Set the status of a task (every clause) or one clause, and log the change."""
 
-    def change(text: str, root: yaml.Node, plan: Plan) -> str:
+    def change(layout: _Layout, plan: Plan) -> str:
         task = _resolve(plan, ref)
         _check_occurrence(plan, task, entry.occurrence)
         edits: list[_Edit] = []
         if entry.occurrence is None:
-            edits += _status_edits(text, _task_node(root, ref.task), ref.clause, status)
+            clauses = range(len(task.clauses)) if ref.clause is None else [ref.clause - 1]
+            edits += [layout.status_edit(clause, status) for clause in clauses]
         logged = dataclasses.replace(entry, status=status, clause=ref.clause)
-        edits += _progress_edits(text, _task_node(root, ref.task), logged)
-        return _apply(text, edits)
+        edits += layout.progress_edits(logged)
+        return _apply(layout.text, edits)
 
     return _edit(path, ref.task, change, dry_run=dry_run)
 
@@ -124,10 +125,10 @@ def mark(
 def log(path: Path, ref: TaskRef, entry: Entry, *, dry_run: bool = False) -> Outcome:
     """Append a progress note to a task without changing its status."""
 
-    def change(text: str, root: yaml.Node, plan: Plan) -> str:
+    def change(layout: _Layout, plan: Plan) -> str:
         _resolve(plan, ref)
         logged = dataclasses.replace(entry, status=None, clause=ref.clause)
-        return _apply(text, _progress_edits(text, _task_node(root, ref.task), logged))
+        return _apply(layout.text, layout.progress_edits(logged))
 
     return _edit(path, ref.task, change, dry_run=dry_run)
 
@@ -156,7 +157,7 @@ def _check_occurrence(plan: Plan, task: Task, occurrence: str | None) -> None:
 
 # --- reading, checking and writing the file -------------------------------------------------
 
-Change = Callable[[str, yaml.Node, Plan], str]
+Change = Callable[["_Layout", Plan], str]
 
 
 def _edit(path: Path, task_id: int, change: Change, *, dry_run: bool) -> Outcome:
@@ -165,9 +166,9 @@ def _edit(path: Path, task_id: int, change: Change, *, dry_run: bool) -> Outcome
         original = _read(path)
         has_bom = original.startswith(BOM)
         before = load.decode(original, shown)
-        plan = load.parse_plan(before, shown)
-        root = yamltree.compose(before, shown)
-        after = change(before, root, plan)
+        plan, source = load.parse_with_spans(before, shown)
+        _resolve(plan, TaskRef(task_id))
+        after = change(_Layout(before, source, _task_loc(plan, task_id)), plan)
         # Re-validate the new text exactly as a later command will read it.
         new_plan = load.parse_plan(after, shown)
         _check_progress_grew(plan, new_plan, task_id)
@@ -294,41 +295,70 @@ def _newline(text: str) -> str:
     return "\r\n" if "\r\n" in text else "\n"
 
 
-def _get(mapping: yaml.Node, key: str) -> tuple[yaml.Node, yaml.Node] | None:
-    if not isinstance(mapping, yaml.MappingNode):
-        return None
-    for key_node, value_node in mapping.value:
-        if key_node.value == key:
-            return key_node, value_node
-    return None
-
-
-def _task_node(root: yaml.Node, task_id: int) -> yaml.MappingNode:
-    sections = _get(root, "sections")
-    for section in sections[1].value if sections else []:
-        tasks = _get(section, "tasks")
-        for task in tasks[1].value if tasks else []:
-            found = _get(task, "id")
-            if found and str(found[1].value).strip() == str(task_id):
-                assert isinstance(task, yaml.MappingNode)
-                return task
+def _task_loc(plan: Plan, task_id: int) -> yamltree.Loc:
+    for s, section in enumerate(plan.sections):
+        for t, task in enumerate(section.tasks):
+            if task.id == task_id:
+                return ("sections", s, "tasks", t)
     raise PlantrackError(f"内部错误：在文件中找不到任务 {task_id} 的位置，文件未修改。")
 
 
-def _line_after(text: str, node: yaml.Node) -> int:
-    """Index of the start of the line after everything node spans (its last scalar's line)."""
-    end = _content_end(node)
-    newline = text.find("\n", end)
-    return len(text) if newline == -1 else newline + 1
+@dataclass(frozen=True)
+class _Layout:
+    """One task's place in the text, from the spans recorded while parsing."""
 
+    text: str
+    source: yamltree.SourceMap
+    task: yamltree.Loc
 
-def _content_end(node: yaml.Node) -> int:
-    if isinstance(node, yaml.ScalarNode) or getattr(node, "flow_style", False):
-        return int(node.end_mark.index)
-    if isinstance(node, yaml.MappingNode):
-        return _content_end(node.value[-1][1])
-    assert isinstance(node, yaml.SequenceNode)
-    return _content_end(node.value[-1])
+    def span(self, loc: yamltree.Loc) -> tuple[Any, Any]:
+        """Where the value at loc starts and where its content ends."""
+        found = self.source.spans.get(loc)
+        if found is None:
+            raise PlantrackError(f"内部错误：在文件中找不到 {loc} 的位置，文件未修改。")
+        return found
+
+    def line_after(self, loc: yamltree.Loc) -> int:
+        """Index of the line after the last line the value at loc occupies."""
+        end = int(self.span(loc)[1].index)
+        newline = self.text.find("\n", end)
+        return len(self.text) if newline == -1 else newline + 1
+
+    def status_edit(self, clause: int, status: Status) -> _Edit:
+        """Set one clause's status, keeping its quoting; add the line if it has none."""
+        clause_loc = (*self.task, "clauses", clause)
+        found = self.source.spans.get((*clause_loc, "status"))
+        if found is None:
+            indent = " " * self.span(clause_loc)[0].column
+            return _insert_lines(
+                self.text, self.line_after(clause_loc), [f"{indent}status: {status}"]
+            )
+        start, end = int(found[0].index), int(found[1].index)
+        quote = self.text[start] if self.text[start] in "\"'" else ""
+        return _Edit(start, end, f"{quote}{status}{quote}")
+
+    def progress_edits(self, entry: Entry) -> list[_Edit]:
+        """Append an entry to the task's progress list, creating the list if needed."""
+        loc = (*self.task, "progress")
+        key = self.source.key_spans.get(loc)
+        if key is None:
+            indent = self.span(self.task)[0].column
+            lines = [" " * indent + "progress:", *_entry_lines(entry, indent + 2)]
+            return [_insert_lines(self.text, self.line_after(self.task), lines)]
+        start, end = (int(mark.index) for mark in self.span(loc))
+        if self.text[start] != "[":
+            lines = _entry_lines(entry, self.span(loc)[0].column)
+            return [_insert_lines(self.text, self.line_after(loc), lines)]
+        if self.text[start:end].replace(" ", "") == "[]":
+            # `progress: []` becomes a block list: drop the brackets, add the entry below.
+            lines = _entry_lines(entry, key[0].column + 2)
+            after_colon = self.text.index(":", int(key[1].index)) + 1
+            drop = _Edit(after_colon, end, "")
+            return [drop, _insert_lines(self.text, self.line_after(loc), lines)]
+        line = key[0].line + 1
+        raise UsageError(
+            f"第 {line} 行的 progress 不是块格式的列表：请改写为“- date: …”的形式后重试"
+        )
 
 
 def _insert_lines(text: str, at: int, lines: list[str]) -> _Edit:
@@ -337,48 +367,6 @@ def _insert_lines(text: str, at: int, lines: list[str]) -> _Edit:
     if at == len(text) and text and not text.endswith("\n"):
         block = newline + block
     return _Edit(at, at, block)
-
-
-def _status_edits(
-    text: str, task: yaml.MappingNode, clause: int | None, status: Status
-) -> list[_Edit]:
-    clauses = _get(task, "clauses")
-    assert clauses is not None and isinstance(clauses[1], yaml.SequenceNode)
-    nodes = clauses[1].value if clause is None else [clauses[1].value[clause - 1]]
-    edits = []
-    for node in nodes:
-        found = _get(node, "status")
-        if found is None:
-            indent = " " * node.start_mark.column
-            edits.append(
-                _insert_lines(text, _line_after(text, node), [f"{indent}status: {status}"])
-            )
-            continue
-        value = found[1]
-        style = getattr(value, "style", None)
-        quote = style if style in ('"', "'") else ""
-        edits.append(_Edit(value.start_mark.index, value.end_mark.index, f"{quote}{status}{quote}"))
-    return edits
-
-
-def _progress_edits(text: str, task: yaml.MappingNode, entry: Entry) -> list[_Edit]:
-    found = _get(task, "progress")
-    if found is None:
-        indent = task.start_mark.column
-        lines = [" " * indent + "progress:", *_entry_lines(entry, indent + 2)]
-        return [_insert_lines(text, _line_after(text, task), lines)]
-    key, value = found
-    if isinstance(value, yaml.SequenceNode) and not value.flow_style:
-        lines = _entry_lines(entry, value.start_mark.column)
-        return [_insert_lines(text, _line_after(text, value), lines)]
-    if isinstance(value, yaml.SequenceNode) and not value.value:
-        # `progress: []` becomes a block list: drop the brackets, add the entry below the line.
-        lines = _entry_lines(entry, key.start_mark.column + 2)
-        after_colon = text.index(":", key.end_mark.index) + 1
-        drop = _Edit(after_colon, value.end_mark.index, "")
-        return [drop, _insert_lines(text, _line_after(text, value), lines)]
-    line = key.start_mark.line + 1
-    raise UsageError(f"第 {line} 行的 progress 不是块格式的列表：请改写为“- date: …”的形式后重试")
 
 
 def _entry_lines(entry: Entry, indent: int) -> list[str]:
@@ -403,13 +391,24 @@ def _entry_lines(entry: Entry, indent: int) -> list[str]:
 
 def yaml_scalar(value: str) -> str:
     """Write value plain when YAML reads it back as the same string, else double-quoted."""
-    plain_ok = (
-        value == value.strip()
-        and "\n" not in value
-        and "\r" not in value
-        and _reads_as_string(value)
-    )
-    return value if plain_ok else json.dumps(value, ensure_ascii=False)
+    plain_ok = value == value.strip() and value.isprintable() and _reads_as_string(value)
+    return value if plain_ok else _double_quoted(value)
+
+
+def _double_quoted(value: str) -> str:
+    """A YAML double-quoted scalar; control characters and YAML's own line breaks escaped."""
+    out = []
+    for char in value:
+        code = ord(char)
+        if char in '"\\':
+            out.append("\\" + char)
+        elif char == "\n":
+            out.append("\\n")
+        elif code < 0x20 or 0x7F <= code <= 0x9F or code in (0x2028, 0x2029, 0xFEFF):
+            out.append(f"\\x{code:02X}" if code <= 0xFF else f"\\u{code:04X}")
+        else:
+            out.append(char)
+    return '"' + "".join(out) + '"'
 
 
 def _reads_as_string(value: str) -> bool:

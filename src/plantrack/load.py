@@ -58,6 +58,16 @@ def parse_plan(text: str, path: str) -> Plan:
     raise PlanError(_locate(findings, source))
 
 
+def parse_with_spans(text: str, path: str) -> tuple[Plan, SourceMap]:
+    """Parse and validate, also recording where each value starts and ends, for editing."""
+    with _gc_paused():
+        raw, source = yamltree.read_values(text, path, spans=True)
+        findings = _findings(raw)
+    if isinstance(findings, Plan):
+        return findings, source
+    raise PlanError(_locate(findings, source))
+
+
 def _findings(raw: Any) -> Plan | list[Finding]:
     """Validate plain values: the plan, or every problem found, each at its loc."""
     if not isinstance(raw, dict):

@@ -35,6 +35,10 @@ _SYNTAX_HINTS: list[tuple[tuple[str, ...], str]] = [
         "列表项缩进不对齐：同一列表的“- ”要对齐",
     ),
     (
+        ("while scanning an alias", "while scanning an anchor"),
+        "锚点或别名的名称（&名称、*名称）只能用英文字母、数字和连字符",
+    ),
+    (
         ("found undefined alias", "found undefined anchor"),
         "引用了未定义的锚点（*名称）：请检查拼写，或删除这个引用",
     ),

@@ -88,7 +88,7 @@ class Deadline(_Strict):
         if (self.start is None) != (self.end is None):
             raise ValueError("活动期须同时填写 start 和 end")
         if self.start and self.end and self.start > self.end:
-            raise ValueError(f"start {self.start} 晚于 end {self.end}")
+            raise ValueError(f"活动期的开始日期 {self.start} 晚于结束日期 {self.end}：请检查日期")
         if not any(kinds) and not self.date_source:
             raise ValueError("没有日期的事项须用 date_source 说明为何没有日期")
         return self

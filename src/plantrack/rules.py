@@ -30,7 +30,9 @@ def _registry_findings(plan: Plan, registry: Registry) -> Iterator[Finding]:
         spellings += [(("units", i, "aliases", j), alias) for j, alias in enumerate(unit.aliases)]
         for loc, spelling in spellings:
             if spelling in seen:
-                message = f"名称“{spelling}”已被“{seen[spelling]}”使用：单位的全称和简称都不能重复"
+                owner = seen[spelling]
+                what = "重复登记" if owner == spelling else f"已是“{owner}”的名称或简称"
+                message = f"单位名称“{spelling}”{what}：单位的全称和简称都不能重复"
                 yield loc, message, False
             seen.setdefault(spelling, unit.name)
     for i, collective in enumerate(plan.collectives):

@@ -60,6 +60,9 @@ class SourceMap:
     path: str
     values: dict[Loc, yaml.Mark] = field(default_factory=dict)
     keys: dict[Loc, yaml.Mark] = field(default_factory=dict)
+    # With spans: where each value starts and where its content ends, for editing the text.
+    spans: dict[Loc, tuple[Any, Any]] = field(default_factory=dict)
+    key_spans: dict[Loc, tuple[Any, Any]] = field(default_factory=dict)
 
     def problem(self, loc: Loc, message: str, *, at_key: bool = False) -> Problem:
         """Build a problem located at loc, falling back to the nearest enclosing node."""
@@ -84,32 +87,48 @@ class _Frame:
     container: Any
     loc: Loc
     anchor: str | None
+    start: Any = None
+    flow: bool = False
+    last_end: Any = None
     size: int = 1
     key: Any = _NO_KEY
     first_lines: dict[str, int] = field(default_factory=dict)
 
 
-def read_values(text: str, path: str, *, track: bool = False) -> tuple[Any, SourceMap]:
-    """Parse YAML text into plain values; with track, also record every position."""
-    builder = _Builder(path, track)
+def read_values(
+    text: str, path: str, *, track: bool = False, spans: bool = False
+) -> tuple[Any, SourceMap]:
+    """Parse YAML text into plain values; with track, also record every position.
+
+    With spans, also record where each value's content ends (not where the next token
+    starts, which may lie past comments that belong to what follows).
+    """
+    builder = _Builder(path, track, spans)
     try:
         value = builder.run(text)
     except yaml.MarkedYAMLError as exc:
         raise PlanError([_syntax_problem(exc, path, text)]) from None
+    except yaml.reader.ReaderError as exc:
+        raise PlanError([_reader_problem(exc, path, text)]) from None
     except yaml.YAMLError as exc:  # pragma: no cover - libyaml reports marks for all we know
         raise PlanError([Problem(path, 1, 1, f"YAML 语法错误：{exc}")]) from None
     return value, builder.source
 
 
-def compose(text: str, path: str) -> yaml.Node:
-    """Compose YAML text into a node tree that keeps every position, for editing."""
-    try:
-        root = yaml.compose(text, Loader=Loader)
-    except yaml.MarkedYAMLError as exc:
-        raise PlanError([_syntax_problem(exc, path, text)]) from None
-    if root is None:
-        raise PlanError([Problem(path, 1, 1, EMPTY_MESSAGE)])
-    return root
+def _reader_problem(exc: yaml.reader.ReaderError, path: str, text: str) -> Problem:
+    """A character YAML does not allow in a file, such as a stray control character."""
+    before = text
+    if Loader.__name__ == "CSafeLoader":  # libyaml counts bytes of UTF-8, not characters
+        before = text.encode("utf-8")[: max(exc.position, 0)].decode("utf-8", "ignore")
+    else:  # pragma: no cover - only without libyaml
+        before = text[: max(exc.position, 0)]
+    line = before.count("\n") + 1
+    col = len(before) - (before.rfind("\n") + 1) + 1
+    code = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or " ")
+    message = (
+        f"文件中有 YAML 不允许的控制字符 U+{code:04X}：请删除它（常见于从网页或 Word 复制的文字）"
+    )
+    return Problem(path, line, col, message)
 
 
 EMPTY_MESSAGE = "计划文件是空的：请从 plans/2023.yaml 复制一份作为起点"
@@ -118,9 +137,10 @@ EMPTY_MESSAGE = "计划文件是空的：请从 plans/2023.yaml 复制一份作�
 class _Builder:
     """Fold libyaml events into values, refusing what a plan file must not contain."""
 
-    def __init__(self, path: str, track: bool) -> None:
+    def __init__(self, path: str, track: bool, spans: bool = False) -> None:
         self.path = path
-        self.track = track
+        self.track = track or spans
+        self.spans = spans
         self.source = SourceMap(path)
         self.anchors: dict[str, tuple[Any, int]] = {}
         self.budget = MAX_NODES
@@ -153,12 +173,20 @@ class _Builder:
                 self._check_collection(event, stack)
                 fresh: Any = {} if kind is MappingStartEvent else []
                 loc = self._value_loc(stack, event)
-                stack.append(_Frame(fresh, loc, event.anchor))
+                flow = bool(event.flow_style)
+                stack.append(_Frame(fresh, loc, event.anchor, event.start_mark, flow))
             elif kind is MappingEndEvent or kind is SequenceEndEvent:
                 frame = stack.pop()
                 if frame.anchor is not None:
                     self.anchors[frame.anchor] = (frame.container, frame.size)
-                self._add(stack, result, frame.container, frame.size, event, container=True)
+                # A block collection "ends" where the next token starts; its content ends
+                # with its last child. A flow collection ends at its closing bracket.
+                end = event.end_mark if frame.flow or frame.last_end is None else frame.last_end
+                if self.spans:
+                    self.source.spans[frame.loc] = (frame.start, end)
+                self._add(
+                    stack, result, frame.container, frame.size, event, container=True, end=end
+                )
             elif kind is AliasEvent:
                 self._alias(stack, result, event)
             elif kind is DocumentStartEvent:
@@ -200,8 +228,10 @@ class _Builder:
             raise PlanError([self._at(event.start_mark, message)])
         if stack and isinstance(stack[-1].container, dict) and stack[-1].key is _NO_KEY:
             raise PlanError([self._at(event.start_mark, _COMPLEX_KEY)])
-        self._value_loc(stack, event)
-        self._add(stack, result, value, size, event, container=True)
+        loc = self._value_loc(stack, event)
+        if self.spans:
+            self.source.spans[loc] = (event.start_mark, event.end_mark)
+        self._add(stack, result, value, size, event, container=True, end=event.end_mark)
 
     def _value_loc(self, stack: list[_Frame], event: Any) -> Loc:
         """The loc of a value about to be added, recorded when tracking."""
@@ -227,6 +257,7 @@ class _Builder:
         event: Any,
         *,
         container: bool = False,
+        end: Any = None,
     ) -> None:
         self.budget -= 1
         if not stack:
@@ -235,17 +266,28 @@ class _Builder:
         frame = stack[-1]
         frame.size += size
         if isinstance(frame.container, list):
-            if self.track and not container:
-                self.source.values[(*frame.loc, len(frame.container))] = event.start_mark
+            self._note_value(frame, len(frame.container), event, container, end)
             frame.container.append(value)
             return
         if frame.key is _NO_KEY:
             self._set_key(frame, value, event)
             return
-        if self.track and not container:
-            self.source.values[(*frame.loc, frame.key)] = event.start_mark
+        self._note_value(frame, frame.key, event, container, end)
         frame.container[frame.key] = value
         frame.key = _NO_KEY
+
+    def _note_value(
+        self, frame: _Frame, index: str | int, event: Any, container: bool, end: Any
+    ) -> None:
+        """Record where a value added to frame stands (when tracking) and ends (with spans)."""
+        if not self.track:
+            return
+        if not container:
+            self.source.values[(*frame.loc, index)] = event.start_mark
+            end = event.end_mark
+            if self.spans:
+                self.source.spans[(*frame.loc, index)] = (event.start_mark, end)
+        frame.last_end = end
 
     def _set_key(self, frame: _Frame, key: Any, event: Any) -> None:
         if key is None:
@@ -262,6 +304,8 @@ class _Builder:
         frame.first_lines[key] = line
         if self.track:
             self.source.keys[(*frame.loc, key)] = event.start_mark
+        if self.spans:
+            self.source.key_spans[(*frame.loc, key)] = (event.start_mark, event.end_mark)
         frame.key = key
 
     def _at(self, mark: Any, message: str) -> Problem:
