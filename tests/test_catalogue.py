@@ -24,7 +24,7 @@ EXPECTED: dict[str, str] = {
     "bad-indent": "{path}:21:15: YAML 语法错误：此处不能出现“: ”：可能是缩进不对；若文字本身含“: ”，请给整段文字加引号",
     "bad-recurrence": "{path}:28:20: every 的值“fortnight”无效：可选 month、quarter、half-year",
     "binary-tag": "{path}:21:16: 不支持的 YAML 标签 tag:yaml.org,2002:binary：请删除它",
-    "clause-without-units": "{path}:40:13: 分工没有任何单位：请在 lead 或 responsible 中至少填写一个单位",
+    "clause-without-units": "{path}:40:13: 分工没有任何单位：请在 lead 或 responsible 中至少填写一个单位（原文确实没有分工时，写 unassigned: true）",
     "collective-unknown-group": "{path}:14:12: 统称“局属各单位”的类别“局属机构”没有任何单位：可选 局机关、局属单位",
     "comments-only": "{path}:1:1: 计划文件是空的：请从 plans/2023.yaml 复制一份作为起点",
     "duplicate-key-clause": "{path}:43:13: 重复的键“status”（第 42 行已有）：YAML 只会保留后一个，请合并或删除其中一个",

@@ -94,7 +94,7 @@ CASES: dict[str, tuple[str, str, int, int, str]] = {
         "            lead: []\n            responsible: []\n" + T13_TAIL,
         -2,
         13,
-        "分工没有任何单位：请在 lead 或 responsible 中至少填写一个单位",
+        "分工没有任何单位：请在 lead 或 responsible 中至少填写一个单位（原文确实没有分工时，写 unassigned: true）",
     ),
     "scalar_instead_of_list": (
         T13_UNITS + T13_TAIL,

@@ -47,7 +47,7 @@ class Collective(_Strict):
     """A collective name such as 局机关各科室 that stands for members of a group."""
 
     name: str = Field(min_length=1)
-    group: str = Field(min_length=1, description="展开为该类别的单位")
+    group: str | None = Field(default=None, description="展开为该类别的单位；不详时不填")
     scope: Literal["all", "relevant"] = Field(
         description="all：该类别全部单位；relevant：其中的相关单位（可能涉及）"
     )
@@ -60,12 +60,17 @@ class Clause(_Strict):
     assignment: str | None = Field(default=None, description="原文括注，原样保留")
     lead: list[str] = Field(default_factory=list, description="牵头单位（全称）")
     responsible: list[str] = Field(default_factory=list, description="责任单位（全称或统称）")
+    support: list[str] = Field(default_factory=list, description="配合、参与或协办单位")
+    unassigned: bool = Field(default=False, description="原文没有为这段文字分工时写 true")
     status: Status = Status.NOT_STARTED
 
     @model_validator(mode="after")
     def _names_some_unit(self) -> Clause:
-        if not self.lead and not self.responsible:
-            raise ValueError("分工没有任何单位：请在 lead 或 responsible 中至少填写一个单位")
+        if not (self.lead or self.responsible or self.support or self.unassigned):
+            raise ValueError(
+                "分工没有任何单位：请在 lead 或 responsible 中至少填写一个单位"
+                "（原文确实没有分工时，写 unassigned: true）"
+            )
         return self
 
 
@@ -122,6 +127,7 @@ class Task(_Strict):
 
     id: int = Field(ge=1)
     title: str = Field(min_length=1)
+    subsection: str | None = Field(default=None, description="所在小节，如“（一）加强制度建设”")
     clauses: list[Clause] = Field(min_length=1)
     phases: list[str] = Field(default_factory=list)
     deadlines: list[Deadline] = Field(default_factory=list)
@@ -151,6 +157,11 @@ class Task(_Strict):
         return list(dict.fromkeys(name for clause in self.clauses for name in clause.responsible))
 
     @property
+    def support_units(self) -> list[str]:
+        """Supporting units across all clauses, each once, in order of first mention."""
+        return list(dict.fromkeys(name for clause in self.clauses for name in clause.support))
+
+    @property
     def text(self) -> str:
         """The task's full text as published: title, then each clause with its assignment."""
         parts = [f"{self.title}。"]
@@ -166,6 +177,7 @@ class Section(_Strict):
 
     number: int = Field(ge=1)
     title: str = Field(min_length=1)
+    intro: str = Field(default="", description="部分标题下、第一项任务前的文字")
     tasks: list[Task] = Field(default_factory=list)
 
 

@@ -119,6 +119,7 @@ def task_record(match: TaskMatch, plan: Plan) -> dict[str, Any]:
                 "text": clause.text,
                 "lead": clause.lead,
                 "responsible": clause.responsible,
+                "support": clause.support,
                 "status": clause.status.value,
             }
             for i, clause in enumerate(task.clauses, start=1)

@@ -38,7 +38,7 @@ def _registry_findings(plan: Plan, registry: Registry) -> Iterator[Finding]:
     for i, collective in enumerate(plan.collectives):
         if collective.name in seen:
             yield ("collectives", i, "name"), f"统称“{collective.name}”与单位名称重复", False
-        if collective.group not in registry.groups:
+        if collective.group is not None and collective.group not in registry.groups:
             groups = "、".join(registry.groups)
             message = (
                 f"统称“{collective.name}”的类别“{collective.group}”没有任何单位：可选 {groups}"
@@ -68,8 +68,8 @@ def _unit_reference_findings(plan: Plan, registry: Registry) -> Iterator[Finding
     for s, section in enumerate(plan.sections):
         for t, task in enumerate(section.tasks):
             for c, clause in enumerate(task.clauses):
-                for role in ("lead", "responsible"):
-                    names = clause.lead if role == "lead" else clause.responsible
+                for role in ("lead", "responsible", "support"):
+                    names: list[str] = getattr(clause, role)
                     for n, name in enumerate(names):
                         if not registry.is_known(name):
                             loc: Loc = ("sections", s, "tasks", t, "clauses", c, role, n)

@@ -9,8 +9,8 @@ from typing import Literal
 from plantrack.errors import UsageError
 from plantrack.model import Clause, Collective, Plan, Unit
 
-RoleKind = Literal["lead", "responsible", "via"]
-_ROLE_RANK: dict[RoleKind, int] = {"lead": 0, "responsible": 1, "via": 2}
+RoleKind = Literal["lead", "responsible", "support", "via"]
+_ROLE_RANK: dict[RoleKind, int] = {"lead": 0, "responsible": 1, "support": 2, "via": 3}
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +28,8 @@ class Role:
             return "牵头"
         if self.kind == "responsible":
             return "责任"
+        if self.kind == "support":
+            return "配合"
         return f"经由 {self.via}"
 
     @property
@@ -83,8 +85,10 @@ class Registry:
             roles.append(Role("lead"))
         if target.name in clause.responsible:
             roles.append(Role("responsible"))
+        if target.name in clause.support:
+            roles.append(Role("support"))
         if isinstance(target, Unit):
-            for name in clause.responsible:
+            for name in [*clause.responsible, *clause.support]:
                 collective = self.collectives.get(name)
                 if collective and collective.group == target.group:
                     roles.append(Role("via", collective.name, collective.scope == "all"))
