@@ -450,6 +450,56 @@ def _entry(
     return edit.Entry(day, note=note.strip(), by=author or None, occurrence=occurrence)
 
 
+@app.command("import")
+@reports_errors
+def import_(
+    document: Annotated[Path, typer.Argument(help="工作要点原文（纯文本，UTF-8 或 GBK）")],
+    year: Annotated[
+        int | None, typer.Option("--year", help="计划年度；缺省从标题中读取", show_default=False)
+    ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option("-o", "--output", help="写入的计划文件；缺省写到标准输出", show_default=False),
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="覆盖已存在的输出文件")] = False,
+) -> None:
+    """从工作要点原文生成计划文件：部分、任务、分工、单位、时限和目标。"""
+    from plantrack import console, importer
+    from plantrack.errors import PlanError
+    from plantrack.load import parse_plan
+
+    text = _read_document(document)
+    plan_text, notes = importer.import_text(text, year=year)
+    for note in notes:
+        console.print_error(f"{document}:{note.line}: {note.message}")
+    if output is not None and output.exists() and not force:
+        raise UsageError(f"{output} 已存在：为免覆盖，未写入。换一个文件名，或加 --force 覆盖")
+    problems: PlanError | None = None
+    try:
+        parse_plan(plan_text, str(output or "<stdout>"))
+    except PlanError as exc:
+        problems = exc
+    console.write_output(plan_text.encode("utf-8"), output)
+    if notes:
+        console.print_error(f"共 {len(notes)} 处需要人工核对（见上）。")
+    if problems is not None:
+        raise problems
+
+
+def _read_document(path: Path) -> str:
+    """Read a document as UTF-8 (BOM allowed), falling back to GBK as offices often save."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise PlantrackError(f"{path}: 无法读取：{exc.strerror}") from None
+    for encoding in ("utf-8-sig", "gbk"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise PlantrackError(f"{path}: 既不是 UTF-8 也不是 GBK 编码：请另存为 UTF-8 后重试")
+
+
 @app.command()
 @reports_errors
 def schema() -> None:

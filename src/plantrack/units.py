@@ -96,4 +96,4 @@ class Registry:
 
     def members(self, collective: Collective) -> list[Unit]:
         """Every unit a collective name can stand for."""
-        return self.groups.get(collective.group, [])
+        return self.groups.get(collective.group, []) if collective.group else []

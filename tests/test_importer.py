@@ -1,0 +1,208 @@
+"""Importing a plan from its published text: the 2023 document, variants, and an unseen one."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from conftest import DATA, SOURCE_TEXT, Invoke
+from plantrack import importer
+from plantrack.load import parse_plan
+
+DOCS = DATA / "docs"
+
+
+def _shape(tasks: list[dict[str, Any]]) -> list[object]:
+    """What the import must reproduce: id, section, title, clause count, lead/responsible."""
+    return [
+        (
+            t["id"],
+            t["section"],
+            t["title"],
+            len(t["clauses"]),
+            [(c["lead"], c["responsible"]) for c in t["clauses"]],
+        )
+        for t in tasks
+    ]
+
+
+def test_import_of_2023_text_matches_the_hand_made_plan(cli: Invoke, tmp_path: Path) -> None:
+    out = tmp_path / "p.yaml"
+    result = cli("import", str(SOURCE_TEXT), "--year", "2023", "-o", str(out))
+    assert result.stderr == f"已写入 {out}\n"  # nothing in the real document needs a look
+    assert "没有发现问题" in cli("check", "--plan", str(out)).stdout
+    imported = json.loads(cli("tasks", "--json", "--plan", str(out)).stdout)
+    bundled = json.loads(cli("tasks", "--json").stdout)
+    assert _shape(imported) == _shape(bundled)
+
+
+def test_import_of_2023_text_keeps_its_dates_and_targets() -> None:
+    text, notes = importer.import_text(SOURCE_TEXT.read_text(encoding="utf-8"), year=2023)
+    plan = parse_plan(text, "p.yaml")
+    assert notes == []
+    dates = {
+        t.id: sorted(str(d.date or d.every) for d in t.deadlines) for t in plan.tasks if t.deadlines
+    }
+    assert dates == {13: ["2023-10-31"], 25: ["2023-12-04"], 26: ["2023-11-20", "quarter"]}
+    [target] = plan.tasks_by_id[20].targets
+    assert (target.name, target.value, target.unit) == ("行政机关负责人出庭应诉率", 80, "%")
+
+
+Variants = tuple[dict[int, dict[str, Any]], list[importer.Note]]
+
+
+@pytest.fixture(scope="module")
+def variants() -> Variants:
+    text, notes = importer.import_text((DOCS / "variants.txt").read_text(encoding="utf-8"))
+    plan = parse_plan(text, "v.yaml")
+    return {t.id: t.model_dump() for t in plan.tasks}, notes
+
+
+def _clause(tasks: dict[int, dict[str, Any]], task_id: int, index: int = 0) -> dict[str, Any]:
+    found: dict[str, Any] = tasks[task_id]["clauses"][index]
+    return found
+
+
+def test_half_width_brackets_colons_and_commas(variants: Variants) -> None:
+    clause = _clause(variants[0], 1)
+    assert clause["lead"] == ["局政策法规股"]
+    assert clause["responsible"] == ["局办公室", "局综合股"]  # 综合股 written in full
+
+
+def test_hexagonal_brackets_groups_and_supporting_units(variants: Variants) -> None:
+    clause = _clause(variants[0], 2)
+    assert clause["assignment"] == "牵头科室：局政策法规股；配合单位：县交通执法大队"
+    assert (clause["lead"], clause["support"]) == (["局政策法规股"], ["县交通执法大队"])
+
+
+def test_assignment_on_its_own_line(variants: Variants) -> None:
+    clause = _clause(variants[0], 3)
+    assert clause["text"] == "重大行政决策事项实行目录管理，6月底前公布年度目录。"
+    assert (clause["lead"], clause["responsible"]) == (["局办公室"], ["局属各单位"])
+
+
+def test_nested_brackets_inside_a_unit_name(variants: Variants) -> None:
+    clause = _clause(variants[0], 4)
+    assert clause["support"] == ["市交通委（市道路运输管理局）"]
+    assert clause["text"] == "配合市交通委（市道路运输管理局）开展法治调研，年底前完成。"
+
+
+def test_task_without_assignment_is_kept_and_reported(variants: Variants) -> None:
+    tasks, notes = variants
+    clause = _clause(tasks, 6)
+    assert clause["unassigned"] is True and clause["text"] == "组织“12·4”国家宪法日宣传活动。"
+    assert [(n.line, n.message) for n in notes] == [
+        (14, "任务 6 有一段文字没有分工括注：已标记 unassigned: true，请补充单位")
+    ]
+
+
+def test_sub_sections(variants: Variants) -> None:
+    tasks, _ = variants
+    assert [tasks[i]["subsection"] for i in (1, 2, 3, 4, 5)] == [
+        "（一）加强规范性文件管理",
+        "（一）加强规范性文件管理",
+        "（二）推进重大决策",
+        "（二）推进重大决策",
+        None,
+    ]
+
+
+def test_dates_rules_and_targets_from_variants(variants: Variants) -> None:
+    tasks, _ = variants
+    assert [d["date"] for d in tasks[3]["deadlines"]] == [dt.date(2024, 6, 30)]
+    assert tasks[5]["deadlines"][0]["every"] == "half-year"
+    assert tasks[5]["targets"][0]["value"] == 95
+
+
+def test_unseen_document_imports_and_names_every_doubt(cli: Invoke, tmp_path: Path) -> None:
+    doc = DOCS / "2024-other-city.txt"
+    out = tmp_path / "2024.yaml"
+    result = cli("import", str(doc), "-o", str(out))
+    assert result.stderr.splitlines() == [
+        f"{doc}:14: “— 2 —”看起来是页码，已略去",
+        f"{doc}:21: 这一行接在任务 7 的分工之后，已并入该任务；如不属于该任务，请手工移开",
+        f"{doc}:21: 任务 7 有一段文字没有分工括注：已标记 unassigned: true，请补充单位",
+        f"已写入 {out}",
+        "共 3 处需要人工核对（见上）。",
+    ]
+    plan = parse_plan(out.read_text(encoding="utf-8"), str(out))
+    assert plan.year == 2024 and len(plan.tasks) == 7
+    assert plan.tasks_by_id[4].clauses[0].responsible == [
+        "信息中心"
+    ]  # assignment after a blank line
+    assert plan.tasks_by_id[7].clauses[-1].text == "各单位要结合实际抓好落实，重要情况及时报告。"
+
+
+@pytest.mark.parametrize(
+    ("inner", "roles"),
+    [
+        ("牵头科室：局法规科、组教科，责任单位和科室：局属各单位、局机关各科室",
+         {"lead": ["局法规科", "组教科"], "responsible": ["局属各单位", "局机关各科室"]}),
+        ("责任单位：区交通执法支队", {"responsible": ["区交通执法支队"]}),
+        ("牵头单位:甲科,配合单位:乙中心；参与部门：丙（丁）", {"lead": ["甲科"], "support": ["乙中心", "丙（丁）"]}),
+    ],
+)  # fmt: skip
+def test_parse_assignment(inner: str, roles: dict[str, list[str]]) -> None:
+    assert importer.parse_assignment(inner) == roles
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        (
+            "10 月 31 日之前完成阶段性专项整治任务。",
+            [("date", "2023-10-31", "完成阶段性专项整治任务")],
+        ),
+        ("11月20 日前，将年度报告报市局。", [("date", "2023-11-20", "将年度报告报市局")]),
+        ("开展“12·4”国家宪法日活动。", [("date", "2023-12-04", "开展“12·4”国家宪法日活动")]),
+        ("6月底前公布目录。", [("date", "2023-06-30", "公布目录")]),
+        ("年底前完成清理。", [("date", "2023-12-31", "完成清理")]),
+        ("每季度报送1篇。", [("every", "quarter", "报送1篇")]),
+        ("2月30日前完成。", []),
+    ],
+)
+def test_find_deadlines(text: str, found: list[tuple[str, str, str]]) -> None:
+    deadlines = importer.find_deadlines(text, 2023)
+    kinds = [(k, d[k], d["label"]) for d in deadlines for k in ("date", "every") if k in d]
+    assert kinds == found
+
+
+def test_find_targets() -> None:
+    [target] = importer.find_targets("坚持出庭出声，行政机关负责人出庭应诉率不低于80%，自觉履行。")
+    assert (target["name"], target["value"], target["unit"]) == (
+        "行政机关负责人出庭应诉率",
+        "80",
+        "%",
+    )
+
+
+@pytest.mark.parametrize(
+    ("numeral", "number"),
+    [("一", 1), ("九", 9), ("十", 10), ("十二", 12), ("二十", 20), ("二十三", 23)],
+)
+def test_section_numerals(numeral: str, number: int) -> None:
+    assert importer._numeral(numeral) == number
+
+
+def test_import_refuses_to_overwrite(cli: Invoke, tmp_path: Path) -> None:
+    out = tmp_path / "p.yaml"
+    out.write_text("# 已有的计划\n", encoding="utf-8")
+    result = cli("import", str(SOURCE_TEXT), "-o", str(out), code=2)
+    assert "已存在" in result.stderr and "--force" in result.stderr
+    assert out.read_text(encoding="utf-8") == "# 已有的计划\n"
+
+
+def test_import_reads_gbk_and_refuses_non_plans(cli: Invoke, tmp_path: Path) -> None:
+    gbk = tmp_path / "gbk.txt"
+    gbk.write_bytes((DOCS / "variants.txt").read_text(encoding="utf-8").encode("gbk"))
+    assert "title: 某县交通运输局2024年依法行政工作要点" in cli("import", str(gbk)).stdout
+    prose = tmp_path / "prose.txt"
+    prose.write_text("这是一篇普通的文章。\n没有部分标题。\n", encoding="utf-8")
+    assert "没有找到“一、……”这样的部分标题" in cli("import", str(prose), code=2).stderr
+    undated = tmp_path / "undated.txt"
+    undated.write_text("工作要点\n一、总体\n1.做好工作。（牵头单位：局办公室）\n", encoding="utf-8")
+    assert "--year" in cli("import", str(undated), code=2).stderr
