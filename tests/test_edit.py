@@ -294,3 +294,49 @@ def test_lock_file_sits_beside_the_plan(plan_copy: Path) -> None:
     edit.log(plan_copy, edit.TaskRef(1), entry())
     assert (plan_copy.parent / f".{plan_copy.name}.lock").exists()
     assert os.fspath(PLAN_2023).endswith("2023.yaml")
+
+
+def test_progress_date_before_the_plan_year_is_refused(plan_copy: Path) -> None:
+    before = plan_copy.read_bytes()
+    with pytest.raises(UsageError, match="早于计划年度 2023 年"):
+        edit.log(plan_copy, edit.TaskRef(1), edit.Entry(dt.date(2022, 12, 31), note="x"))
+    assert plan_copy.read_bytes() == before
+
+
+def test_local_revalidation_agrees_with_a_full_read(
+    plan_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import plantrack.load as load
+
+    full_reads: list[str] = []
+    real = load.parse_plan
+
+    def counting(text: str, path: str) -> object:
+        full_reads.append(path)
+        return real(text, path)
+
+    monkeypatch.setattr(load, "parse_plan", counting)
+    outcome = edit.mark(plan_copy, edit.TaskRef(7, 2), Status.BLOCKED, entry("待上级文件"))
+    assert full_reads == []  # the change stayed in task 7's lines: no second full read
+    assert outcome.task == real(plan_copy.read_text(encoding="utf-8"), "p").tasks_by_id[7]
+
+
+def test_revalidation_falls_back_to_a_full_read(
+    plan_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import plantrack.load as load
+
+    full_reads: list[str] = []
+    real = load.parse_plan
+
+    def counting(text: str, path: str) -> object:
+        full_reads.append(path)
+        return real(text, path)
+
+    monkeypatch.setattr(load, "parse_plan", counting)
+    text = plan_copy.read_text(encoding="utf-8")
+    plan, source, raw = load.parse_with_spans(text, "p")
+    layout = edit._Layout(text, source, edit._task_loc(plan, 13))
+    changed_elsewhere = text.replace("title: 2023年交通法治工作要点", "title: 改过的标题")
+    result = edit._revalidate(layout, changed_elsewhere, raw, "p")
+    assert full_reads == ["p"] and result.title == "改过的标题"

@@ -111,6 +111,7 @@ def mark(
     def change(layout: _Layout, plan: Plan) -> str:
         task = _resolve(plan, ref)
         _check_occurrence(plan, task, entry.occurrence)
+        _check_date(plan, entry)
         edits: list[_Edit] = []
         if entry.occurrence is None:
             clauses = range(len(task.clauses)) if ref.clause is None else [ref.clause - 1]
@@ -127,6 +128,7 @@ def log(path: Path, ref: TaskRef, entry: Entry, *, dry_run: bool = False) -> Out
 
     def change(layout: _Layout, plan: Plan) -> str:
         _resolve(plan, ref)
+        _check_date(plan, entry)
         logged = dataclasses.replace(entry, status=None, clause=ref.clause)
         return _apply(layout.text, layout.progress_edits(logged))
 
@@ -145,6 +147,13 @@ def _resolve(plan: Plan, ref: TaskRef) -> Task:
             f"任务 {ref.task} 有 {count} 项分工，没有第 {ref.clause} 项：可选 {choices}"
         )
     return task
+
+
+def _check_date(plan: Plan, entry: Entry) -> None:
+    if entry.date.year < plan.year:
+        raise UsageError(
+            f"进展日期 {entry.date} 早于计划年度 {plan.year} 年：请检查 --date 或 --as-of"
+        )
 
 
 def _check_occurrence(plan: Plan, task: Task, occurrence: str | None) -> None:
@@ -166,11 +175,11 @@ def _edit(path: Path, task_id: int, change: Change, *, dry_run: bool) -> Outcome
         original = _read(path)
         has_bom = original.startswith(BOM)
         before = load.decode(original, shown)
-        plan, source = load.parse_with_spans(before, shown)
+        plan, source, raw = load.parse_with_spans(before, shown)
         _resolve(plan, TaskRef(task_id))
-        after = change(_Layout(before, source, _task_loc(plan, task_id)), plan)
-        # Re-validate the new text exactly as a later command will read it.
-        new_plan = load.parse_plan(after, shown)
+        layout = _Layout(before, source, _task_loc(plan, task_id))
+        after = change(layout, plan)
+        new_plan = _revalidate(layout, after, raw, shown)
         _check_progress_grew(plan, new_plan, task_id)
         outcome = Outcome(path, before, after, new_plan.tasks_by_id[task_id], not dry_run)
         if dry_run:
@@ -181,6 +190,43 @@ def _edit(path: Path, task_id: int, change: Change, *, dry_run: bool) -> Outcome
             )
         _write_atomically(path, (BOM if has_bom else b"") + after.encode("utf-8"))
         return outcome
+
+
+def _revalidate(layout: _Layout, after: str, raw: Any, path: str) -> Plan:
+    """Validate the new text; cheaply when the change stayed inside the task's own lines.
+
+    The edits touch only the lines of one task. If everything outside those lines is
+    byte-identical and the task's new lines parse on their own into a task that, put back
+    into the plan, validates, then the whole new text reads as that plan. Anything else
+    falls back to reading the whole new text, exactly as a later command will.
+    """
+    before = layout.text
+    start = before.rfind("\n", 0, int(layout.span(layout.task)[0].index)) + 1
+    end = layout.line_after(layout.task)
+    new_end = end + len(after) - len(before)
+    local = after[:start] == before[:start] and after[new_end:] == before[end:]
+    if local:
+        try:
+            block, _ = yamltree.read_values(after[start:new_end], path)
+        except PlantrackError:
+            block = None
+        if isinstance(block, list) and len(block) == 1 and isinstance(block[0], dict):
+            plan = load.validate_values(_with_task(raw, layout.task, block[0]))
+            if plan is not None:
+                return plan
+    return load.parse_plan(after, path)
+
+
+def _with_task(raw: Any, loc: yamltree.Loc, task: dict[str, Any]) -> Any:
+    """A copy of the plan's values with the task at loc replaced; the rest shared."""
+    _, s, _, t = loc
+    sections = list(raw["sections"])
+    section = dict(sections[int(s)])
+    tasks = list(section["tasks"])
+    tasks[int(t)] = task
+    section["tasks"] = tasks
+    sections[int(s)] = section
+    return {**raw, "sections": sections}
 
 
 def _read(path: Path) -> bytes:

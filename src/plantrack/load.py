@@ -58,14 +58,22 @@ def parse_plan(text: str, path: str) -> Plan:
     raise PlanError(_locate(findings, source))
 
 
-def parse_with_spans(text: str, path: str) -> tuple[Plan, SourceMap]:
-    """Parse and validate, also recording where each value starts and ends, for editing."""
+def parse_with_spans(text: str, path: str) -> tuple[Plan, SourceMap, Any]:
+    """Parse and validate, also returning where each value starts and ends, and the values."""
     with _gc_paused():
         raw, source = yamltree.read_values(text, path, spans=True)
         findings = _findings(raw)
-    if isinstance(findings, Plan):
-        return findings, source
-    raise PlanError(_locate(findings, source))
+        if isinstance(findings, Plan):
+            return findings, source, raw
+        _, located = yamltree.read_values(text, path, track=True)
+    raise PlanError(_locate(findings, located))
+
+
+def validate_values(raw: Any) -> Plan | None:
+    """Validate plain values already read; None when they are not a valid plan."""
+    with _gc_paused():
+        findings = _findings(raw)
+    return findings if isinstance(findings, Plan) else None
 
 
 def _findings(raw: Any) -> Plan | list[Finding]:

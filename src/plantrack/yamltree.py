@@ -100,8 +100,8 @@ def read_values(
 ) -> tuple[Any, SourceMap]:
     """Parse YAML text into plain values; with track, also record every position.
 
-    With spans, also record where each value's content ends (not where the next token
-    starts, which may lie past comments that belong to what follows).
+    With spans, record instead where each value starts and where its content ends (not
+    where the next token starts, which may lie past comments that belong to what follows).
     """
     builder = _Builder(path, track, spans)
     try:
@@ -245,7 +245,8 @@ class _Builder:
                 loc = (*frame.loc, frame.key)
             else:
                 loc = (*frame.loc, len(frame.container))
-        self.source.values[loc] = event.start_mark
+        if not self.spans:
+            self.source.values[loc] = event.start_mark
         return loc
 
     def _add(
@@ -283,10 +284,11 @@ class _Builder:
         if not self.track:
             return
         if not container:
-            self.source.values[(*frame.loc, index)] = event.start_mark
             end = event.end_mark
             if self.spans:
                 self.source.spans[(*frame.loc, index)] = (event.start_mark, end)
+            else:
+                self.source.values[(*frame.loc, index)] = event.start_mark
         frame.last_end = end
 
     def _set_key(self, frame: _Frame, key: Any, event: Any) -> None:
@@ -302,10 +304,10 @@ class _Builder:
             )
             raise PlanError([self._at(event.start_mark, message)])
         frame.first_lines[key] = line
-        if self.track:
-            self.source.keys[(*frame.loc, key)] = event.start_mark
         if self.spans:
             self.source.key_spans[(*frame.loc, key)] = (event.start_mark, event.end_mark)
+        elif self.track:
+            self.source.keys[(*frame.loc, key)] = event.start_mark
         frame.key = key
 
     def _at(self, mark: Any, message: str) -> Problem:
