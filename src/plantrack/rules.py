@@ -88,6 +88,8 @@ def _unknown_unit(name: str, registry: Registry) -> str:
 def _progress_findings(plan: Plan) -> Iterator[Finding]:
     for s, section in enumerate(plan.sections):
         for t, task in enumerate(section.tasks):
+            if not task.progress:
+                continue
             keys = {occ.key for occ in schedule.occurrences(task, plan)}
             for p, entry in enumerate(task.progress):
                 loc: Loc = ("sections", s, "tasks", t, "progress", p)
