@@ -155,6 +155,7 @@ def _read_fast(text: str) -> Any:
     no_key = _NO_KEY
     loader = Loader(text)
     get_event = loader.get_event
+    event: Any  # libyaml's events are untyped; their class is checked below
     try:
         while (event := get_event()) is not None:
             kind = type(event)
