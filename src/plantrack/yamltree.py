@@ -11,6 +11,7 @@ and an invalid one is read a second time to say where each problem is.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -154,8 +155,8 @@ def _read_fast(text: str) -> Any:
     documents = 0
     no_key = _NO_KEY
     loader = Loader(text)
-    get_event = loader.get_event
-    event: Any  # libyaml's events are untyped; their class is checked below
+    # libyaml's events are untyped here; each one's class is checked below.
+    get_event: Callable[[], Any] = loader.get_event
     try:
         while (event := get_event()) is not None:
             kind = type(event)
