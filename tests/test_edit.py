@@ -21,6 +21,8 @@ from plantrack.load import load_plan, parse_plan
 from plantrack.model import Status
 
 COMMENT = "        # 专项整治由法规科统筹（手工添加的注释）\n"
+# Task 13's responsible line, followed by the line that only task 13 has after its clause.
+T13_UNITS_RESPONSIBLE = "            responsible: [局属各单位, 局机关各科室]\n            status: 未开始\n        phases"
 DAY = dt.date(2023, 10, 20)
 
 
@@ -340,3 +342,43 @@ def test_revalidation_falls_back_to_a_full_read(
     changed_elsewhere = text.replace("title: 2023年交通法治工作要点", "title: 改过的标题")
     result = edit._revalidate(layout, changed_elsewhere, raw, "p")
     assert full_reads == ["p"] and result.title == "改过的标题"
+
+
+def test_task_using_an_anchor_defined_elsewhere_is_still_edited_in_place(
+    tmp_path: Path, plan_text: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Task 13's lines cannot be read alone (its alias points outside them): the whole text is
+    # read with positions instead, and the edit is as small as ever.
+    first = "            responsible: [局属各单位, 局机关各科室]\n            status: 未开始\n"
+    assert plan_text.count(first) > 1
+    text = plan_text.replace(
+        first,
+        "            responsible: &everyone [局属各单位, 局机关各科室]\n            status: 未开始\n",
+        1,
+    )
+    assert text.count(T13_UNITS_RESPONSIBLE) == 1
+    text = text.replace(
+        T13_UNITS_RESPONSIBLE,
+        "            responsible: *everyone\n            status: 未开始\n        phases",
+    )
+    path = tmp_path / "alias.yaml"
+    path.write_text(text, encoding="utf-8")
+    import plantrack.load as load
+
+    whole_reads: list[str] = []
+    real = load.parse_with_spans
+
+    def spy(text: str, path: str) -> object:
+        whole_reads.append(path)
+        return real(text, path)
+
+    monkeypatch.setattr(load, "parse_with_spans", spy)
+    edit.mark(path, edit.TaskRef(13), Status.DONE, entry())
+    assert whole_reads == [str(path)]
+    removed, added = changed_lines(text, path.read_text(encoding="utf-8"))
+    assert removed == ["            status: 未开始"]
+    assert added[0] == "            status: 已完成" and len(added) == 6
+    assert load_plan(path).plan.tasks_by_id[13].clauses[0].responsible == [
+        "局属各单位",
+        "局机关各科室",
+    ]

@@ -175,9 +175,9 @@ def _edit(path: Path, task_id: int, change: Change, *, dry_run: bool) -> Outcome
         original = _read(path)
         has_bom = original.startswith(BOM)
         before = load.decode(original, shown)
-        plan, source, raw = load.parse_with_spans(before, shown)
+        plan, raw = load.parse_with_values(before, shown)
         _resolve(plan, TaskRef(task_id))
-        layout = _Layout(before, source, _task_loc(plan, task_id))
+        layout = _layout(before, _task_loc(plan, task_id), shown)
         after = change(layout, plan)
         new_plan = _revalidate(layout, after, raw, shown)
         _check_progress_grew(plan, new_plan, task_id)
@@ -347,6 +347,45 @@ def _task_loc(plan: Plan, task_id: int) -> yamltree.Loc:
             if task.id == task_id:
                 return ("sections", s, "tasks", t)
     raise PlantrackError(f"内部错误：在文件中找不到任务 {task_id} 的位置，文件未修改。")
+
+
+def _layout(text: str, task: yamltree.Loc, path: str) -> _Layout:
+    """Where the task's parts stand: found by a light scan and a read of its lines alone."""
+    span = yamltree.find_span(text, task)
+    if span is not None:
+        start = text.rfind("\n", 0, span[0]) + 1
+        newline = text.find("\n", span[1])
+        end = len(text) if newline == -1 else newline + 1
+        try:
+            block, source = yamltree.read_values(text[start:end], path, spans=True)
+        except PlantrackError:
+            block = None
+        if isinstance(block, list) and len(block) == 1:
+            return _Layout(text, _shifted(source, text, start, task), task)
+    # Anything unusual (a task in flow style, aliases): read the whole text with positions.
+    _, whole, _ = load.parse_with_spans(text, path)
+    return _Layout(text, whole, task)
+
+
+def _shifted(
+    source: yamltree.SourceMap, text: str, offset: int, task: yamltree.Loc
+) -> yamltree.SourceMap:
+    """Positions read from the task's lines alone, moved to where those lines stand."""
+    lines = text.count("\n", 0, offset)
+
+    def move(mark: Any) -> yamltree.Pos:
+        return yamltree.Pos(int(mark.index) + offset, int(mark.line) + lines, int(mark.column))
+
+    def rebase(spans: dict[yamltree.Loc, tuple[Any, Any]]) -> dict[yamltree.Loc, tuple[Any, Any]]:
+        return {
+            (*task, *loc[1:]): (move(a), move(b))
+            for loc, (a, b) in spans.items()
+            if loc[:1] == (0,)
+        }
+
+    return yamltree.SourceMap(
+        source.path, spans=rebase(source.spans), key_spans=rebase(source.key_spans)
+    )
 
 
 @dataclass(frozen=True)

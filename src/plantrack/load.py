@@ -48,11 +48,16 @@ def load_plan(path: Path) -> LoadedPlan:
 
 def parse_plan(text: str, path: str) -> Plan:
     """Parse and validate plan text; path is used only in messages."""
+    return parse_with_values(text, path)[0]
+
+
+def parse_with_values(text: str, path: str) -> tuple[Plan, Any]:
+    """Parse and validate plan text, also returning the plain values it was built from."""
     with _gc_paused():
         raw, _ = yamltree.read_values(text, path)
         findings = _findings(raw)
         if isinstance(findings, Plan):
-            return findings
+            return findings, raw
         # Only now is it worth knowing where every node stands: read the text again.
         _, source = yamltree.read_values(text, path, track=True)
     raise PlanError(_locate(findings, source))

@@ -140,6 +140,70 @@ def _reader_problem(exc: yaml.reader.ReaderError, path: str, text: str) -> Probl
 EMPTY_MESSAGE = "计划文件是空的：请从 plans/2023.yaml 复制一份作为起点"
 
 
+@dataclass(frozen=True, slots=True)
+class Pos:
+    """A position in a text: character index, 0-based line and column, like yaml.Mark."""
+
+    index: int
+    line: int
+    column: int
+
+
+def find_span(text: str, target: Loc) -> tuple[int, int] | None:
+    """Where the collection at target starts and where its content ends, by a light scan.
+
+    No values are built and the scan stops at the target's end, so finding one task of a
+    large plan costs a fraction of reading the plan.
+    """
+    # One frame per open collection: [on the path to target, is mapping, key or index, flow]
+    frames: list[list[Any]] = [[True, False, 0, False]]
+    depth_of_target = len(target)
+    start: int | None = None
+    last_end = 0
+    loader = Loader(text)
+    get_event: Callable[[], Any] = loader.get_event
+    try:
+        while (event := get_event()) is not None:
+            kind = type(event)
+            frame = frames[-1]
+            if kind is ScalarEvent or kind is AliasEvent:
+                if frame[1]:
+                    if frame[2] is _NO_KEY:
+                        frame[2] = event.value if kind is ScalarEvent else None
+                        continue
+                    frame[2] = _NO_KEY
+                else:
+                    frame[2] += 1
+                if start is not None:
+                    last_end = event.end_mark.index
+            elif kind is MappingStartEvent or kind is SequenceStartEvent:
+                depth = len(frames) - 1  # frames[0] stands for the document around the root
+                on_path = frame[0] and (
+                    depth == 0 or (depth <= depth_of_target and frame[2] == target[depth - 1])
+                )
+                if on_path and depth == depth_of_target:
+                    start = event.start_mark.index
+                mapping = kind is MappingStartEvent
+                flow = bool(event.flow_style)
+                frames.append([on_path, mapping, _NO_KEY if mapping else 0, flow])
+            elif kind is MappingEndEvent or kind is SequenceEndEvent:
+                closed = frames.pop()
+                if closed[3] and start is not None:
+                    last_end = event.end_mark.index
+                if start is not None and len(frames) - 1 == depth_of_target:
+                    return int(start), int(last_end)
+                parent = frames[-1]
+                if parent[1]:
+                    parent[2] = _NO_KEY
+                else:
+                    parent[2] += 1
+    except yaml.YAMLError:
+        return None
+    finally:
+        loader.dispose()
+    return None
+
+
 class _Unusual(Exception):
     """Raised by the fast reader when the careful one must look (duplicates, tags, aliases)."""
 
