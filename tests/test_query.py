@@ -87,7 +87,7 @@ def test_task_record_follows_the_json_contract(plan: Plan, registry: Registry) -
     assert record["deadlines"] == [
         {
             "date": "2023-12-31",
-            "label": "年度任务（原文未写明时限，默认年底）",
+            "label": "年度任务（默认年底）",
             "kind": "default",
             "occurrence": "2023-12-31",
             "done": False,

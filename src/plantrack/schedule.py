@@ -49,7 +49,7 @@ def occurrences(task: Task, plan: Plan) -> list[Occurrence]:
     """Expand a task's deadlines; a task whose text states no date is due by the plan default."""
     expanded = [occ for deadline in task.deadlines for occ in _expand(task.id, deadline, plan.year)]
     if not any(occ.date for occ in expanded):
-        label = "年度任务（原文未写明时限，默认年底）"
+        label = "年度任务（默认年底）"
         expanded.append(
             Occurrence(task.id, plan.fallback_due.isoformat(), label, "default", plan.fallback_due)
         )
