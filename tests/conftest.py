@@ -77,3 +77,14 @@ def broken_plan(tmp_path: Path, plan_text: str) -> Callable[[str, str], tuple[Pa
 def relpath(path: Path) -> str:
     """Path as plantrack prints it when given on the command line."""
     return os.fspath(path)
+
+
+def with_q2_report_done(plan_text: str) -> str:
+    """The 2023 plan with task 26's second-quarter report recorded as done by hand."""
+    anchor = "        targets:\n          - name: 每季度"
+    entry = (
+        "        progress:\n          - date: 2023-07-03\n            status: 已完成\n"
+        "            occurrence: 2023Q2\n"
+    )
+    assert plan_text.count(anchor) == 1
+    return plan_text.replace(anchor, entry + anchor)

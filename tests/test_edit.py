@@ -18,7 +18,7 @@ from conftest import PLAN_2023
 from plantrack import edit
 from plantrack.errors import PlanError, PlantrackError, UsageError
 from plantrack.load import load_plan, parse_plan
-from plantrack.model import Status
+from plantrack.model import Plan, Status
 
 COMMENT = "        # 专项整治由法规科统筹（手工添加的注释）\n"
 # Task 13's responsible line, followed by the line that only task 13 has after its clause.
@@ -305,37 +305,31 @@ def test_progress_date_before_the_plan_year_is_refused(plan_copy: Path) -> None:
     assert plan_copy.read_bytes() == before
 
 
-def test_local_revalidation_agrees_with_a_full_read(
-    plan_copy: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+@pytest.fixture
+def full_reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Paths that load.parse_plan read in full during the test."""
     import plantrack.load as load
 
-    full_reads: list[str] = []
+    reads: list[str] = []
     real = load.parse_plan
 
-    def counting(text: str, path: str) -> object:
-        full_reads.append(path)
+    def counting(text: str, path: str) -> Plan:
+        reads.append(path)
         return real(text, path)
 
     monkeypatch.setattr(load, "parse_plan", counting)
+    return reads
+
+
+def test_local_revalidation_agrees_with_a_full_read(plan_copy: Path, full_reads: list[str]) -> None:
     outcome = edit.mark(plan_copy, edit.TaskRef(7, 2), Status.BLOCKED, entry("待上级文件"))
     assert full_reads == []  # the change stayed in task 7's lines: no second full read
-    assert outcome.task == real(plan_copy.read_text(encoding="utf-8"), "p").tasks_by_id[7]
+    assert outcome.task == load_plan(plan_copy).plan.tasks_by_id[7]
 
 
-def test_revalidation_falls_back_to_a_full_read(
-    plan_copy: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_revalidation_falls_back_to_a_full_read(plan_copy: Path, full_reads: list[str]) -> None:
     import plantrack.load as load
 
-    full_reads: list[str] = []
-    real = load.parse_plan
-
-    def counting(text: str, path: str) -> object:
-        full_reads.append(path)
-        return real(text, path)
-
-    monkeypatch.setattr(load, "parse_plan", counting)
     text = plan_copy.read_text(encoding="utf-8")
     plan, source, raw = load.parse_with_spans(text, "p")
     layout = edit._Layout(text, source, edit._task_loc(plan, 13))

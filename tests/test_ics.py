@@ -7,7 +7,7 @@ from pathlib import Path
 
 import icalendar
 
-from conftest import Invoke
+from conftest import Invoke, with_q2_report_done
 from plantrack import ics, schedule
 from plantrack.load import parse_plan
 from plantrack.model import Plan
@@ -55,12 +55,7 @@ def test_same_day_same_bytes(plan: Plan) -> None:
 
 
 def test_done_occurrence_is_labelled_and_has_no_alarm(plan_text: str) -> None:
-    text = plan_text.replace(
-        "        targets:\n          - name: 每季度",
-        "        progress:\n          - date: 2023-07-03\n            status: 已完成\n"
-        "            occurrence: 2023Q2\n        targets:\n          - name: 每季度",
-    )
-    plan = parse_plan(text, "p.yaml")
+    plan = parse_plan(with_q2_report_done(plan_text), "p.yaml")
     found = events(
         ics.build_calendar(plan, [plan.tasks_by_id[26]], stamp=dt.date(2023, 7, 5), name="x")
     )

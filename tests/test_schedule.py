@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 
+from conftest import with_q2_report_done
 from plantrack import schedule
 from plantrack.errors import UsageError
 from plantrack.load import parse_plan
@@ -81,12 +82,7 @@ def test_due_items_list_overdue_and_window_sorted(plan: Plan) -> None:
 
 
 def test_completed_occurrence_leaves_the_others(plan_text: str) -> None:
-    text = plan_text.replace(
-        "        targets:\n          - name: 每季度",
-        "        progress:\n          - date: 2023-07-03\n            status: 已完成\n"
-        "            occurrence: 2023Q2\n        targets:\n          - name: 每季度",
-    )
-    plan = parse_plan(text, "p.yaml")
+    plan = parse_plan(with_q2_report_done(plan_text), "p.yaml")
     items = schedule.due_items(plan, [plan.tasks_by_id[26]], as_of=D(2023, 7, 5), within=90)
     assert [i.occurrence.key for i in items] == ["2023Q1", "2023Q3"]
 
