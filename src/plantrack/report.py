@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from plantrack import schedule
 from plantrack.model import Plan, Progress, Status, Task
@@ -163,7 +163,6 @@ class Report:
     targets: list[TargetRow]
     tasks: list[TaskRow]
     warn_days: int
-    notes: list[str] = field(default_factory=list)
 
 
 def next_period(period: Period) -> Period:
