@@ -197,6 +197,10 @@ def show(
         console.print_task(found, loaded.plan)
 
 
+OutputOption = Annotated[
+    Path | None,
+    typer.Option("-o", "--output", help="输出文件；缺省写到标准输出", show_default=False),
+]
 QuarterOption = Annotated[
     str | None,
     typer.Option(
@@ -219,13 +223,12 @@ def due(
 ) -> None:
     """列出已逾期和即将到期的事项（红：逾期；黄：临近时限）；--quarter 只看某季度的时限。"""
     from plantrack import console, query, schedule
-    from plantrack.units import Registry
 
     day = schedule.today(as_of)
     window = schedule.parse_window(within, day)
     period = schedule.parse_quarter(quarter, day) if quarter else None
     loaded = _load(plan, as_of)
-    tasks = [m.task for m in query.select_tasks(loaded.plan, Registry(loaded.plan), dept=dept)]
+    tasks, _ = query.scope(loaded.plan, dept)
     if period is not None:
         items = schedule.items_in_period(loaded.plan, tasks, period=period, as_of=day)
         heading = f"截至 {day}：{period.label}（{period.start} 至 {period.end}）的未完成时限"
@@ -255,22 +258,17 @@ def export(
         typer.Option("--format", help="ics 日历；csv、xlsx、json 工作台账"),
     ],
     dept: DeptOption = None,
-    output: Annotated[
-        Path | None,
-        typer.Option("-o", "--output", help="输出文件；缺省写到标准输出", show_default=False),
-    ] = None,
+    output: OutputOption = None,
     as_of: AsOfOption = None,
     plan: PlanOption = None,
 ) -> None:
     """导出到其他程序：ics 日历（每个时限一个全天日程），或 csv/xlsx/json 工作台账。"""
     from plantrack import console, query, schedule
-    from plantrack.units import Registry
 
     day = schedule.today(as_of)
     loaded = _load(plan, as_of)
-    registry = Registry(loaded.plan)
-    tasks = [m.task for m in query.select_tasks(loaded.plan, registry, dept=dept)]
-    name = loaded.plan.title + (f"（{registry.resolve(dept).name}）" if dept else "")
+    tasks, unit = query.scope(loaded.plan, dept)
+    name = loaded.plan.title + (f"（{unit}）" if unit else "")
     if format is ExportFormat.xlsx and output is None:
         raise UsageError("xlsx 是二进制文件：请用 -o 指定输出文件，如 -o 台账.xlsx")
     console.write_output(_export_bytes(format, loaded.plan, tasks, day, name), output)
@@ -313,10 +311,7 @@ def report(
     ] = None,
     dept: DeptOption = None,
     format: Annotated[ReportFormat, typer.Option("--format", help="md 或 html")] = ReportFormat.md,
-    output: Annotated[
-        Path | None,
-        typer.Option("-o", "--output", help="输出文件；缺省写到标准输出", show_default=False),
-    ] = None,
+    output: OutputOption = None,
     templates: Annotated[
         Path | None,
         typer.Option(
@@ -329,15 +324,12 @@ def report(
     """生成季度进展报告（Markdown 或 HTML）：总体情况、主要进展、存在问题、下一步安排。"""
     from plantrack import console, query, render, schedule
     from plantrack import report as reporting
-    from plantrack.units import Registry
 
     day = schedule.today(as_of)
     period = _report_period(quarter, from_, to, day)
     loaded = _load(plan, as_of)
-    registry = Registry(loaded.plan)
-    tasks = [m.task for m in query.select_tasks(loaded.plan, registry, dept=dept)]
-    scope = registry.resolve(dept).name if dept else None
-    context = reporting.build_report(loaded.plan, tasks, period=period, as_of=day, scope=scope)
+    tasks, unit = query.scope(loaded.plan, dept)
+    context = reporting.build_report(loaded.plan, tasks, period=period, as_of=day, scope=unit)
     text = render.render_report(context, fmt=format.value, templates=templates)
     console.write_output(text.encode("utf-8"), output)
 

@@ -94,6 +94,13 @@ def select_tasks(
     return matches
 
 
+def scope(plan: Plan, dept: str | None) -> tuple[list[Task], str | None]:
+    """The tasks a unit is involved in (all tasks without dept), and the unit's full name."""
+    registry = Registry(plan)
+    tasks = [match.task for match in select_tasks(plan, registry, dept=dept)]
+    return tasks, registry.resolve(dept).name if dept else None
+
+
 def _role_passes(role: Role, wanted: RoleFilter) -> bool:
     if wanted == "lead":
         return role.kind == "lead"
