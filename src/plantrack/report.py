@@ -186,7 +186,9 @@ def build_report(
     plan: Plan, tasks: list[Task], *, period: Period, as_of: dt.date, scope: str | None
 ) -> Report:
     """Compute the report context for the tasks in scope."""
-    overdue = [i for i in schedule.due_items(plan, tasks, as_of=as_of, within=0) if i.overdue]
+    # One pass over the deadlines: overdue ones, and those within warn_days, per task.
+    near = schedule.due_items(plan, tasks, as_of=as_of, within=plan.warn_days)
+    overdue = [item for item in near if item.overdue]
     overdue_ids = {item.task.id for item in overdue}
     done = sum(1 for task in tasks if task.status is Status.DONE)
     following = next_period(period)
@@ -215,7 +217,7 @@ def build_report(
         next_items=_next_items(plan, tasks, following, as_of),
         units=_unit_rows(plan, tasks, overdue_ids),
         targets=_target_rows(tasks),
-        tasks=_task_rows(plan, tasks, as_of),
+        tasks=_task_rows(plan, tasks, _levels(near)),
         warn_days=plan.warn_days,
     )
 
@@ -392,10 +394,10 @@ def _meets(actual: float, op: str, value: float) -> bool:
     }[op]
 
 
-def _task_rows(plan: Plan, tasks: list[Task], as_of: dt.date) -> list[TaskRow]:
+def _task_rows(plan: Plan, tasks: list[Task], levels: dict[int, schedule.Level]) -> list[TaskRow]:
     rows = []
     for task in tasks:
-        level = _task_level(plan, task, as_of)
+        level = levels.get(task.id, "绿")
         rows.append(
             TaskRow(
                 task_id=task.id,
@@ -412,11 +414,10 @@ def _task_rows(plan: Plan, tasks: list[Task], as_of: dt.date) -> list[TaskRow]:
     return rows
 
 
-def _task_level(plan: Plan, task: Task, as_of: dt.date) -> schedule.Level:
-    """The worst warning level among the task's open occurrences; done tasks are 绿."""
-    items = schedule.due_items(plan, [task], as_of=as_of, within=plan.warn_days)
-    if any(item.overdue for item in items):
-        return "红"
-    if items:
-        return "黄"
-    return "绿"
+def _levels(near: list[DueItem]) -> dict[int, schedule.Level]:
+    """Each task's worst level among its open deadlines near or past; absent means 绿."""
+    levels: dict[int, schedule.Level] = {}
+    for item in near:
+        if levels.get(item.task.id) != "红":
+            levels[item.task.id] = "红" if item.overdue else "黄"
+    return levels
