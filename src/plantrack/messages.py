@@ -27,7 +27,7 @@ _SYNTAX_HINTS: list[tuple[tuple[str, ...], str]] = [
         "缩进不对齐：同一层的键要对齐，列表项的“- ”要对齐",
     ),
     (
-        ("could not find expected ':'", "could not find expected ':'"),
+        ("could not find expected ':'",),
         "缺少“: ”：键和值之间要用英文冒号加空格分隔",
     ),
     (
