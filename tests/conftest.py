@@ -2,21 +2,17 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner, Result
 
+from helpers import PLAN_2023, ROOT, Invoke
 from plantrack.cli import app
 from plantrack.load import parse_plan
 from plantrack.model import Plan
-
-ROOT = Path(__file__).resolve().parent.parent
-PLAN_2023 = ROOT / "plans" / "2023.yaml"
-SOURCE_TEXT = ROOT / "plans" / "source" / "2023年交通法治工作要点.txt"
-DATA = Path(__file__).resolve().parent / "data"
+from plantrack.schedule import Timeline
 
 
 @pytest.fixture(scope="session")
@@ -31,6 +27,12 @@ def plan(plan_text: str) -> Plan:
     return parse_plan(plan_text, str(PLAN_2023))
 
 
+@pytest.fixture
+def timeline(plan: Plan) -> Timeline:
+    """The bundled 2023 plan's timeline."""
+    return Timeline(plan)
+
+
 @pytest.fixture(autouse=True)
 def _fixed_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     # Nothing may depend on today's date or on variables of the developer's shell.
@@ -39,9 +41,6 @@ def _fixed_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("PLANTRACK_DEBUG", raising=False)
     monkeypatch.delenv("FORCE_COLOR", raising=False)
     monkeypatch.chdir(ROOT)
-
-
-Invoke = Callable[..., Result]
 
 
 @pytest.fixture
@@ -72,19 +71,3 @@ def broken_plan(tmp_path: Path, plan_text: str) -> Callable[[str, str], tuple[Pa
         return path, line
 
     return make
-
-
-def relpath(path: Path) -> str:
-    """Path as plantrack prints it when given on the command line."""
-    return os.fspath(path)
-
-
-def with_q2_report_done(plan_text: str) -> str:
-    """The 2023 plan with task 26's second-quarter report recorded as done by hand."""
-    anchor = "        targets:\n          - name: 每季度"
-    entry = (
-        "        progress:\n          - date: 2023-07-03\n            status: 已完成\n"
-        "            occurrence: 2023Q2\n"
-    )
-    assert plan_text.count(anchor) == 1
-    return plan_text.replace(anchor, entry + anchor)

@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import DATA, Invoke
+from helpers import DATA, Invoke
+from plantrack import load
 
 INVALID = DATA / "invalid"
 MINIMAL = DATA / "valid" / "minimal.yaml"
@@ -41,8 +42,8 @@ EXPECTED: dict[str, str] = {
     "multiple-documents": "{path}:16:1: 文件中有多个 YAML 文档（---）：一个计划文件只能有一个文档",
     "period-start-after-end": "{path}:30:13: 活动期的开始日期 2023-06-01 晚于结束日期 2023-05-30：请检查日期",
     "progress-before-year": "{path}:35:19: 进展日期 2022-12-01 早于计划年度 2023 年：请检查年份",
-    "progress-clause-out-of-range": "{path}:37:21: 任务 1 只有 1 项分工，没有第 3 项",
-    "progress-unknown-occurrence": "{path}:37:25: 任务 1 没有“2023Q5”这一时限：可选 2023-06-30、2023Q1、2023Q2、2023Q3、2023Q4",
+    "progress-clause-out-of-range": "{path}:37:21: 任务 1 只有 1 项分工，没有第 3 项：可选 1.1",
+    "progress-unknown-occurrence": "{path}:37:25: 任务 1 没有“2023Q5”这一时限：可选 2023Q1、2023Q2、2023-06-30、2023Q3、2023Q4",
     "recurrence-with-date": "{path}:28:13: 时限只能是 date、start/end 或 every 三者之一",
     "scalar-document": "{path}:1:1: 计划文件的顶层应是键值映射（title:、year:、sections: …），而不是单个值",
     "tab-indent": "{path}:21:1: YAML 语法错误：此处有制表符（Tab）：YAML 只能用空格缩进，请把 Tab 换成空格",
@@ -58,6 +59,50 @@ EXPECTED: dict[str, str] = {
     "wrong-type-lead": "{path}:24:19: lead 应是列表，例如 lead: [局法规科]，实际是“局法规科”",
     "wrong-type-title": "{path}:2:8: title 应是文字，实际是列表：若要原样保留，请加引号",
     "wrong-type-year": "{path}:3:7: year 应是数字，实际是“二〇二三”",
+}
+
+# The stable rule code of each problem, for tools that sort or filter problems by kind.
+RULES: dict[str, tuple[str, ...]] = {
+    "alias-instead-of-full-name": ("unit-unknown",),
+    "bad-anchor-name": ("syntax",),
+    "bad-date-format": ("invalid-date",),
+    "bad-indent": ("syntax",),
+    "bad-recurrence": ("invalid-choice",),
+    "binary-tag": ("yaml-tag",),
+    "clause-without-units": ("invalid-value",),
+    "collective-unknown-group": ("collective-group-unknown",),
+    "comments-only": ("empty-file",),
+    "duplicate-key-clause": ("duplicate-key",),
+    "duplicate-key-progress": ("duplicate-key",),
+    "duplicate-key-task": ("duplicate-key",),
+    "duplicate-key-top": ("duplicate-key",),
+    "duplicate-key-unit": ("duplicate-key",),
+    "duplicate-task-id": ("task-id-duplicate",),
+    "duplicate-unit-name": ("unit-name-duplicate", "unit-unknown"),
+    "empty": ("empty-file",),
+    "impossible-date": ("invalid-date",),
+    "merge-key": ("complex-key",),
+    "missing-required": ("missing-field",),
+    "multiple-documents": ("multiple-documents",),
+    "period-start-after-end": ("invalid-value",),
+    "progress-before-year": ("progress-before-plan-year",),
+    "progress-clause-out-of-range": ("progress-unknown-clause",),
+    "progress-unknown-occurrence": ("progress-unknown-occurrence",),
+    "recurrence-with-date": ("invalid-value",),
+    "scalar-document": ("top-level",),
+    "tab-indent": ("syntax",),
+    "top-level-list": ("top-level",),
+    "unclosed-quote": ("syntax",),
+    "undated-without-source": ("invalid-value",),
+    "undefined-alias": ("undefined-alias",),
+    "unknown-field-clause": ("unknown-field",),
+    "unknown-field-top": ("unknown-field",),
+    "unknown-status": ("invalid-choice",),
+    "unknown-unit": ("unit-unknown",),
+    "warn-days-negative": ("out-of-range",),
+    "wrong-type-lead": ("wrong-type",),
+    "wrong-type-title": ("wrong-type",),
+    "wrong-type-year": ("wrong-type",),
 }
 
 
@@ -145,3 +190,11 @@ def test_generated_cases_exit_1_at_their_culprit(cli: Invoke, tmp_path: Path, na
     path = make(tmp_path)
     result = cli("check", str(path), code=1)
     assert result.stderr == expected.format(path=path) + "\n"
+
+
+def test_every_catalogued_mistake_has_a_rule_code() -> None:
+    assert sorted(RULES) == sorted(EXPECTED)
+    for name, rules in RULES.items():
+        [checked] = load.check_files([INVALID / f"{name}.yaml"])
+        assert checked.plan is None
+        assert tuple(problem.rule for problem in checked.problems) == rules, name

@@ -12,8 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import Invoke
-from test_load import CASES
+from helpers import BROKEN_COPIES, Invoke
 
 Breaker = Callable[[str, str], tuple[Path, int]]
 
@@ -191,9 +190,9 @@ def test_no_arguments_shows_help(cli: Invoke) -> None:
     assert "due" in result.output and "tasks" in result.output
 
 
-@pytest.mark.parametrize("name", sorted(CASES))
+@pytest.mark.parametrize("name", sorted(BROKEN_COPIES))
 def test_check_exits_1_on_each_broken_copy(cli: Invoke, broken_plan: Breaker, name: str) -> None:
-    old, new, offset, col, message = CASES[name]
+    old, new, offset, col, message = BROKEN_COPIES[name]
     path, line = broken_plan(old, new)
     result = cli("check", "--plan", str(path), code=1)
     assert result.stderr == f"{path}:{line + offset}:{col}: {message}\n"

@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from conftest import ROOT
+from helpers import ROOT
 
 
 def run(*args: str, code: int = 0) -> subprocess.CompletedProcess[str]:

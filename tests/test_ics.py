@@ -7,12 +7,11 @@ from pathlib import Path
 
 import icalendar
 
-from conftest import Invoke, with_q2_report_done
-from plantrack import ics, schedule
-from plantrack.load import parse_plan
+from helpers import Invoke, timeline_of, with_q2_report_done
+from plantrack import ics
 from plantrack.model import Plan
-from plantrack.query import select_tasks
-from plantrack.units import Registry
+from plantrack.query import scope
+from plantrack.schedule import Timeline
 
 
 def events(data: bytes) -> list[icalendar.cal.Component]:
@@ -20,10 +19,10 @@ def events(data: bytes) -> list[icalendar.cal.Component]:
     return list(calendar.walk("VEVENT"))
 
 
-def test_every_dated_occurrence_becomes_an_event(plan: Plan) -> None:
-    data = ics.build_calendar(plan, plan.tasks, stamp=dt.date(2023, 7, 5), name="计划")
+def test_every_dated_occurrence_becomes_an_event(plan: Plan, timeline: Timeline) -> None:
+    data = ics.build_calendar(timeline, plan.tasks, stamp=dt.date(2023, 7, 5), name="计划")
     found = events(data)
-    dated = [o for t in plan.tasks for o in schedule.occurrences(t, plan) if o.date]
+    dated = [o for t in plan.tasks for o in timeline.occurrences(t) if o.date]
     assert len(found) == len(dated) == 33
     by_summary = {str(e["SUMMARY"]): e for e in found}
     q2 = by_summary["【任务26】2023Q2 报送法治建设工作文稿"]
@@ -38,27 +37,28 @@ def test_every_dated_occurrence_becomes_an_event(plan: Plan) -> None:
     assert "牵头单位：局法规科、局组教科" in str(annual["DESCRIPTION"])
 
 
-def test_uids_are_unique_and_stable_across_exports(plan: Plan, plan_text: str) -> None:
-    first = events(ics.build_calendar(plan, plan.tasks, stamp=dt.date(2023, 7, 5), name="x"))
-    reworded = parse_plan(plan_text.replace("报送法治建设工作文稿", "报送工作文稿"), "p.yaml")
-    later = ics.build_calendar(reworded, reworded.tasks, stamp=dt.date(2023, 9, 1), name="x")
+def test_uids_are_unique_and_stable_across_exports(
+    plan: Plan, timeline: Timeline, plan_text: str
+) -> None:
+    first = events(ics.build_calendar(timeline, plan.tasks, stamp=dt.date(2023, 7, 5), name="x"))
+    reworded = timeline_of(plan_text.replace("报送法治建设工作文稿", "报送工作文稿"))
+    later = ics.build_calendar(reworded, reworded.plan.tasks, stamp=dt.date(2023, 9, 1), name="x")
     uids = [str(e["UID"]) for e in first]
     assert len(set(uids)) == len(uids)
     assert [str(e["UID"]) for e in events(later)] == uids
 
 
-def test_same_day_same_bytes(plan: Plan) -> None:
+def test_same_day_same_bytes(plan: Plan, timeline: Timeline) -> None:
     def build() -> bytes:
-        return ics.build_calendar(plan, plan.tasks, stamp=dt.date(2023, 7, 5), name="x")
+        return ics.build_calendar(timeline, plan.tasks, stamp=dt.date(2023, 7, 5), name="x")
 
     assert build() == build()
 
 
 def test_done_occurrence_is_labelled_and_has_no_alarm(plan_text: str) -> None:
-    plan = parse_plan(with_q2_report_done(plan_text), "p.yaml")
-    found = events(
-        ics.build_calendar(plan, [plan.tasks_by_id[26]], stamp=dt.date(2023, 7, 5), name="x")
-    )
+    timeline = timeline_of(with_q2_report_done(plan_text))
+    task = timeline.plan.tasks_by_id[26]
+    found = events(ics.build_calendar(timeline, [task], stamp=dt.date(2023, 7, 5), name="x"))
     summaries = {str(e["SUMMARY"]): e for e in found}
     done = summaries["[已完成] 【任务26】2023Q2 报送法治建设工作文稿"]
     assert list(done.walk("VALARM")) == []
@@ -78,10 +78,10 @@ def test_export_command_writes_a_department_calendar(cli: Invoke, tmp_path: Path
     assert stamp == dt.datetime(2023, 7, 5, tzinfo=dt.UTC)
 
 
-def test_export_to_stdout(cli: Invoke, plan: Plan) -> None:
+def test_export_to_stdout(cli: Invoke, timeline: Timeline) -> None:
     result = cli("export", "--format", "ics", "--dept", "执法支队")
     assert result.stdout_bytes.startswith(b"BEGIN:VCALENDAR\r\n")  # RFC 5545 line endings
-    involved = select_tasks(plan, Registry(plan), dept="执法支队")
-    dated = [o for m in involved for o in schedule.occurrences(m.task, plan) if o.date]
+    involved = scope(timeline, "执法支队").tasks
+    dated = [o for task in involved for o in timeline.occurrences(task) if o.date]
     assert len(events(result.stdout_bytes)) == len(dated)
-    assert 9 not in {m.task.id for m in involved}  # task 9 names only two offices
+    assert 9 not in {task.id for task in involved}  # task 9 names only two offices

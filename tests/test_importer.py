@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from conftest import DATA, SOURCE_TEXT, Invoke
+from helpers import DATA, SOURCE_TEXT, Invoke
 from plantrack import importer
 from plantrack.load import parse_plan
 

@@ -9,15 +9,14 @@ from pathlib import Path
 
 from openpyxl import load_workbook
 
-from conftest import DATA, Invoke
+from helpers import PROGRESS_PLAN, Invoke
+from plantrack.columns import headings
 from plantrack.ledger import COLUMNS
-
-PROGRESS_PLAN = str(DATA / "valid" / "2023-with-progress.yaml")
 
 
 def test_csv_starts_with_a_bom_and_has_the_ledger_columns(cli: Invoke, tmp_path: Path) -> None:
     out = tmp_path / "台账.csv"
-    cli("export", "--format", "csv", "-o", str(out), "--plan", PROGRESS_PLAN)
+    cli("export", "--format", "csv", "-o", str(out), "--plan", str(PROGRESS_PLAN))
     data = out.read_bytes()
     assert data.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
@@ -44,7 +43,7 @@ def test_xlsx_has_header_frozen_panes_wrapping_and_26_rows(cli: Invoke, tmp_path
     sheet = load_workbook(out).active
     assert sheet is not None
     assert sheet.title == "工作台账"
-    assert [c.value for c in sheet[1]] == COLUMNS
+    assert [c.value for c in sheet[1]] == headings(COLUMNS)
     assert sheet.max_row == 27
     assert [sheet.cell(row=r, column=1).value for r in range(2, 28)] == list(range(1, 27))
     assert sheet.freeze_panes == "A2"
@@ -52,6 +51,7 @@ def test_xlsx_has_header_frozen_panes_wrapping_and_26_rows(cli: Invoke, tmp_path
     assert sheet["A1"].font.bold is True
     assert sheet.column_dimensions["B"].width >= 30
     assert sheet.column_dimensions["G"].width >= 40
+    assert [sheet.column_dimensions[c].width for c in "ABCDEFG"] == [c.width for c in COLUMNS]
 
 
 def test_xlsx_needs_an_output_file(cli: Invoke) -> None:
@@ -60,6 +60,6 @@ def test_xlsx_needs_an_output_file(cli: Invoke) -> None:
 
 def test_json_ledger_and_dept_filter(cli: Invoke) -> None:
     records = json.loads(cli("export", "--format", "json", "--dept", "执法支队").stdout)
-    assert list(records[0]) == COLUMNS
+    assert list(records[0]) == headings(COLUMNS)
     ids = [int(r["序号"]) for r in records]
     assert {4, 14, 15, 16, 17} <= set(ids) and 9 not in ids

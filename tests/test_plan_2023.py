@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from conftest import PLAN_2023, SOURCE_TEXT
+from helpers import PLAN_2023, SOURCE_TEXT
 from plantrack import schedule
 from plantrack.model import Plan, Status
 from plantrack.units import Registry

@@ -15,8 +15,9 @@ from plantrack import edit, render
 from plantrack import report as reporting
 from plantrack.errors import PlantrackError
 from plantrack.load import decode, load_plan, parse_plan
-from plantrack.model import Plan, Status
-from plantrack.schedule import quarter
+from plantrack.model import Plan, Progress, Status
+from plantrack.periods import quarter
+from plantrack.schedule import Timeline
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
 from generate import generate
@@ -54,7 +55,7 @@ def test_mark_changes_only_the_marked_task(
     path.write_text(text, encoding="utf-8")
     before = load_plan(path).plan
     task = before.tasks[pick % len(before.tasks)]
-    entry = edit.Entry(dt.date(2023, 10, 1), note=note, by="测试")
+    entry = Progress(date=dt.date(2023, 10, 1), note=note, by="测试")
     edit.mark(path, edit.TaskRef(task.id), status, entry)
     after = load_plan(path).plan
     assert _without(after, task.id) == _without(before, task.id)
@@ -95,9 +96,9 @@ def test_mangled_real_plan_raises_only_the_error_root(position: int, junk: str, 
 def test_reports_render_for_any_valid_plan(text: str, quarter_number: int, day: dt.date) -> None:
     plan = parse_plan(text, "p.yaml")
     context = reporting.build_report(
-        plan, plan.tasks, period=quarter(2023, quarter_number), as_of=day, scope=None
+        Timeline(plan), plan.tasks, period=quarter(2023, quarter_number), as_of=day, scope=None
     )
-    markdown = render.render_report(context, fmt="md")
-    html = render.render_report(context, fmt="html")
+    markdown = render.render("report.md.j2", {"r": context})
+    html = render.render("report.html.j2", {"r": context})
     assert markdown.startswith(f"# {plan.title}")
     assert html.count('data-label="序号"') == len(plan.tasks)  # every task in the list

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import DATA, Invoke
+from helpers import DATA, Invoke
 
 PROBE = """
 <script>

@@ -1,4 +1,4 @@
-"""Deadlines: expansion of rules, the year-end default, warning levels and windows."""
+"""The time model: expansion of rules, the year-end default, done occurrences, statuses, levels."""
 
 from __future__ import annotations
 
@@ -6,11 +6,12 @@ import datetime as dt
 
 import pytest
 
-from conftest import with_q2_report_done
+from helpers import timeline_of, with_q2_report_done
 from plantrack import schedule
-from plantrack.errors import UsageError
 from plantrack.load import parse_plan
-from plantrack.model import Plan
+from plantrack.model import Plan, Status
+from plantrack.periods import quarter
+from plantrack.schedule import Timeline
 
 D = dt.date
 
@@ -67,8 +68,8 @@ def test_levels(days: int, level: str) -> None:
     assert schedule.level(days, 7) == level
 
 
-def test_due_items_list_overdue_and_window_sorted(plan: Plan) -> None:
-    items = schedule.due_items(plan, plan.tasks, as_of=D(2023, 10, 1), within=60)
+def test_due_items_list_overdue_and_window_sorted(plan: Plan, timeline: Timeline) -> None:
+    items = timeline.due_items(plan.tasks, as_of=D(2023, 10, 1), within=60)
     assert [(i.task.id, i.occurrence.date.isoformat()) for i in items if i.occurrence.date] == [
         (26, "2023-03-31"),
         (25, "2023-05-31"),
@@ -82,62 +83,71 @@ def test_due_items_list_overdue_and_window_sorted(plan: Plan) -> None:
 
 
 def test_completed_occurrence_leaves_the_others(plan_text: str) -> None:
-    plan = parse_plan(with_q2_report_done(plan_text), "p.yaml")
-    items = schedule.due_items(plan, [plan.tasks_by_id[26]], as_of=D(2023, 7, 5), within=90)
+    timeline = timeline_of(with_q2_report_done(plan_text))
+    task = timeline.plan.tasks_by_id[26]
+    items = timeline.due_items([task], as_of=D(2023, 7, 5), within=90)
     assert [i.occurrence.key for i in items] == ["2023Q1", "2023Q3"]
+    done = [occ.key for occ in timeline.occurrences(task) if timeline.is_done(task, occ)]
+    assert done == ["2023Q2"]
+
+
+def test_a_later_entry_reopens_an_occurrence(plan_text: str) -> None:
+    reopened = with_q2_report_done(plan_text).replace(
+        "            occurrence: 2023Q2\n",
+        "            occurrence: 2023Q2\n"
+        "          - date: 2023-07-10\n            status: 进行中\n            occurrence: 2023Q2\n",
+    )
+    timeline = timeline_of(reopened)
+    task = timeline.plan.tasks_by_id[26]
+    assert not any(timeline.is_done(task, occ) for occ in timeline.occurrences(task))
+
+
+def test_a_done_task_has_every_occurrence_done(plan_text: str) -> None:
+    timeline = timeline_of(
+        plan_text.replace(
+            "            lead: [局法规科]\n            responsible: [局属各单位, 局机关各科室]\n"
+            "            status: 未开始\n        deadlines:\n          - every",
+            "            lead: [局法规科]\n            responsible: [局属各单位, 局机关各科室]\n"
+            "            status: 已完成\n        deadlines:\n          - every",
+        )
+    )
+    task = timeline.plan.tasks_by_id[26]
+    assert timeline.status(task) is Status.DONE
+    assert all(timeline.is_done(task, occ) for occ in timeline.occurrences(task))
+    assert timeline.due_items([task], as_of=D(2023, 12, 31), within=0) == []
 
 
 @pytest.mark.parametrize(
-    ("text", "days"), [("30", 30), ("30d", 30), ("2w", 14), ("1m", 31), ("2m", 62)]
-)
-def test_window_forms(text: str, days: int) -> None:
-    assert schedule.parse_window(text, D(2023, 7, 5)) == days
-
-
-def test_window_month_clamps_to_month_end() -> None:
-    assert schedule.parse_window("1m", D(2023, 1, 31)) == 28
-
-
-@pytest.mark.parametrize("text", ["", "x", "-3", "2y", "1.5w"])
-def test_bad_window_is_a_usage_error(text: str) -> None:
-    with pytest.raises(UsageError, match="--within"):
-        schedule.parse_window(text, D(2023, 7, 5))
-
-
-def test_today_prefers_option_then_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    assert schedule.today("2023-01-02") == D(2023, 1, 2)
-    monkeypatch.setenv("PLANTRACK_TODAY", "2023-03-04")
-    assert schedule.today(None) == D(2023, 3, 4)
-    with pytest.raises(UsageError, match="PLANTRACK_TODAY"):
-        monkeypatch.setenv("PLANTRACK_TODAY", "2023-02-30")
-        schedule.today(None)
-
-
-@pytest.mark.parametrize(
-    ("text", "label", "start", "end"),
+    ("clauses", "status"),
     [
-        ("2023Q3", "2023Q3", D(2023, 7, 1), D(2023, 9, 30)),
-        ("2023q1", "2023Q1", D(2023, 1, 1), D(2023, 3, 31)),
-        ("current", "2023Q3", D(2023, 7, 1), D(2023, 9, 30)),
-        ("previous", "2023Q2", D(2023, 4, 1), D(2023, 6, 30)),
+        ({Status.NOT_STARTED}, Status.NOT_STARTED),
+        ({Status.DONE}, Status.DONE),
+        ({Status.DONE, Status.NOT_STARTED}, Status.IN_PROGRESS),
+        ({Status.IN_PROGRESS, Status.NOT_STARTED}, Status.IN_PROGRESS),
+        ({Status.BLOCKED, Status.DONE}, Status.BLOCKED),
     ],
 )
-def test_parse_quarter(text: str, label: str, start: D, end: D) -> None:
-    period = schedule.parse_quarter(text, D(2023, 8, 15))
-    assert (period.label, period.start, period.end) == (label, start, end)
+def test_clause_statuses_roll_up(clauses: set[Status], status: Status) -> None:
+    assert schedule.roll_up(clauses) is status
 
 
-def test_previous_quarter_of_q1_is_last_year() -> None:
-    assert schedule.parse_quarter("previous", D(2024, 2, 1)).label == "2023Q4"
+def test_occurrence_names(plan: Plan, timeline: Timeline) -> None:
+    names = [schedule.occurrence_name(o) for o in timeline.occurrences(plan.tasks_by_id[26])]
+    assert names[:2] == ["2023Q1 报送法治建设工作文稿", "2023Q2 报送法治建设工作文稿"]
+    assert "年度法治建设情况报告市交通局" in names
+    [default] = timeline.occurrences(plan.tasks_by_id[1])
+    assert schedule.occurrence_name(default) == "年度任务（默认年底）"
 
 
-@pytest.mark.parametrize("text", ["2023Q5", "Q3", "23Q3", "last", ""])
-def test_bad_quarter(text: str) -> None:
-    with pytest.raises(UsageError, match="--quarter"):
-        schedule.parse_quarter(text, D(2023, 8, 15))
+def test_deadline_summary(plan: Plan, timeline: Timeline) -> None:
+    def summary(task_id: int) -> str:
+        return schedule.deadline_summary(timeline.occurrences(plan.tasks_by_id[task_id]))
+
+    assert summary(26) == "每季度末；11月20日前"
+    assert summary(1) == "12月31日前（默认）"
+    assert summary(25).startswith("5月1日–5月31日；6月1日–6月30日")
 
 
-def test_items_in_period_keep_only_that_quarter(plan: Plan) -> None:
-    q3 = schedule.quarter(2023, 3)
-    items = schedule.items_in_period(plan, plan.tasks, period=q3, as_of=D(2023, 10, 8))
+def test_items_in_period_keep_only_that_quarter(plan: Plan, timeline: Timeline) -> None:
+    items = timeline.items_in_period(plan.tasks, period=quarter(2023, 3), as_of=D(2023, 10, 8))
     assert [(i.task.id, i.occurrence.key, i.overdue) for i in items] == [(26, "2023Q3", True)]

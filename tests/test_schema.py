@@ -9,7 +9,7 @@ from pathlib import Path
 
 import yaml
 
-from conftest import PLAN_2023, ROOT, Invoke
+from helpers import PLAN_2023, ROOT, Invoke
 
 
 def test_committed_schema_is_current(cli: Invoke) -> None:

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import ROOT
+from helpers import ROOT
 
 WORKFLOW = ROOT / ".github" / "workflows" / "quarterly-report.yml"
 LINTER = Path(__file__).resolve().parent / "tools" / "actionlint.mjs"

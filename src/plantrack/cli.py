@@ -1,4 +1,8 @@
-"""The plantrack command line: each command parses options, makes one core call, and prints."""
+"""The plantrack command line: each command declares its options, makes one core call, prints.
+
+Core modules are imported inside the commands, so `plantrack due` never pays for the
+libraries that only `report` or `export` need.
+"""
 
 import functools
 import os
@@ -6,19 +10,12 @@ import sys
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, ParamSpec, TypeVar
+from typing import Annotated, ParamSpec, TypeVar
 
 import typer
 
-from plantrack.errors import PlantrackError, UsageError
-
-if TYPE_CHECKING:
-    from datetime import date
-
-    from plantrack.edit import Entry
-    from plantrack.load import LoadedPlan
-    from plantrack.model import Plan, Task
-    from plantrack.schedule import Period
+from plantrack.errors import PlantrackError
+from plantrack.formats import EXPORT_FORMATS, REPORT_FORMATS, Format
 
 app = typer.Typer(
     name="plantrack",
@@ -64,6 +61,21 @@ def reports_errors(func: Callable[P, R]) -> Callable[P, R]:
     return wrapper
 
 
+def _format_option(formats: dict[str, Format], help: str) -> typer.models.OptionInfo:
+    """A --format option whose choices are the registry's formats."""
+
+    def choose(value: str) -> str:
+        if value not in formats:
+            raise typer.BadParameter(f"“{value}”不是可选的格式：可选 {'、'.join(formats)}")
+        return value
+
+    described = "；".join(f"{f.name} {f.description}" for f in formats.values())
+    option: typer.models.OptionInfo = typer.Option(
+        "--format", parser=choose, metavar=f"[{'|'.join(formats)}]", help=f"{help}：{described}"
+    )
+    return option
+
+
 class RoleChoice(StrEnum):
     """Which involvement --role selects."""
 
@@ -93,12 +105,31 @@ AsOfOption = Annotated[
         show_default=False,
     ),
 ]
-
-
-def _load(plan: Path | None, as_of: str | None = None) -> "LoadedPlan":
-    from plantrack.load import load_plan
-
-    return load_plan(_plan_path(plan, as_of))
+OutputOption = Annotated[
+    Path | None,
+    typer.Option("-o", "--output", help="输出文件；缺省写到标准输出", show_default=False),
+]
+QuarterOption = Annotated[
+    str | None,
+    typer.Option(
+        "--quarter", help="季度：2023Q3、current（本季度）或 previous（上季度）", show_default=False
+    ),
+]
+TargetArgument = Annotated[str, typer.Argument(help="任务序号，或 序号.分工，如 13、7.2")]
+NoteOption = Annotated[str, typer.Option("--note", help="进展说明")]
+DateOption = Annotated[
+    str | None,
+    typer.Option(
+        "--date", help="进展日期（YYYY-MM-DD）；缺省为 --as-of 或今天", show_default=False
+    ),
+]
+ByOption = Annotated[
+    str | None,
+    typer.Option("--by", help="记录人；缺省为 git config user.name", show_default=False),
+]
+DryRunOption = Annotated[
+    bool, typer.Option("--dry-run", help="只显示将要做的修改（diff），不写文件")
+]
 
 
 @app.command()
@@ -113,28 +144,12 @@ def check(
     plan: PlanOption = None,
 ) -> None:
     """核对计划文件：逐条列出问题（文件:行:列: 说明），有问题时退出码为 1。"""
-    from plantrack.console import print_error, print_lines
-    from plantrack.errors import PlanError
+    from plantrack import console, load
 
-    paths = files or [_plan_path(plan, None)]
-    failed: list[PlanError] = []
-    for path in paths:
-        try:
-            loaded = _load(path)
-        except PlanError as exc:
-            failed.append(exc)
-            continue
-        print_lines([f"{loaded.path}: 没有发现问题（{_plan_counts(loaded.plan)}）"])
-    if failed:
-        for problem in failed[:-1]:
-            print_error(str(problem))
-        raise failed[-1]
-
-
-def _plan_counts(plan: "Plan") -> str:
-    tasks = plan.tasks
-    clauses = sum(len(task.clauses) for task in tasks)
-    return f"{len(plan.sections)} 个部分，{len(tasks)} 项任务，{clauses} 项分工，{len(plan.units)} 个单位"
+    results = load.check_files(files or [], plan=plan)
+    console.print_check(results)
+    if any(result.problems for result in results):
+        raise typer.Exit(1)
 
 
 @app.command()
@@ -157,22 +172,14 @@ def tasks(
 ) -> None:
     """列出任务，可按单位、角色、部分、状态筛选。"""
     from plantrack import console, query
-    from plantrack.units import Registry
 
-    loaded = _load(plan)
-    wanted = query.parse_status(status) if status else None
-    matches = query.select_tasks(
-        loaded.plan,
-        Registry(loaded.plan),
-        dept=dept,
-        role=role.value,
-        section=section,
-        status=wanted,
+    listing = query.list_tasks(
+        plan=plan, dept=dept, role=role.value, section=section, status=status
     )
     if json:
-        console.print_json([query.task_record(m, loaded.plan) for m in matches])
+        console.print_json(listing.records())
     else:
-        console.print_tasks(matches, loaded.plan, with_roles=dept is not None)
+        console.print_tasks(listing)
 
 
 @app.command()
@@ -185,28 +192,11 @@ def show(
     """显示一项任务的全文、分工、时限、目标和进展。"""
     from plantrack import console, query
 
-    loaded = _load(plan)
-    found = loaded.plan.tasks_by_id.get(task)
-    if found is None:
-        ids = sorted(loaded.plan.tasks_by_id)
-        raise UsageError(f"没有序号为 {task} 的任务：可选 {ids[0]}–{ids[-1]}")
+    detail = query.show_task(plan=plan, task_id=task)
     if json:
-        section = loaded.plan.task_sections[task]
-        console.print_json(query.task_record(query.TaskMatch(found, section), loaded.plan))
+        console.print_json(detail.record())
     else:
-        console.print_task(found, loaded.plan)
-
-
-OutputOption = Annotated[
-    Path | None,
-    typer.Option("-o", "--output", help="输出文件；缺省写到标准输出", show_default=False),
-]
-QuarterOption = Annotated[
-    str | None,
-    typer.Option(
-        "--quarter", help="季度：2023Q3、current（本季度）或 previous（上季度）", show_default=False
-    ),
-]
+        console.print_task(detail)
 
 
 @app.command()
@@ -222,78 +212,29 @@ def due(
     plan: PlanOption = None,
 ) -> None:
     """列出已逾期和即将到期的事项（红：逾期；黄：临近时限）；--quarter 只看某季度的时限。"""
-    from plantrack import console, query, schedule
+    from plantrack import console, query
 
-    day = schedule.today(as_of)
-    window = schedule.parse_window(within, day)
-    period = schedule.parse_quarter(quarter, day) if quarter else None
-    loaded = _load(plan, as_of)
-    tasks, _ = query.scope(loaded.plan, dept)
-    if period is not None:
-        items = schedule.items_in_period(loaded.plan, tasks, period=period, as_of=day)
-        heading = f"截至 {day}：{period.label}（{period.start} 至 {period.end}）的未完成时限"
-    else:
-        items = schedule.due_items(loaded.plan, tasks, as_of=day, within=window)
-        heading = f"截至 {day}：已逾期及 {window} 天内到期的事项"
+    listing = query.due(plan=plan, dept=dept, as_of=as_of, within=within, quarter=quarter)
     if json:
-        console.print_json([query.due_record(item) for item in items])
+        console.print_json(listing.records())
     else:
-        console.print_due(items, heading=heading)
-
-
-class ExportFormat(StrEnum):
-    """File formats `plantrack export` writes."""
-
-    ics = "ics"
-    csv = "csv"
-    xlsx = "xlsx"
-    json = "json"
+        console.print_due(listing)
 
 
 @app.command()
 @reports_errors
 def export(
-    format: Annotated[
-        ExportFormat,
-        typer.Option("--format", help="ics 日历；csv、xlsx、json 工作台账"),
-    ],
+    format: Annotated[str, _format_option(EXPORT_FORMATS, "导出格式")],
     dept: DeptOption = None,
     output: OutputOption = None,
     as_of: AsOfOption = None,
     plan: PlanOption = None,
 ) -> None:
     """导出到其他程序：ics 日历（每个时限一个全天日程），或 csv/xlsx/json 工作台账。"""
-    from plantrack import console, query, schedule
+    from plantrack import console, formats
 
-    day = schedule.today(as_of)
-    loaded = _load(plan, as_of)
-    tasks, unit = query.scope(loaded.plan, dept)
-    name = loaded.plan.title + (f"（{unit}）" if unit else "")
-    if format is ExportFormat.xlsx and output is None:
-        raise UsageError("xlsx 是二进制文件：请用 -o 指定输出文件，如 -o 台账.xlsx")
-    console.write_output(_export_bytes(format, loaded.plan, tasks, day, name), output)
-
-
-def _export_bytes(
-    format: ExportFormat, plan: "Plan", tasks: "list[Task]", day: "date", name: str
-) -> bytes:
-    from plantrack import ics, ledger
-
-    if format is ExportFormat.ics:
-        return ics.build_calendar(plan, tasks, stamp=day, name=name)
-    rows = ledger.ledger_rows(plan, tasks)
-    if format is ExportFormat.csv:
-        return ledger.to_csv(rows)
-    if format is ExportFormat.json:
-        return ledger.to_json(rows)
-    return ledger.to_xlsx(rows, title=name, stamp=day)
-
-
-class ReportFormat(StrEnum):
-    """Formats `plantrack report` renders."""
-
-    md = "md"
-    html = "html"
+    data = formats.export(format, plan=plan, dept=dept, as_of=as_of, to_file=output is not None)
+    console.write_output(data, output)
 
 
 @app.command()
@@ -310,7 +251,7 @@ def report(
         str | None, typer.Option("--to", help="自定义报告期止（YYYY-MM-DD）", show_default=False)
     ] = None,
     dept: DeptOption = None,
-    format: Annotated[ReportFormat, typer.Option("--format", help="md 或 html")] = ReportFormat.md,
+    format: Annotated[str, _format_option(REPORT_FORMATS, "报告格式")] = "md",
     output: OutputOption = None,
     templates: Annotated[
         Path | None,
@@ -322,55 +263,26 @@ def report(
     plan: PlanOption = None,
 ) -> None:
     """生成季度进展报告（Markdown 或 HTML）：总体情况、主要进展、存在问题、下一步安排。"""
-    from plantrack import console, query, render, schedule
-    from plantrack import report as reporting
+    from plantrack import console, formats
 
-    day = schedule.today(as_of)
-    period = _report_period(quarter, from_, to, day)
-    loaded = _load(plan, as_of)
-    tasks, unit = query.scope(loaded.plan, dept)
-    context = reporting.build_report(loaded.plan, tasks, period=period, as_of=day, scope=unit)
-    text = render.render_report(context, fmt=format.value, templates=templates)
-    console.write_output(text.encode("utf-8"), output)
-
-
-def _report_period(
-    quarter: str | None, start: str | None, end: str | None, day: "date"
-) -> "Period":
-    from plantrack import schedule
-    from plantrack.report import custom_period
-
-    if start or end:
-        if quarter or not (start and end):
-            raise UsageError("自定义报告期须同时给出 --from 和 --to，且不能与 --quarter 同用")
-        first = schedule.parse_date(start, option="--from")
-        last = schedule.parse_date(end, option="--to")
-        if first > last:
-            raise UsageError(f"--from {first} 晚于 --to {last}")
-        return custom_period(first, last)
-    return schedule.parse_quarter(quarter or "current", day)
-
-
-NoteOption = Annotated[str, typer.Option("--note", help="进展说明")]
-DateOption = Annotated[
-    str | None,
-    typer.Option(
-        "--date", help="进展日期（YYYY-MM-DD）；缺省为 --as-of 或今天", show_default=False
-    ),
-]
-ByOption = Annotated[
-    str | None,
-    typer.Option("--by", help="记录人；缺省为 git config user.name", show_default=False),
-]
-DryRunOption = Annotated[
-    bool, typer.Option("--dry-run", help="只显示将要做的修改（diff），不写文件")
-]
+    data = formats.report(
+        format,
+        plan=plan,
+        quarter=quarter,
+        start=from_,
+        end=to,
+        dept=dept,
+        as_of=as_of,
+        templates=templates,
+        to_file=output is not None,
+    )
+    console.write_output(data, output)
 
 
 @app.command()
 @reports_errors
 def mark(
-    target: Annotated[str, typer.Argument(help="任务序号，或 序号.分工，如 13、7.2")],
+    target: TargetArgument,
     status: Annotated[
         str, typer.Argument(help="未开始/进行中/已完成/受阻 或 todo/doing/done/blocked")
     ],
@@ -388,20 +300,16 @@ def mark(
     plan: PlanOption = None,
 ) -> None:
     """标记任务或某项分工的状态，并追加一条进展记录；只改动相关的几行。"""
-    from plantrack import console, edit, query
+    from plantrack import console, edit
 
-    ref = edit.parse_ref(target)
-    wanted = query.parse_status(status)
-    path = _plan_path(plan, as_of)
-    entry = _entry(path, note=note, date=date, by=by, as_of=as_of, occurrence=occurrence)
-    outcome = edit.mark(path, ref, wanted, entry, dry_run=dry_run)
-    console.print_edit(outcome, ref)
+    request = edit.Request(plan, target, note, date, by, as_of, dry_run)
+    console.print_edit(edit.mark_request(request, status, occurrence=occurrence))
 
 
 @app.command()
 @reports_errors
 def log(
-    target: Annotated[str, typer.Argument(help="任务序号，或 序号.分工，如 13、7.2")],
+    target: TargetArgument,
     note: Annotated[str, typer.Argument(help="进展说明")],
     date: DateOption = None,
     by: ByOption = None,
@@ -412,34 +320,8 @@ def log(
     """追加一条进展记录，不改变状态。"""
     from plantrack import console, edit
 
-    ref = edit.parse_ref(target)
-    path = _plan_path(plan, as_of)
-    entry = _entry(path, note=note, date=date, by=by, as_of=as_of, occurrence=None)
-    outcome = edit.log(path, ref, entry, dry_run=dry_run)
-    console.print_edit(outcome, ref)
-
-
-def _plan_path(plan: Path | None, as_of: str | None) -> Path:
-    from plantrack.load import find_plan
-    from plantrack.schedule import today
-
-    return find_plan(plan, year=today(as_of).year)
-
-
-def _entry(
-    path: Path,
-    *,
-    note: str,
-    date: str | None,
-    by: str | None,
-    as_of: str | None,
-    occurrence: str | None,
-) -> "Entry":
-    from plantrack import edit, schedule
-
-    day = schedule.parse_date(date, option="--date") if date else schedule.today(as_of)
-    author = by if by is not None else edit.default_author(path.resolve().parent)
-    return edit.Entry(day, note=note.strip(), by=author or None, occurrence=occurrence)
+    request = edit.Request(plan, target, note, date, by, as_of, dry_run)
+    console.print_edit(edit.log_request(request))
 
 
 @app.command("import")
@@ -457,39 +339,11 @@ def import_(
 ) -> None:
     """从工作要点原文生成计划文件：部分、任务、分工、单位、时限和目标。"""
     from plantrack import console, importer
-    from plantrack.errors import PlanError
-    from plantrack.load import parse_plan
 
-    text = _read_document(document)
-    plan_text, notes = importer.import_text(text, year=year)
-    for note in notes:
-        console.print_error(f"{document}:{note.line}: {note.message}")
-    if output is not None and output.exists() and not force:
-        raise UsageError(f"{output} 已存在：为免覆盖，未写入。换一个文件名，或加 --force 覆盖")
-    problems: PlanError | None = None
-    try:
-        parse_plan(plan_text, str(output or "<stdout>"))
-    except PlanError as exc:
-        problems = exc
-    console.write_output(plan_text.encode("utf-8"), output)
-    if notes:
-        console.print_error(f"共 {len(notes)} 处需要人工核对（见上）。")
-    if problems is not None:
-        raise problems
-
-
-def _read_document(path: Path) -> str:
-    """Read a document as UTF-8 (BOM allowed), falling back to GBK as offices often save."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise PlantrackError(f"{path}: 无法读取：{exc.strerror}") from None
-    for encoding in ("utf-8-sig", "gbk"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise PlantrackError(f"{path}: 既不是 UTF-8 也不是 GBK 编码：请另存为 UTF-8 后重试")
+    imported = importer.import_document(document, year=year, output=output, force=force)
+    console.print_import(imported, output)
+    if imported.problems:
+        raise typer.Exit(1)
 
 
 @app.command()
@@ -500,8 +354,3 @@ def schema() -> None:
     from plantrack.model import plan_json_schema
 
     console.print_json(plan_json_schema(), pretty=True)
-
-
-def main() -> None:
-    """Run the plantrack command line."""
-    app()

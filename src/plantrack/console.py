@@ -9,15 +9,19 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from plantrack import query, schedule
-from plantrack.errors import PlantrackError
-from plantrack.model import Plan, Status, Task
+from plantrack import files
+from plantrack.columns import Column, headings, text_rows
+from plantrack.model import Plan, Status
+from plantrack.query import DueListing, TaskDetail, TaskLine, TaskListing, progress_text
+from plantrack.schedule import DueItem, occurrence_name
 
 if TYPE_CHECKING:
     from rich.console import Console
     from rich.table import Table
 
-    from plantrack import edit
+    from plantrack.edit import Outcome
+    from plantrack.importer import Imported
+    from plantrack.load import Checked
 
 STATUS_STYLE = {
     Status.NOT_STARTED: "dim",
@@ -26,6 +30,8 @@ STATUS_STYLE = {
     Status.BLOCKED: "bold red",
 }
 LEVEL_STYLE = {"红": "bold red", "黄": "yellow", "绿": "green"}
+# Narrow columns keep to one line; the others wrap to fit the terminal.
+NO_WRAP = {"序号", "状态"}
 
 
 def _console() -> Console:
@@ -65,37 +71,41 @@ def print_plain_rows(header: Sequence[str], rows: Iterable[Sequence[str]]) -> No
     print_lines("\t".join(cells) for cells in [header, *rows])
 
 
-def print_tasks(matches: list[query.TaskMatch], plan: Plan, *, with_roles: bool) -> None:
+def print_check(results: list[Checked]) -> None:
+    """Say each valid file is fine on stdout, and every problem as PATH:LINE:COL on stderr."""
+    for result in results:
+        if result.plan is not None:
+            print_lines([f"{result.path}: 没有发现问题（{plan_counts(result.plan)}）"])
+        for problem in result.problems:
+            print_error(str(problem))
+
+
+def plan_counts(plan: Plan) -> str:
+    """How big a plan is, as `check` reports it."""
+    tasks = plan.tasks
+    clauses = sum(len(task.clauses) for task in tasks)
+    return f"{len(plan.sections)} 个部分，{len(tasks)} 项任务，{clauses} 项分工，{len(plan.units)} 个单位"
+
+
+def print_tasks(listing: TaskListing) -> None:
     """Show tasks as an aligned table in a terminal, or tab-separated when piped."""
-    header = ["序号", "工作任务", "牵头单位", "责任单位", "完成时限", "状态"]
-    if with_roles:
-        header.append("本单位角色")
-    rows = []
-    for match in matches:
-        task = match.task
-        row = [
-            str(task.id),
-            task.title,
-            "、".join(task.lead_units) or "—",
-            "、".join(task.responsible_units),
-            query.deadline_summary(task, plan),
-            task.status.value,
-        ]
-        if with_roles:
-            row.append(match.role_label)
-        rows.append(row)
+    header = headings(listing.columns)
+    rows = text_rows(listing.columns, listing.lines)
     if not is_terminal():
         print_plain_rows(header, rows)
         return
+    from rich.markup import escape
     from rich.table import Table
 
-    console = _console()
     table = Table(show_lines=False, header_style="bold")
     for name in header:
-        table.add_column(name, overflow="fold", no_wrap=name in ("序号", "状态"))
-    for match, row in zip(matches, rows, strict=True):
-        style = STATUS_STYLE[match.task.status]
-        table.add_row(*row[:5], f"[{style}]{row[5]}[/]", *row[6:])
+        table.add_column(name, overflow="fold", no_wrap=name in NO_WRAP)
+    for line, row in zip(listing.lines, rows, strict=True):
+        cells = [escape(cell) for cell in row]
+        status = header.index("状态")
+        cells[status] = f"[{STATUS_STYLE[line.status]}]{cells[status]}[/]"
+        table.add_row(*cells)
+    console = _console()
     console.print(table)
     console.print(f"共 {len(rows)} 项任务")
 
@@ -120,78 +130,82 @@ def due_group(days_left: int) -> str:
     return "稍后到期"
 
 
-def occurrence_title(occ: schedule.Occurrence) -> str:
-    """Name an occurrence for people: recurring ones carry their period, e.g. 2023Q3 报送…."""
-    if occ.kind == "recurring":
-        return f"{occ.key} {occ.label}"
-    return occ.label
+def _date(item: DueItem) -> str:
+    return item.occurrence.date.isoformat() if item.occurrence.date else ""
 
 
-def print_due(items: list[schedule.DueItem], *, heading: str) -> None:
+# In a terminal the group and the level are shown as headings and coloured dots; piped
+# output spells them out in two more columns. Widths here are terminal cells, 0 for "fit".
+DUE_GROUP: Column[DueItem] = Column("分组", 0, lambda item: due_group(item.days_left))
+DUE_LEVEL: Column[DueItem] = Column("预警", 0, lambda item: item.level)
+DUE_DAYS = "剩余"
+DUE_COLUMNS: list[Column[DueItem]] = [
+    Column("时限", 10, _date),
+    Column(DUE_DAYS, 13, lambda item: describe_days(item.days_left)),
+    Column("序号", 4, lambda item: item.task.id),
+    Column("任务", 0, lambda item: item.task.title),
+    Column("事项", 0, lambda item: occurrence_name(item.occurrence)),
+    Column("牵头单位", 0, lambda item: "、".join(item.task.lead_units) or "—"),
+]
+
+
+def print_due(listing: DueListing) -> None:
     """Show due items grouped as overdue, this week, this month, later."""
-    header = ["分组", "预警", "时限", "剩余", "序号", "任务", "事项", "牵头单位"]
-    rows = [
-        [
-            due_group(item.days_left),
-            item.level,
-            item.occurrence.date.isoformat() if item.occurrence.date else "",
-            describe_days(item.days_left),
-            str(item.task.id),
-            item.task.title,
-            occurrence_title(item.occurrence),
-            "、".join(item.task.lead_units) or "—",
-        ]
-        for item in items
-    ]
+    items = listing.items
     if not is_terminal():
-        print_plain_rows(header, rows)
+        columns = [DUE_GROUP, DUE_LEVEL, *DUE_COLUMNS]
+        print_plain_rows(headings(columns), text_rows(columns, items))
         return
     console = _console()
-    console.print(heading)
-    if not rows:
+    console.print(listing.heading)
+    if not items:
         console.print("没有需要列出的事项。")
         return
-    groups: dict[str, list[tuple[schedule.DueItem, list[str]]]] = {}
-    for item, row in zip(items, rows, strict=True):
-        groups.setdefault(row[0], []).append((item, row))
+    groups: dict[str, list[DueItem]] = {}
+    for item in items:
+        groups.setdefault(DUE_GROUP.text(item), []).append(item)
     for title, members in groups.items():
         console.print(_due_table(title, members))
     overdue = sum(1 for item in items if item.overdue)
     console.print(f"共 {len(items)} 项，其中逾期 {overdue} 项")
 
 
-def _due_table(title: str, members: list[tuple[schedule.DueItem, list[str]]]) -> Table:
+def _due_table(title: str, members: list[DueItem]) -> Table:
+    from rich.markup import escape
     from rich.table import Table
 
     table = Table(title=title, title_justify="left", title_style="bold", header_style="bold")
-    widths = {"时限": 10, "剩余": 13, "序号": 4}
-    for name in ["时限", "剩余", "序号", "任务", "事项", "牵头单位"]:
-        width = widths.get(name)
-        table.add_column(name, overflow="fold", no_wrap=width is not None, min_width=width)
-    for item, row in members:
+    for column in DUE_COLUMNS:
+        fixed = column.width or None
+        table.add_column(column.heading, overflow="fold", no_wrap=bool(fixed), min_width=fixed)
+    for item in members:
+        cells = [escape(column.text(item)) for column in DUE_COLUMNS]
         # The coloured dot carries the 红/黄/绿 level; plain output and JSON spell it out.
-        style = LEVEL_STYLE[item.level]
-        table.add_row(row[2], f"[{style}]● {row[3]}[/]", *row[4:])
+        days = headings(DUE_COLUMNS).index(DUE_DAYS)
+        cells[days] = f"[{LEVEL_STYLE[item.level]}]● {cells[days]}[/]"
+        table.add_row(*cells)
     return table
 
 
-def print_task(task: Task, plan: Plan) -> None:
+def print_task(detail: TaskDetail) -> None:
     """Show one task in full: text, clauses, units, deadlines, targets, progress."""
     from rich.markup import escape
 
     console = _console()
-    section = plan.task_sections[task.id]
-    style = STATUS_STYLE[task.status]
-    console.print(f"[bold]{task.id}. {escape(task.title)}[/]  [{style}]{task.status.value}[/]")
+    line = detail.line
+    task, section = line.task, line.match.section
+    style = STATUS_STYLE[line.status]
+    console.print(f"[bold]{task.id}. {escape(task.title)}[/]  [{style}]{line.status.value}[/]")
     console.print(f"第{section.number}部分  {escape(section.title)}")
     for i, clause in enumerate(task.clauses, start=1):
         console.print()
-        heading = f"分工 {i}（{clause.status.value}）" if len(task.clauses) > 1 else "内容"
+        status = line.timeline.clause_status(task, i - 1)
+        heading = f"分工 {i}（{status.value}）" if len(task.clauses) > 1 else "内容"
         console.print(f"[bold]{heading}[/]")
         console.print(escape(clause.text))
         console.print(f"  牵头单位：{'、'.join(clause.lead) or '（原文未列牵头单位）'}")
         console.print(f"  责任单位：{'、'.join(clause.responsible) or '—'}")
-    _print_schedule(console, task, plan)
+    _print_schedule(console, line)
     if task.phases:
         console.print()
         console.print(f"[bold]工作阶段[/]：{' → '.join(task.phases)}")
@@ -200,39 +214,38 @@ def print_task(task: Task, plan: Plan) -> None:
         console.print("[bold]目标[/]")
         for target in task.targets:
             actual = f"，实际 {target.actual}{target.unit}" if target.actual is not None else ""
-            line = f"  {target.name} {target.op} {target.value}{target.unit}{actual}"
-            console.print(escape(line))
-    _print_progress(console, task)
+            text = f"  {target.name} {target.op} {target.value}{target.unit}{actual}"
+            console.print(escape(text))
+    _print_progress(console, line)
 
 
-def _print_schedule(console: Console, task: Task, plan: Plan) -> None:
+def _print_schedule(console: Console, line: TaskLine) -> None:
     from rich.markup import escape
 
-    done = schedule.completed_keys(task)
     console.print()
     console.print("[bold]时限[/]")
-    for occ in schedule.occurrences(task, plan):
+    for occ in line.timeline.occurrences(line.task):
         when = occ.date.isoformat() if occ.date else "日期不详"
         if occ.start and occ.date:
             when = f"{occ.start.isoformat()} 至 {occ.date.isoformat()}"
-        mark = "✓ " if task.status is Status.DONE or occ.key in done else ""
-        console.print(f"  {mark}{when}  {escape(occurrence_title(occ))}")
+        mark = "✓ " if line.timeline.is_done(line.task, occ) else ""
+        console.print(f"  {mark}{when}  {escape(occurrence_name(occ))}")
         if occ.date_source:
             console.print(f"      [dim]日期来源：{escape(occ.date_source)}[/]")
 
 
-def _print_progress(console: Console, task: Task) -> None:
+def _print_progress(console: Console, line: TaskLine) -> None:
     from rich.markup import escape
 
-    if not task.progress:
+    if not line.task.progress:
         return
     console.print()
     console.print("[bold]进展[/]")
-    for entry in task.progress:
-        console.print(f"  {escape(query.progress_text(entry))}")
+    for entry in line.task.progress:
+        console.print(f"  {escape(progress_text(entry))}")
 
 
-def print_edit(outcome: edit.Outcome, ref: edit.TaskRef) -> None:
+def print_edit(outcome: Outcome) -> None:
     """Report an edit: the diff for --dry-run, a one-line summary otherwise."""
     if not outcome.written:
         sys.stdout.write(outcome.diff())
@@ -241,10 +254,21 @@ def print_edit(outcome: edit.Outcome, ref: edit.TaskRef) -> None:
     task = outcome.task
     print_lines(
         [
-            f"已更新 {outcome.path}：任务 {ref}「{task.title}」现为 {task.status.value}",
-            f"  进展：{query.progress_text(task.progress[-1])}",
+            f"已更新 {outcome.path}：任务 {outcome.ref}「{task.title}」现为 {outcome.status.value}",
+            f"  进展：{progress_text(task.progress[-1])}",
         ]
     )
+
+
+def print_import(imported: Imported, output: Path | None) -> None:
+    """Write the imported plan, with every note that needs a person's look on stderr."""
+    for note in imported.notes:
+        print_error(f"{imported.document}:{note.line}: {note.message}")
+    write_output(imported.text.encode("utf-8"), output)
+    if imported.notes:
+        print_error(f"共 {len(imported.notes)} 处需要人工核对（见上）。")
+    for problem in imported.problems:
+        print_error(str(problem))
 
 
 def write_output(data: bytes, output: Path | None) -> None:
@@ -253,10 +277,7 @@ def write_output(data: bytes, output: Path | None) -> None:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
         return
-    try:
-        output.write_bytes(data)
-    except OSError as exc:
-        raise PlantrackError(f"{output}: 无法写入：{exc.strerror}") from None
+    files.write_output(output, data)
     print_error(f"已写入 {output}")
 
 

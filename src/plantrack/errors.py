@@ -1,9 +1,10 @@
-"""The single error root and the problem values that core modules raise."""
+"""The single error root; the CLI turns it into a message and an exit code in one place."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+
+from plantrack.problems import Problem
 
 
 class PlantrackError(Exception):
@@ -16,19 +17,6 @@ class UsageError(PlantrackError):
     """The user asked for something that does not exist: an unknown unit, task or status."""
 
     exit_code = 2
-
-
-@dataclass(frozen=True, slots=True)
-class Problem:
-    """One problem in a plan file, located at a line and column (both 1-based)."""
-
-    path: str
-    line: int
-    col: int
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.path}:{self.line}:{self.col}: {self.message}"
 
 
 class PlanError(PlantrackError):

@@ -4,22 +4,26 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from typing import TYPE_CHECKING
 
-from plantrack import schedule
-from plantrack.model import Plan, Status, Task
+from plantrack.model import Plan, Task
+from plantrack.schedule import Occurrence, Timeline, occurrence_name
+
+if TYPE_CHECKING:
+    from icalendar import Event
 
 _NAMESPACE = uuid.UUID("6f1c2a52-3c55-4c1e-9a55-2f6c8d1e7a10")
 
 
-def occurrence_uid(plan: Plan, task: Task, occ: schedule.Occurrence) -> str:
+def occurrence_uid(plan: Plan, task: Task, occ: Occurrence) -> str:
     """A UID that depends only on the plan, the task and the occurrence key, never on wording."""
     name = f"{plan.title}|{plan.year}|{task.id}|{occ.key}"
     return f"{uuid.uuid5(_NAMESPACE, name)}@plantrack"
 
 
-def build_calendar(plan: Plan, tasks: list[Task], *, stamp: dt.date, name: str) -> bytes:
+def build_calendar(timeline: Timeline, tasks: list[Task], *, stamp: dt.date, name: str) -> bytes:
     """Return an iCalendar file with one all-day VEVENT per dated occurrence."""
-    from icalendar import Alarm, Calendar, Event
+    from icalendar import Calendar
 
     calendar = Calendar()
     calendar.add("prodid", "-//plantrack//plantrack//ZH")
@@ -29,43 +33,45 @@ def build_calendar(plan: Plan, tasks: list[Task], *, stamp: dt.date, name: str) 
     # DTSTAMP follows --as-of so that the same plan on the same day exports the same bytes.
     stamp_time = dt.datetime.combine(stamp, dt.time(), tzinfo=dt.UTC)
     for task in tasks:
-        done = schedule.completed_keys(task)
-        for occ in schedule.occurrences(task, plan):
-            if occ.date is None:
-                continue
-            finished = task.status is Status.DONE or occ.key in done
-            event = Event()
-            event.add("uid", occurrence_uid(plan, task, occ))
-            event.add("dtstamp", stamp_time)
-            event.add("dtstart", occ.start or occ.date)
-            event.add("dtend", occ.date + dt.timedelta(days=1))
-            event.add("summary", _summary(task, occ, finished=finished))
-            event.add("description", _description(task, occ))
-            event.add("categories", [plan.title])
-            event.add("transp", "TRANSPARENT")
-            if not finished and plan.warn_days:
-                alarm = Alarm()
-                alarm.add("action", "DISPLAY")
-                alarm.add("description", _summary(task, occ, finished=False))
-                alarm.add("trigger", dt.timedelta(days=-plan.warn_days))
-                event.add_component(alarm)
-            calendar.add_component(event)
+        for occ in timeline.occurrences(task):
+            if occ.date is not None:
+                calendar.add_component(_event(timeline, task, occ, stamp_time))
     return bytes(calendar.to_ical())
 
 
-def _summary(task: Task, occ: schedule.Occurrence, *, finished: bool) -> str:
-    if occ.kind == "default":
-        label = f"{task.title}（年度任务）"
-    elif occ.kind == "recurring":
-        label = f"{occ.key} {occ.label}"
-    else:
-        label = occ.label
+def _event(timeline: Timeline, task: Task, occ: Occurrence, stamp: dt.datetime) -> Event:
+    from icalendar import Alarm, Event
+
+    assert occ.date is not None
+    finished = timeline.is_done(task, occ)
+    event = Event()
+    event.add("uid", occurrence_uid(timeline.plan, task, occ))
+    event.add("dtstamp", stamp)
+    event.add("dtstart", occ.start or occ.date)
+    event.add("dtend", occ.date + dt.timedelta(days=1))
+    event.add("summary", _summary(task, occ, finished=finished))
+    event.add("description", _description(timeline, task, occ))
+    event.add("categories", [timeline.plan.title])
+    event.add("transp", "TRANSPARENT")
+    warn_days = timeline.plan.warn_days
+    if not finished and warn_days:
+        alarm = Alarm()
+        alarm.add("action", "DISPLAY")
+        alarm.add("description", _summary(task, occ, finished=False))
+        alarm.add("trigger", dt.timedelta(days=-warn_days))
+        event.add_component(alarm)
+    return event
+
+
+def _summary(task: Task, occ: Occurrence, *, finished: bool) -> str:
+    # A calendar shows no task column, so the year-end default is named after its task.
+    label = f"{task.title}（年度任务）" if occ.kind == "default" else occurrence_name(occ)
     prefix = "[已完成] " if finished else ""
     return f"{prefix}【任务{task.id}】{label}"
 
 
-def _description(task: Task, occ: schedule.Occurrence) -> str:
-    lines = [f"任务 {task.id}：{task.title}（{task.status.value}）"]
+def _description(timeline: Timeline, task: Task, occ: Occurrence) -> str:
+    lines = [f"任务 {task.id}：{task.title}（{timeline.status(task).value}）"]
     lines.append(f"牵头单位：{'、'.join(task.lead_units) or '（原文未列）'}")
     lines.append(f"责任单位：{'、'.join(task.responsible_units)}")
     if occ.quote:

@@ -12,9 +12,14 @@ import datetime as dt
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 
-from plantrack.edit import yaml_scalar
-from plantrack.errors import UsageError
+from plantrack import files
+from plantrack.errors import PlanError, PlantrackError, UsageError
+from plantrack.load import parse_plan
+from plantrack.periods import month_end
+from plantrack.problems import Problem
+from plantrack.yamltext import scalar
 
 NUMERALS = "一二三四五六七八九十"
 SECTION = re.compile(r"^([一二三四五六七八九十]{1,3})\s*[、.．]\s*(.+)$")
@@ -106,6 +111,41 @@ class Document:
     preamble: str
     sections: list[RawSection]
     notes: list[Note]
+
+
+@dataclass(frozen=True)
+class Imported:
+    """The plan text made from a document, what needs a person's look, and its problems."""
+
+    document: Path
+    text: str
+    notes: list[Note]
+    problems: list[Problem]
+
+
+def import_document(
+    document: Path, *, year: int | None, output: Path | None, force: bool
+) -> Imported:
+    """Read a document and turn it into plan text, validated as `check` would."""
+    text = decode_document(document, files.read_document(document))
+    if output is not None and output.exists() and not force:
+        raise UsageError(f"{output} 已存在：为免覆盖，未写入。换一个文件名，或加 --force 覆盖")
+    plan_text, notes = import_text(text, year=year)
+    try:
+        parse_plan(plan_text, str(output or "<stdout>"))
+    except PlanError as exc:
+        return Imported(document, plan_text, notes, exc.problems)
+    return Imported(document, plan_text, notes, [])
+
+
+def decode_document(path: Path, data: bytes) -> str:
+    """Decode UTF-8 (BOM allowed), falling back to GBK as offices often save."""
+    for encoding in ("utf-8-sig", "gbk"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise PlantrackError(f"{path}: 既不是 UTF-8 也不是 GBK 编码：请另存为 UTF-8 后重试")
 
 
 def import_text(text: str, *, year: int | None = None) -> tuple[str, list[Note]]:
@@ -444,10 +484,7 @@ def _date(year: int, month: int, day: int) -> str | None:
 
 
 def _month_end(year: int, month: int) -> str | None:
-    if not 1 <= month <= 12:
-        return None
-    first = dt.date(year + month // 12, month % 12 + 1, 1)
-    return (first - dt.timedelta(days=1)).isoformat()
+    return month_end(year, month).isoformat() if 1 <= month <= 12 else None
 
 
 def _label(sentence: str, after: str) -> str:
@@ -487,11 +524,11 @@ def write_yaml(document: Document, book: UnitBook) -> str:
     lines = [
         "# yaml-language-server: $schema=../schema/plan.schema.json",
         "# 由 plantrack import 从原文生成。请对照原文核对后再使用，并运行 plantrack check。",
-        f"title: {yaml_scalar(document.title)}",
+        f"title: {scalar(document.title)}",
         f"year: {year}",
     ]
     if document.preamble:
-        lines.append(f"preamble: {yaml_scalar(document.preamble)}")
+        lines.append(f"preamble: {scalar(document.preamble)}")
     lines += [
         "# 原文未写明时限的任务，以年底为限。",
         f"default_due: {year}-12-31",
@@ -499,16 +536,16 @@ def write_yaml(document: Document, book: UnitBook) -> str:
         "units:",
     ]
     for name, group in book.units.items():
-        lines += [f"  - name: {yaml_scalar(name)}", f"    group: {yaml_scalar(group)}"]
+        lines += [f"  - name: {scalar(name)}", f"    group: {scalar(group)}"]
         alias = _alias(name, book)
         if alias:
-            lines.append(f"    aliases: [{yaml_scalar(alias)}]")
+            lines.append(f"    aliases: [{scalar(alias)}]")
     if not book.units:
         lines[-1] = "units: []"
     if book.collectives:
         lines.append("collectives:")
         for name, (home, scope) in book.collectives.items():
-            lines.append(f"  - name: {yaml_scalar(name)}")
+            lines.append(f"  - name: {scalar(name)}")
             if home and home in book.units.values():
                 lines.append(f"    group: {home}")
             lines.append(f"    scope: {scope}")
@@ -527,9 +564,9 @@ def _alias(name: str, book: UnitBook) -> str | None:
 
 
 def _section_lines(section: RawSection, year: int) -> list[str]:
-    lines = [f"  - number: {section.number}", f"    title: {yaml_scalar(section.title)}"]
+    lines = [f"  - number: {section.number}", f"    title: {scalar(section.title)}"]
     if section.intro:
-        lines.append(f"    intro: {yaml_scalar(''.join(section.intro))}")
+        lines.append(f"    intro: {scalar(''.join(section.intro))}")
     lines.append("    tasks:" if section.tasks else "    tasks: []")
     for task in section.tasks:
         lines += _task_lines(task, year)
@@ -537,17 +574,17 @@ def _section_lines(section: RawSection, year: int) -> list[str]:
 
 
 def _task_lines(task: RawTask, year: int) -> list[str]:
-    lines = [f"      - id: {task.id}", f"        title: {yaml_scalar(task.title)}"]
+    lines = [f"      - id: {task.id}", f"        title: {scalar(task.title)}"]
     if task.subsection:
-        lines.append(f"        subsection: {yaml_scalar(task.subsection)}")
+        lines.append(f"        subsection: {scalar(task.subsection)}")
     lines.append("        clauses:")
     for clause in task.clauses:
-        lines.append(f"          - text: {yaml_scalar(clause.text or '（无正文）')}")
+        lines.append(f"          - text: {scalar(clause.text or '（无正文）')}")
         if clause.assignment:
-            lines.append(f"            assignment: {yaml_scalar(clause.assignment)}")
+            lines.append(f"            assignment: {scalar(clause.assignment)}")
         for role in ("lead", "responsible", "support"):
             if clause.roles.get(role):
-                names = ", ".join(yaml_scalar(n) for n in clause.roles[role])
+                names = ", ".join(scalar(n) for n in clause.roles[role])
                 lines.append(f"            {role}: [{names}]")
         if not clause.roles:
             lines.append("            unassigned: true")
@@ -560,21 +597,19 @@ def _task_lines(task: RawTask, year: int) -> list[str]:
             first = True
             for key in ("every", "date", "label", "quote"):
                 if key in deadline:
-                    value = (
-                        deadline[key] if key in ("every", "date") else yaml_scalar(deadline[key])
-                    )
+                    value = deadline[key] if key in ("every", "date") else scalar(deadline[key])
                     lines.append(f"          {'- ' if first else '  '}{key}: {value}")
                     first = False
     targets = find_targets(text)
     if targets:
         lines.append("        targets:")
         for target in targets:
-            unit = yaml_scalar(target["unit"]) if target["unit"] else '""'
+            unit = scalar(target["unit"]) if target["unit"] else '""'
             lines += [
-                f"          - name: {yaml_scalar(target['name'])}",
+                f"          - name: {scalar(target['name'])}",
                 '            op: ">="',
                 f"            value: {target['value']}",
                 f"            unit: {unit}",
-                f"            quote: {yaml_scalar(target['quote'])}",
+                f"            quote: {scalar(target['quote'])}",
             ]
     return lines

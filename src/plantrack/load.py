@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gc
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,12 +12,12 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from plantrack import messages, rules, yamltree
-from plantrack.errors import PlanError, PlantrackError, Problem, UsageError
+from plantrack import files, messages, rules, yamltree
+from plantrack.errors import PlanError, UsageError
 from plantrack.model import Plan
-from plantrack.yamltree import Loc, SourceMap
-
-Finding = tuple[Loc, str, bool]
+from plantrack.periods import today
+from plantrack.problems import Finding, Loc, Problem
+from plantrack.yamltree import SourceMap
 
 
 @dataclass
@@ -29,21 +29,40 @@ class LoadedPlan:
     text: str
 
 
+@dataclass(frozen=True)
+class Checked:
+    """What checking one plan file found: the plan when valid, else every problem."""
+
+    path: Path
+    plan: Plan | None
+    problems: list[Problem]
+
+
 def load_plan(path: Path) -> LoadedPlan:
     """Read, parse and validate the plan at path, raising PlanError with every problem."""
-    shown = str(path)
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise PlantrackError(f"{shown}: 找不到计划文件。请用 --plan 指定路径。") from None
-    except IsADirectoryError:
-        raise PlantrackError(
-            f"{shown}: 这是一个目录，不是计划文件。请用 --plan 指定 .yaml 文件。"
-        ) from None
-    except OSError as exc:
-        raise PlantrackError(f"{shown}: 无法读取计划文件：{exc.strerror}") from None
-    text = decode(data, shown)
-    return LoadedPlan(parse_plan(text, shown), path, text)
+    text = decode(files.read_plan(path), str(path))
+    return LoadedPlan(parse_plan(text, str(path)), path, text)
+
+
+def load_for(explicit: Path | None, *, year: int) -> LoadedPlan:
+    """Load the plan given by --plan, or else the one find_plan picks for year."""
+    return load_plan(find_plan(explicit, year=year))
+
+
+def check_files(paths: Sequence[Path], *, plan: Path | None = None) -> list[Checked]:
+    """Check each file (or the plan --plan or today's year picks), collecting problems as values.
+
+    A file that cannot be read at all raises instead: there is no line to point at.
+    """
+    results = []
+    for path in paths or [find_plan(plan, year=today().year)]:
+        try:
+            valid = load_plan(path).plan
+        except PlanError as exc:
+            results.append(Checked(path, None, exc.problems))
+        else:
+            results.append(Checked(path, valid, []))
+    return results
 
 
 def parse_plan(text: str, path: str) -> Plan:
@@ -85,9 +104,8 @@ def _findings(raw: Any) -> Plan | list[Finding]:
     """Validate plain values: the plan, or every problem found, each at its loc."""
     if not isinstance(raw, dict):
         kind = "列表" if isinstance(raw, list) else "单个值"
-        return [
-            ((), f"计划文件的顶层应是键值映射（title:、year:、sections: …），而不是{kind}", False)
-        ]
+        message = f"计划文件的顶层应是键值映射（title:、year:、sections: …），而不是{kind}"
+        return [Finding((), "top-level", message)]
     try:
         plan = Plan.model_validate(raw)
     except ValidationError as exc:
@@ -96,7 +114,7 @@ def _findings(raw: Any) -> Plan | list[Finding]:
 
 
 def _locate(findings: list[Finding], source: SourceMap) -> list[Problem]:
-    problems = {source.problem(loc, message, at_key=at_key) for loc, message, at_key in findings}
+    problems = {source.problem(f.loc, f.rule, f.message, at_key=f.at_key) for f in findings}
     return sorted(problems, key=lambda p: (p.line, p.col, p.message))
 
 
@@ -110,14 +128,15 @@ def _validation_findings(exc: ValidationError) -> list[Finding]:
         if loc and loc[-1] in _UNION_MEMBERS:
             # `value: int | float` reports once per member; one message per value suffices.
             loc = loc[:-1]
-        findings.append((loc, messages.validation(error), error["type"] == "extra_forbidden"))
+        message, rule = messages.validation(error), messages.validation_rule(error)
+        findings.append(Finding(loc, rule, message, at_key=rule == "unknown-field"))
     return findings
 
 
 def decode(data: bytes, path: str) -> str:
     """Decode UTF-8 (with or without BOM); explain how to fix anything else."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
+    if data.startswith(files.BOM):
+        data = data[len(files.BOM) :]
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -125,7 +144,8 @@ def decode(data: bytes, path: str) -> str:
         line_start = data.rfind(b"\n", 0, exc.start) + 1
         # Columns count characters, as editors do, not bytes.
         col = len(data[line_start : exc.start].decode("utf-8", "replace")) + 1
-        raise PlanError([Problem(path, line, col, _encoding_message(data, exc.start))]) from None
+        message = _encoding_message(data, exc.start)
+        raise PlanError([Problem(path, line, col, "encoding", message)]) from None
 
 
 def _encoding_message(data: bytes, offset: int) -> str:

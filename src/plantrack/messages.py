@@ -8,12 +8,10 @@ from typing import Any
 import yaml
 from pydantic_core import ErrorDetails
 
+_TAB_HINT = "此处有制表符（Tab）：YAML 只能用空格缩进，请把 Tab 换成空格"
 # libyaml and PyYAML word their errors differently; both are matched by substring.
 _SYNTAX_HINTS: list[tuple[tuple[str, ...], str]] = [
-    (
-        ("tab", "'\\t'"),
-        "此处有制表符（Tab）：YAML 只能用空格缩进，请把 Tab 换成空格",
-    ),
+    (("tab", "'\\t'"), _TAB_HINT),
     (
         ("while scanning a quoted scalar",),
         "引号没有闭合：请在这段文字末尾补上对应的引号",
@@ -39,18 +37,19 @@ _SYNTAX_HINTS: list[tuple[tuple[str, ...], str]] = [
         "锚点或别名的名称（&名称、*名称）只能用英文字母、数字和连字符",
     ),
     (
-        ("found undefined alias", "found undefined anchor"),
-        "引用了未定义的锚点（*名称）：请检查拼写，或删除这个引用",
-    ),
-    (
-        ("expected a single document", "but found another document"),
-        "文件中有多个 YAML 文档（---）：一个计划文件只能有一个文档",
+        ("<document start>",),
+        "文档结束标记（...）之后还有内容：请删除“...”这一行",
     ),
 ]
 
 
-def yaml_syntax(exc: yaml.MarkedYAMLError) -> str:
-    """Explain a YAML syntax error in Chinese, with the parser's own words as a fallback."""
+def yaml_syntax(exc: yaml.MarkedYAMLError, found: str = "") -> str:
+    """Explain a YAML syntax error in Chinese, with the parser's own words as a fallback.
+
+    found is the character where the parser stopped: libyaml does not always name a tab.
+    """
+    if found == "\t":
+        return f"YAML 语法错误：{_TAB_HINT}"
     words = " ".join(filter(None, [exc.context, exc.problem])).lower()
     for needles, hint in _SYNTAX_HINTS:
         if any(needle.lower() in words for needle in needles):
@@ -91,6 +90,22 @@ def validation(error: ErrorDetails) -> str:
     if kind == "value_error":
         return str(ctx.get("error", error["msg"]))
     return f"{field}：{error['msg']}"
+
+
+def validation_rule(error: ErrorDetails) -> str:
+    """A stable rule code for one Pydantic validation error."""
+    kind = error["type"]
+    if kind in ("missing", "extra_forbidden"):
+        return "missing-field" if kind == "missing" else "unknown-field"
+    if kind.startswith("date"):
+        return "invalid-date"
+    if kind in ("enum", "literal_error"):
+        return "invalid-choice"
+    if kind.endswith("_type") or kind.endswith("_parsing") or kind == "model_attributes_type":
+        return "wrong-type"
+    if kind in ("too_short", "string_too_short", "greater_than_equal", "less_than_equal"):
+        return "out-of-range"
+    return "invalid-value"
 
 
 def _date_message(field: str, given: str, ctx: dict[str, Any]) -> str:

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 from enum import StrEnum
 from functools import cached_property
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from plantrack.errors import UsageError
 
 Recurrence = Literal["month", "quarter", "half-year"]
 
@@ -27,6 +30,22 @@ STATUS_ALIASES: dict[str, Status] = {
     "done": Status.DONE,
     "blocked": Status.BLOCKED,
 }
+
+
+def parse_status(text: str) -> Status:
+    """Read a status as typed: Chinese or its English alias; list the choices otherwise."""
+    value = text.strip()
+    lowered = value.lower()
+    if lowered in STATUS_ALIASES:
+        return STATUS_ALIASES[lowered]
+    for status in Status:
+        if value == status.value:
+            return status
+    choices = [s.value for s in Status] + list(STATUS_ALIASES)
+    close = difflib.get_close_matches(value, choices, n=1, cutoff=0.4)
+    hint = f"是否指 {close[0]}？" if close else ""
+    valid = "、".join(f"{s.value}（{alias}）" for alias, s in STATUS_ALIASES.items())
+    raise UsageError(f"未知状态“{text}”。{hint}可选：{valid}")
 
 
 class _Strict(BaseModel):
@@ -133,18 +152,6 @@ class Task(_Strict):
     deadlines: list[Deadline] = Field(default_factory=list)
     targets: list[Target] = Field(default_factory=list)
     progress: list[Progress] = Field(default_factory=list)
-
-    @property
-    def status(self) -> Status:
-        """Roll the clause statuses up into one task status."""
-        statuses = {clause.status for clause in self.clauses}
-        if statuses == {Status.DONE}:
-            return Status.DONE
-        if Status.BLOCKED in statuses:
-            return Status.BLOCKED
-        if statuses & {Status.IN_PROGRESS, Status.DONE}:
-            return Status.IN_PROGRESS
-        return Status.NOT_STARTED
 
     @property
     def lead_units(self) -> list[str]:

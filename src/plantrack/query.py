@@ -1,14 +1,17 @@
-"""Filters over a plan: by unit and role, section, status; and plain records for JSON."""
+"""Questions asked of a plan: which tasks, for which unit and role, what is due; as records."""
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Literal
 
-from plantrack import schedule
+from plantrack import periods, rules
+from plantrack.columns import Column
 from plantrack.errors import UsageError
-from plantrack.model import STATUS_ALIASES, Plan, Progress, Section, Status, Task
+from plantrack.load import load_for
+from plantrack.model import Collective, Progress, Section, Status, Task, Unit, parse_status
+from plantrack.schedule import DueItem, Occurrence, Timeline, deadline_summary
 from plantrack.units import Registry, Role
 
 RoleFilter = Literal["lead", "responsible", "any"]
@@ -43,50 +46,52 @@ class TaskMatch:
         )
 
 
-def parse_status(text: str) -> Status:
-    """Accept a Chinese status or its English alias; list the choices otherwise."""
-    value = text.strip()
-    lowered = value.lower()
-    if lowered in STATUS_ALIASES:
-        return STATUS_ALIASES[lowered]
-    for status in Status:
-        if value == status.value:
-            return status
-    choices = [s.value for s in Status] + list(STATUS_ALIASES)
-    close = difflib.get_close_matches(value, choices, n=1, cutoff=0.4)
-    hint = f"是否指 {close[0]}？" if close else ""
-    valid = "、".join(f"{s.value}（{alias}）" for alias, s in STATUS_ALIASES.items())
-    raise UsageError(f"未知状态“{text}”。{hint}可选：{valid}")
+@dataclass(frozen=True)
+class Scope:
+    """The tasks a command covers: every task, or those one unit is involved in."""
+
+    unit: Unit | Collective | None
+    matches: list[TaskMatch]
+
+    @property
+    def tasks(self) -> list[Task]:
+        """The tasks in document order."""
+        return [match.task for match in self.matches]
+
+    @property
+    def name(self) -> str | None:
+        """The unit's full name, or None for the whole plan."""
+        return self.unit.name if self.unit else None
 
 
 def select_tasks(
-    plan: Plan,
+    timeline: Timeline,
     registry: Registry,
     *,
-    dept: str | None = None,
+    unit: Unit | Collective | None = None,
     role: RoleFilter = "any",
     section: int | None = None,
     status: Status | None = None,
 ) -> list[TaskMatch]:
     """Tasks matching every given filter, in document order."""
+    plan = timeline.plan
     if section is not None and section not in {s.number for s in plan.sections}:
         numbers = "、".join(str(s.number) for s in plan.sections)
         raise UsageError(f"没有第 {section} 部分：可选 {numbers}")
-    target = registry.resolve(dept) if dept else None
     matches = []
     for sec in plan.sections:
         if section is not None and sec.number != section:
             continue
         for task in sec.tasks:
-            if status is not None and task.status is not status:
+            if status is not None and timeline.status(task) is not status:
                 continue
-            if target is None:
+            if unit is None:
                 matches.append(TaskMatch(task, sec))
                 continue
             roles = [
                 ClauseRole(i, r)
                 for i, clause in enumerate(task.clauses, start=1)
-                for r in registry.roles(target, clause)
+                for r in registry.roles(unit, clause)
                 if _role_passes(r, role)
             ]
             if roles:
@@ -94,11 +99,11 @@ def select_tasks(
     return matches
 
 
-def scope(plan: Plan, dept: str | None) -> tuple[list[Task], str | None]:
-    """The tasks a unit is involved in (all tasks without dept), and the unit's full name."""
-    registry = Registry(plan)
-    tasks = [match.task for match in select_tasks(plan, registry, dept=dept)]
-    return tasks, registry.resolve(dept).name if dept else None
+def scope(timeline: Timeline, dept: str | None) -> Scope:
+    """The tasks a unit is involved in (all tasks without dept), the unit resolved once."""
+    registry = Registry(timeline.plan)
+    unit = registry.resolve(dept) if dept else None
+    return Scope(unit, select_tasks(timeline, registry, unit=unit))
 
 
 def _role_passes(role: Role, wanted: RoleFilter) -> bool:
@@ -109,16 +114,147 @@ def _role_passes(role: Role, wanted: RoleFilter) -> bool:
     return True
 
 
-def task_record(match: TaskMatch, plan: Plan) -> dict[str, Any]:
+# --- task tables ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TaskLine:
+    """One task as the task tables and records show it."""
+
+    match: TaskMatch
+    timeline: Timeline
+
+    @property
+    def task(self) -> Task:
+        """The task itself."""
+        return self.match.task
+
+    @property
+    def status(self) -> Status:
+        """The task's status, as the timeline has it."""
+        return self.timeline.status(self.task)
+
+    @property
+    def deadline(self) -> str:
+        """The task's deadlines in short, e.g. 每季度末；11月20日前."""
+        return deadline_summary(self.timeline.occurrences(self.task))
+
+
+def _units(names: list[str]) -> str:
+    return "、".join(names) or "—"
+
+
+# Widths are Excel's column widths, which count a CJK character as two.
+TASK_COLUMNS: list[Column[TaskLine]] = [
+    Column("序号", 6, lambda line: line.task.id),
+    Column("工作任务", 36, lambda line: line.task.title),
+    Column("牵头单位", 24, lambda line: _units(line.task.lead_units)),
+    Column("责任单位", 28, lambda line: "、".join(line.task.responsible_units)),
+    Column("完成时限", 22, lambda line: line.deadline),
+    Column("状态", 8, lambda line: line.status.value),
+]
+ROLE_COLUMN: Column[TaskLine] = Column("本单位角色", 16, lambda line: line.match.role_label)
+PROGRESS_COLUMN: Column[TaskLine] = Column(
+    "进展情况", 48, lambda line: "\n".join(progress_text(e) for e in line.task.progress)
+)
+
+
+@dataclass(frozen=True)
+class TaskListing:
+    """The answer to `plantrack tasks`: lines and the columns to show them in."""
+
+    lines: list[TaskLine]
+    columns: list[Column[TaskLine]]
+
+    def records(self) -> list[dict[str, Any]]:
+        """The lines as JSON records."""
+        return [task_record(line) for line in self.lines]
+
+
+def list_tasks(
+    *,
+    plan: Path | None,
+    dept: str | None,
+    role: RoleFilter,
+    section: int | None,
+    status: str | None,
+) -> TaskListing:
+    """Tasks matching the filters of `plantrack tasks`."""
+    wanted = parse_status(status) if status else None
+    timeline = Timeline(load_for(plan, year=periods.today().year).plan)
+    registry = Registry(timeline.plan)
+    unit = registry.resolve(dept) if dept else None
+    matches = select_tasks(timeline, registry, unit=unit, role=role, section=section, status=wanted)
+    lines = [TaskLine(match, timeline) for match in matches]
+    return TaskListing(lines, [*TASK_COLUMNS, ROLE_COLUMN] if unit else TASK_COLUMNS)
+
+
+@dataclass(frozen=True)
+class TaskDetail:
+    """The answer to `plantrack show`: one task and where it stands."""
+
+    line: TaskLine
+
+    def record(self) -> dict[str, Any]:
+        """The task as a JSON record."""
+        return task_record(self.line)
+
+
+def show_task(*, plan: Path | None, task_id: int) -> TaskDetail:
+    """One task in full, or a usage error naming the valid ids."""
+    timeline = Timeline(load_for(plan, year=periods.today().year).plan)
+    problem = rules.task_message(timeline.plan, task_id)
+    if problem:
+        raise UsageError(problem)
+    match = TaskMatch(timeline.plan.tasks_by_id[task_id], timeline.plan.task_sections[task_id])
+    return TaskDetail(TaskLine(match, timeline))
+
+
+# --- due ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DueListing:
+    """The answer to `plantrack due`: a heading that says what was asked, and the items."""
+
+    heading: str
+    items: list[DueItem]
+
+    def records(self) -> list[dict[str, Any]]:
+        """The items as JSON records."""
+        return [due_record(item) for item in self.items]
+
+
+def due(
+    *, plan: Path | None, dept: str | None, as_of: str | None, within: str, quarter: str | None
+) -> DueListing:
+    """Occurrences overdue or due soon (or within a quarter) for a unit or the whole plan."""
+    day = periods.today(as_of)
+    window = periods.parse_window(within, day)
+    period = periods.parse_quarter(quarter, day) if quarter else None
+    timeline = Timeline(load_for(plan, year=day.year).plan)
+    tasks = scope(timeline, dept).tasks
+    if period is not None:
+        items = timeline.items_in_period(tasks, period=period, as_of=day)
+        heading = f"截至 {day}：{period.label}（{period.start} 至 {period.end}）的未完成时限"
+    else:
+        items = timeline.due_items(tasks, as_of=day, within=window)
+        heading = f"截至 {day}：已逾期及 {window} 天内到期的事项"
+    return DueListing(heading, items)
+
+
+# --- records for JSON -----------------------------------------------------------------------
+
+
+def task_record(line: TaskLine) -> dict[str, Any]:
     """The JSON object for one task, as documented in the README."""
-    task = match.task
-    done = schedule.completed_keys(task)
+    task, timeline = line.task, line.timeline
     record: dict[str, Any] = {
         "id": task.id,
-        "section": match.section.number,
-        "section_title": match.section.title,
+        "section": line.match.section.number,
+        "section_title": line.match.section.title,
         "title": task.title,
-        "status": task.status.value,
+        "status": line.status.value,
         "text": task.text,
         "clauses": [
             {
@@ -127,33 +263,34 @@ def task_record(match: TaskMatch, plan: Plan) -> dict[str, Any]:
                 "lead": clause.lead,
                 "responsible": clause.responsible,
                 "support": clause.support,
-                "status": clause.status.value,
+                "status": timeline.clause_status(task, i - 1).value,
             }
             for i, clause in enumerate(task.clauses, start=1)
         ],
         "deadlines": [
-            occurrence_record(occ, done=task.status is Status.DONE or occ.key in done)
-            for occ in schedule.occurrences(task, plan)
+            occurrence_record(occ, done=timeline.is_done(task, occ))
+            for occ in timeline.occurrences(task)
         ],
         "phases": task.phases,
         "targets": [target.model_dump(mode="json", exclude_none=True) for target in task.targets],
         "progress": [entry.model_dump(mode="json", exclude_none=True) for entry in task.progress],
     }
-    if match.roles:
-        record["roles"] = [
-            {
-                "clause": item.clause,
-                "role": item.role.kind,
-                "label": item.role.label,
-                "via": item.role.via,
-                "certain": item.role.certain,
-            }
-            for item in match.roles
-        ]
+    if line.match.roles:
+        record["roles"] = [_role_record(item) for item in line.match.roles]
     return record
 
 
-def occurrence_record(occ: schedule.Occurrence, *, done: bool) -> dict[str, Any]:
+def _role_record(item: ClauseRole) -> dict[str, Any]:
+    return {
+        "clause": item.clause,
+        "role": item.role.kind,
+        "label": item.role.label,
+        "via": item.role.via,
+        "certain": item.role.certain,
+    }
+
+
+def occurrence_record(occ: Occurrence, *, done: bool) -> dict[str, Any]:
     """The JSON object for one deadline occurrence."""
     record: dict[str, Any] = {
         "date": occ.date.isoformat() if occ.date else None,
@@ -171,7 +308,7 @@ def occurrence_record(occ: schedule.Occurrence, *, done: bool) -> dict[str, Any]
     return record
 
 
-def due_record(item: schedule.DueItem) -> dict[str, Any]:
+def due_record(item: DueItem) -> dict[str, Any]:
     """The JSON object for one row of `plantrack due`."""
     return {
         "task": item.task.id,
@@ -182,31 +319,6 @@ def due_record(item: schedule.DueItem) -> dict[str, Any]:
         "level": item.level,
         "lead": item.task.lead_units,
     }
-
-
-def deadline_summary(task: Task, plan: Plan) -> str:
-    """A short Chinese summary of a task's deadlines, e.g. 每季度末；11月20日前."""
-    parts: list[str] = []
-    for occ in schedule.occurrences(task, plan):
-        text = _short_date(occ)
-        if text and text not in parts:
-            parts.append(text)
-    return "；".join(parts)
-
-
-_EVERY = {"quarter": "每季度末", "half-year": "每半年末", "month": "每月末"}
-
-
-def _short_date(occ: schedule.Occurrence) -> str | None:
-    if occ.kind == "recurring":
-        return _EVERY[occ.every] if occ.every else "定期"
-    if occ.date is None:
-        return None
-    if occ.kind == "default":
-        return f"{occ.date.month}月{occ.date.day}日前（默认）"
-    if occ.kind == "period" and occ.start:
-        return f"{occ.start.month}月{occ.start.day}日–{occ.date.month}月{occ.date.day}日"
-    return f"{occ.date.month}月{occ.date.day}日前"
 
 
 def progress_text(entry: Progress) -> str:

@@ -1,31 +1,40 @@
-"""The Jinja2 environment: templates from --templates or the packaged ones, escaped, strict."""
+"""The Jinja2 environment: templates from --templates or the packaged ones, escaped, strict.
+
+The report context holds plain data; how it looks (CSS classes, text bars, Markdown escapes)
+is decided here, in filters the templates call.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Any
 
 from plantrack.errors import PlantrackError, UsageError
-from plantrack.report import Report
+from plantrack.model import Status
 
-Format = Literal["md", "html"]
-TEMPLATE_NAMES: dict[Format, str] = {"md": "report.md.j2", "html": "report.html.j2"}
+STATUS_CSS = {
+    Status.NOT_STARTED.value: "todo",
+    Status.IN_PROGRESS.value: "doing",
+    Status.DONE.value: "done",
+    Status.BLOCKED.value: "blocked",
+}
+LEVEL_CSS = {"红": "red", "黄": "yellow", "绿": "green"}
+BAR_WIDTH = 20
 
 
 def packaged_templates() -> Path:
     """The templates shipped in the wheel, or the repository's templates/ in a checkout."""
     installed = Path(__file__).resolve().parent / "templates"
-    if (installed / TEMPLATE_NAMES["md"]).is_file():
+    if (installed / "report.md.j2").is_file():
         return installed
     return Path(__file__).resolve().parents[2] / "templates"
 
 
-def render_report(report: Report, *, fmt: Format, templates: Path | None = None) -> str:
-    """Render the report through report.<fmt>.j2, found in templates or the packaged folder."""
+def render(name: str, context: dict[str, Any], *, templates: Path | None = None) -> str:
+    """Render the template name, found in templates or the packaged folder."""
     import jinja2
 
     folder = templates or packaged_templates()
-    name = TEMPLATE_NAMES[fmt]
     if not (folder / name).is_file():
         raise UsageError(f"{folder}: 找不到模板 {name}。请检查 --templates 指向的目录")
     env = jinja2.Environment(
@@ -36,14 +45,25 @@ def render_report(report: Report, *, fmt: Format, templates: Path | None = None)
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters["cell"] = markdown_cell
-    env.filters["md"] = markdown_text
+    env.filters.update(
+        cell=markdown_cell,
+        md=markdown_text,
+        bar=text_bar,
+        status_css=STATUS_CSS.__getitem__,
+        level_css=LEVEL_CSS.__getitem__,
+    )
     try:
-        return env.get_template(name).render(r=report)
+        return env.get_template(name).render(**context)
     except jinja2.TemplateSyntaxError as exc:
         raise PlantrackError(f"{exc.filename}:{exc.lineno}: 模板语法错误：{exc.message}") from None
     except jinja2.UndefinedError as exc:
         raise PlantrackError(f"{folder / name}: 模板引用了不存在的字段：{exc.message}") from None
+
+
+def text_bar(percent: float) -> str:
+    """A bar of BAR_WIDTH characters for Markdown, filled to percent."""
+    filled = round(percent / 100 * BAR_WIDTH)
+    return "█" * filled + "░" * (BAR_WIDTH - filled)
 
 
 def markdown_text(value: object) -> str:

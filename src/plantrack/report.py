@@ -9,19 +9,9 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from plantrack import schedule
 from plantrack.model import Plan, Progress, Status, Task
-from plantrack.query import deadline_summary
-from plantrack.schedule import DueItem, Period
-
-STATUS_CSS = {
-    Status.NOT_STARTED: "todo",
-    Status.IN_PROGRESS: "doing",
-    Status.DONE: "done",
-    Status.BLOCKED: "blocked",
-}
-LEVEL_CSS = {"红": "red", "黄": "yellow", "绿": "green"}
-BAR_WIDTH = 20
+from plantrack.periods import Period, next_period
+from plantrack.schedule import DueItem, Level, Timeline, deadline_summary, occurrence_name
 
 
 @dataclass(frozen=True)
@@ -29,15 +19,8 @@ class StatusCount:
     """How many tasks are in one status."""
 
     status: str
-    css: str
     count: int
     percent: float
-
-    @property
-    def bar(self) -> str:
-        """A text bar for Markdown, BAR_WIDTH characters wide."""
-        filled = round(self.percent / 100 * BAR_WIDTH)
-        return "█" * filled + "░" * (BAR_WIDTH - filled)
 
 
 @dataclass(frozen=True)
@@ -132,9 +115,7 @@ class TaskRow:
     responsible: str
     deadline: str
     status: str
-    status_css: str
     level: str
-    level_css: str
 
 
 @dataclass(frozen=True)
@@ -165,32 +146,17 @@ class Report:
     warn_days: int
 
 
-def next_period(period: Period) -> Period:
-    """The quarter after a quarter; for any other range, an equally long range after it."""
-    if period.label.endswith(("Q1", "Q2", "Q3", "Q4")) and period.start.day == 1:
-        number = int(period.label[-1])
-        year = period.start.year
-        return schedule.quarter(year + number // 4, number % 4 + 1)
-    length = period.end - period.start
-    start = period.end + dt.timedelta(days=1)
-    end = start + length
-    return Period(start, end, f"{start.isoformat()} 至 {end.isoformat()}")
-
-
-def custom_period(start: dt.date, end: dt.date) -> Period:
-    """A report period given by --from and --to."""
-    return Period(start, end, f"{start.isoformat()} 至 {end.isoformat()}")
-
-
 def build_report(
-    plan: Plan, tasks: list[Task], *, period: Period, as_of: dt.date, scope: str | None
+    timeline: Timeline, tasks: list[Task], *, period: Period, as_of: dt.date, scope: str | None
 ) -> Report:
     """Compute the report context for the tasks in scope."""
+    plan = timeline.plan
     # One pass over the deadlines: overdue ones, and those within warn_days, per task.
-    near = schedule.due_items(plan, tasks, as_of=as_of, within=plan.warn_days)
+    near = timeline.due_items(tasks, as_of=as_of, within=plan.warn_days)
     overdue = [item for item in near if item.overdue]
     overdue_ids = {item.task.id for item in overdue}
-    done = sum(1 for task in tasks if task.status is Status.DONE)
+    statuses = {task.id: timeline.status(task) for task in tasks}
+    done = sum(1 for status in statuses.values() if status is Status.DONE)
     following = next_period(period)
     entries = list(_entries_in(plan, tasks, period))
     return Report(
@@ -205,26 +171,27 @@ def build_report(
         done=done,
         completion_rate=_percent(done, len(tasks)),
         overdue_tasks=len(overdue_ids),
-        blocked_tasks=sum(1 for task in tasks if task.status is Status.BLOCKED),
-        statuses=_status_counts(tasks),
+        blocked_tasks=sum(1 for status in statuses.values() if status is Status.BLOCKED),
+        statuses=_status_counts(list(statuses.values())),
         completed=sorted(
             (line for _, line in entries if line.status == Status.DONE.value),
             key=lambda line: (line.date, line.task_id),
         ),
         progress=_group_by_section(plan, entries),
-        problems=_problems(tasks, overdue),
+        problems=_problems(tasks, statuses, overdue),
         next_label=following.label,
-        next_items=_next_items(plan, tasks, following, as_of),
-        units=_unit_rows(plan, tasks, overdue_ids),
+        next_items=_next_items(timeline, tasks, following, as_of),
+        units=_unit_rows(plan, tasks, statuses, overdue_ids),
         targets=_target_rows(tasks),
-        tasks=_task_rows(plan, tasks, _levels(near)),
+        tasks=_task_rows(timeline, tasks, statuses, _levels(near)),
         warn_days=plan.warn_days,
     )
 
 
 def _period_title(period: Period) -> str:
-    if period.label.endswith(("Q1", "Q2", "Q3", "Q4")):
-        numeral = "一二三四"[int(period.label[-1]) - 1]
+    number = period.quarter_number
+    if number is not None:
+        numeral = "一二三四"[number - 1]
         return f" {period.start.year}年第{numeral}季度"
     return f" {period.label} "
 
@@ -233,13 +200,12 @@ def _percent(part: int, whole: int) -> str:
     return f"{part / whole * 100:.1f}%" if whole else "—"
 
 
-def _status_counts(tasks: list[Task]) -> list[StatusCount]:
-    total = len(tasks) or 1
+def _status_counts(statuses: list[Status]) -> list[StatusCount]:
+    total = len(statuses) or 1
     return [
         StatusCount(
             status.value,
-            STATUS_CSS[status],
-            count := sum(1 for task in tasks if task.status is status),
+            count := sum(1 for each in statuses if each is status),
             round(count / total * 100, 1),
         )
         for status in Status
@@ -293,13 +259,15 @@ def _leads(task: Task) -> str:
     return f"{_units(task.responsible_units)}（责任单位，原文未列牵头）"
 
 
-def _problems(tasks: list[Task], overdue: list[DueItem]) -> list[Problem]:
+def _problems(
+    tasks: list[Task], statuses: dict[int, Status], overdue: list[DueItem]
+) -> list[Problem]:
     problems = [
         Problem(
             task_id=item.task.id,
             task_title=item.task.title,
             kind="逾期",
-            what=_occurrence_name(item.occurrence),
+            what=occurrence_name(item.occurrence),
             date=item.occurrence.date.isoformat() if item.occurrence.date else "",
             days_overdue=-item.days_left,
             lead=_leads(item.task),
@@ -319,7 +287,7 @@ def _problems(tasks: list[Task], overdue: list[DueItem]) -> list[Problem]:
             responsible=_units(task.responsible_units),
         )
         for task in tasks
-        if task.status is Status.BLOCKED
+        if statuses[task.id] is Status.BLOCKED
     ]
     return problems
 
@@ -331,24 +299,24 @@ def _blocked_note(task: Task) -> str:
     return "受阻（未填写原因）"
 
 
-def _occurrence_name(occ: schedule.Occurrence) -> str:
-    return f"{occ.key} {occ.label}" if occ.kind == "recurring" else occ.label
-
-
-def _next_items(plan: Plan, tasks: list[Task], period: Period, as_of: dt.date) -> list[NextItem]:
+def _next_items(
+    timeline: Timeline, tasks: list[Task], period: Period, as_of: dt.date
+) -> list[NextItem]:
     return [
         NextItem(
             date=item.occurrence.date.isoformat() if item.occurrence.date else "",
             task_id=item.task.id,
             task_title=item.task.title,
-            what=_occurrence_name(item.occurrence),
+            what=occurrence_name(item.occurrence),
             lead=_leads(item.task),
         )
-        for item in schedule.items_in_period(plan, tasks, period=period, as_of=as_of)
+        for item in timeline.items_in_period(tasks, period=period, as_of=as_of)
     ]
 
 
-def _unit_rows(plan: Plan, tasks: list[Task], overdue_ids: set[int]) -> list[UnitRow]:
+def _unit_rows(
+    plan: Plan, tasks: list[Task], statuses: dict[int, Status], overdue_ids: set[int]
+) -> list[UnitRow]:
     rows = []
     for unit in plan.units:
         led = [task for task in tasks if unit.name in task.lead_units]
@@ -357,7 +325,7 @@ def _unit_rows(plan: Plan, tasks: list[Task], overdue_ids: set[int]) -> list[Uni
                 UnitRow(
                     name=unit.name,
                     led=len(led),
-                    done=sum(1 for task in led if task.status is Status.DONE),
+                    done=sum(1 for task in led if statuses[task.id] is Status.DONE),
                     overdue=sum(1 for task in led if task.id in overdue_ids),
                 )
             )
@@ -394,29 +362,26 @@ def _meets(actual: float, op: str, value: float) -> bool:
     }[op]
 
 
-def _task_rows(plan: Plan, tasks: list[Task], levels: dict[int, schedule.Level]) -> list[TaskRow]:
-    rows = []
-    for task in tasks:
-        level = levels.get(task.id, "绿")
-        rows.append(
-            TaskRow(
-                task_id=task.id,
-                title=task.title,
-                lead=_leads(task),
-                responsible=_units(task.responsible_units),
-                deadline=deadline_summary(task, plan),
-                status=task.status.value,
-                status_css=STATUS_CSS[task.status],
-                level=level,
-                level_css=LEVEL_CSS[level],
-            )
+def _task_rows(
+    timeline: Timeline, tasks: list[Task], statuses: dict[int, Status], levels: dict[int, Level]
+) -> list[TaskRow]:
+    return [
+        TaskRow(
+            task_id=task.id,
+            title=task.title,
+            lead=_leads(task),
+            responsible=_units(task.responsible_units),
+            deadline=deadline_summary(timeline.occurrences(task)),
+            status=statuses[task.id].value,
+            level=levels.get(task.id, "绿"),
         )
-    return rows
+        for task in tasks
+    ]
 
 
-def _levels(near: list[DueItem]) -> dict[int, schedule.Level]:
+def _levels(near: list[DueItem]) -> dict[int, Level]:
     """Each task's worst level among its open deadlines near or past; absent means 绿."""
-    levels: dict[int, schedule.Level] = {}
+    levels: dict[int, Level] = {}
     for item in near:
         if levels.get(item.task.id) != "红":
             levels[item.task.id] = "红" if item.overdue else "黄"

@@ -27,14 +27,14 @@ from yaml.events import (
 )
 
 from plantrack import messages
-from plantrack.errors import PlanError, Problem
+from plantrack.errors import PlanError
+from plantrack.problems import Loc, Problem
 
 try:  # libyaml's parser is several times faster than the pure-Python one
     from yaml import CSafeLoader as Loader
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml import SafeLoader as Loader  # type: ignore[assignment]
 
-Loc = tuple[str | int, ...]
 
 # A real plan has tens of nodes per task; far beyond this, aliases are being multiplied.
 MAX_NODES = 20_000_000
@@ -65,11 +65,11 @@ class SourceMap:
     spans: dict[Loc, tuple[Any, Any]] = field(default_factory=dict)
     key_spans: dict[Loc, tuple[Any, Any]] = field(default_factory=dict)
 
-    def problem(self, loc: Loc, message: str, *, at_key: bool = False) -> Problem:
+    def problem(self, loc: Loc, rule: str, message: str, *, at_key: bool = False) -> Problem:
         """Build a problem located at loc, falling back to the nearest enclosing node."""
         mark = self._mark(loc, at_key=at_key)
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        return Problem(self.path, line, col, message)
+        return Problem(self.path, line, col, rule, message)
 
     def _mark(self, loc: Loc, *, at_key: bool) -> yaml.Mark | None:
         if at_key and loc in self.keys:
@@ -104,20 +104,20 @@ def read_values(
     With spans, record instead where each value starts and where its content ends (not
     where the next token starts, which may lie past comments that belong to what follows).
     """
-    builder = _Builder(path, track, spans)
+    builder = _Builder(path, spans=spans)
     try:
         if not (track or spans):
             try:
-                return _read_fast(text), builder.source
+                return _read_fast(text), SourceMap(path)
             except _Unusual:
-                builder = _Builder(path, True)  # anything unusual: the careful reader decides
+                pass  # anything unusual: the careful reader decides
         value = builder.run(text)
     except yaml.MarkedYAMLError as exc:
         raise PlanError([_syntax_problem(exc, path, text)]) from None
     except yaml.reader.ReaderError as exc:
         raise PlanError([_reader_problem(exc, path, text)]) from None
     except yaml.YAMLError as exc:  # pragma: no cover - libyaml reports marks for all we know
-        raise PlanError([Problem(path, 1, 1, f"YAML 语法错误：{exc}")]) from None
+        raise PlanError([Problem(path, 1, 1, "syntax", f"YAML 语法错误：{exc}")]) from None
     return value, builder.source
 
 
@@ -134,7 +134,7 @@ def _reader_problem(exc: yaml.reader.ReaderError, path: str, text: str) -> Probl
     message = (
         f"文件中有 YAML 不允许的控制字符 U+{code:04X}：请删除它（常见于从网页或 Word 复制的文字）"
     )
-    return Problem(path, line, col, message)
+    return Problem(path, line, col, "control-character", message)
 
 
 EMPTY_MESSAGE = "计划文件是空的：请从 plans/2023.yaml 复制一份作为起点"
@@ -281,9 +281,9 @@ def _read_fast(text: str) -> Any:
 class _Builder:
     """Fold libyaml events into values, refusing what a plan file must not contain."""
 
-    def __init__(self, path: str, track: bool, spans: bool = False) -> None:
+    def __init__(self, path: str, *, spans: bool = False) -> None:
         self.path = path
-        self.track = track or spans
+        # Where each value stands, for messages; with spans, also where it ends, for edits.
         self.spans = spans
         self.source = SourceMap(path)
         self.anchors: dict[str, tuple[Any, int]] = {}
@@ -293,26 +293,11 @@ class _Builder:
         stack: list[_Frame] = []
         result: list[Any] = []
         documents = 0
-        track = self.track
         event: Any  # libyaml's events are untyped; their class is checked below
         for event in yaml.parse(text, Loader=Loader):
             kind = type(event)
             if kind is ScalarEvent:
-                # The hot path: most events are scalars added to a mapping or a list.
-                value = self._scalar(event)
-                if stack and not track:
-                    frame = stack[-1]
-                    container = frame.container
-                    if type(container) is list:
-                        container.append(value)
-                        frame.size += 1
-                        continue
-                    if frame.key is not _NO_KEY:
-                        container[frame.key] = value
-                        frame.key = _NO_KEY
-                        frame.size += 1
-                        continue
-                self._add(stack, result, value, 1, event)
+                self._add(stack, result, self._scalar(event), 1, event)
             elif kind is MappingStartEvent or kind is SequenceStartEvent:
                 self._check_collection(event, stack)
                 fresh: Any = {} if kind is MappingStartEvent else []
@@ -336,15 +321,17 @@ class _Builder:
             elif kind is DocumentStartEvent:
                 documents += 1
                 if documents > 1:
-                    raise PlanError([self._at(event.start_mark, _MULTI_DOCUMENT)])
+                    raise PlanError(
+                        [self._at(event.start_mark, "multiple-documents", _MULTI_DOCUMENT)]
+                    )
         if not result:
-            raise PlanError([Problem(self.path, 1, 1, EMPTY_MESSAGE)])
+            raise PlanError([Problem(self.path, 1, 1, "empty-file", EMPTY_MESSAGE)])
         return result[0]
 
     def _scalar(self, event: ScalarEvent) -> str | None:
         if event.tag is not None and event.tag not in _PLAIN_TAGS:
             message = f"不支持的 YAML 标签 {event.tag}：请删除它"
-            raise PlanError([self._at(event.start_mark, message)])
+            raise PlanError([self._at(event.start_mark, "yaml-tag", message)])
         value: str = event.value
         plain = event.implicit[0] and not event.style  # libyaml says "", PyYAML None
         if plain and value in _NULLS and event.tag is None:
@@ -356,31 +343,29 @@ class _Builder:
     def _check_collection(self, event: Any, stack: list[_Frame]) -> None:
         if event.tag not in _PLAIN_TAGS:
             message = f"不支持的 YAML 标签 {event.tag}：请删除它"
-            raise PlanError([self._at(event.start_mark, message)])
+            raise PlanError([self._at(event.start_mark, "yaml-tag", message)])
         if stack and isinstance(stack[-1].container, dict) and stack[-1].key is _NO_KEY:
-            raise PlanError([self._at(event.start_mark, _COMPLEX_KEY)])
+            raise PlanError([self._at(event.start_mark, "complex-key", _COMPLEX_KEY)])
 
     def _alias(self, stack: list[_Frame], result: list[Any], event: AliasEvent) -> None:
         found = self.anchors.get(str(event.anchor))
         if found is None:
             message = f"引用了未定义的锚点 *{event.anchor}：请检查拼写，或删除这个引用"
-            raise PlanError([self._at(event.start_mark, message)])
+            raise PlanError([self._at(event.start_mark, "undefined-alias", message)])
         value, size = found
         self.budget -= size
         if self.budget < 0:
             message = "YAML 别名（*引用）展开后过大，疑似“别名炸弹”：请删除锚点和别名"
-            raise PlanError([self._at(event.start_mark, message)])
+            raise PlanError([self._at(event.start_mark, "alias-bomb", message)])
         if stack and isinstance(stack[-1].container, dict) and stack[-1].key is _NO_KEY:
-            raise PlanError([self._at(event.start_mark, _COMPLEX_KEY)])
+            raise PlanError([self._at(event.start_mark, "complex-key", _COMPLEX_KEY)])
         loc = self._value_loc(stack, event)
         if self.spans:
             self.source.spans[loc] = (event.start_mark, event.end_mark)
         self._add(stack, result, value, size, event, container=True, end=event.end_mark)
 
     def _value_loc(self, stack: list[_Frame], event: Any) -> Loc:
-        """The loc of a value about to be added, recorded when tracking."""
-        if not self.track:
-            return ()
+        """The loc of a value about to be added, recorded as it is found."""
         if not stack:
             loc: Loc = ()
         else:
@@ -424,9 +409,7 @@ class _Builder:
     def _note_value(
         self, frame: _Frame, index: str | int, event: Any, container: bool, end: Any
     ) -> None:
-        """Record where a value added to frame stands (when tracking) and ends (with spans)."""
-        if not self.track:
-            return
+        """Record where a value added to frame stands, and with spans where it ends."""
         if not container:
             end = event.end_mark
             if self.spans:
@@ -439,23 +422,23 @@ class _Builder:
         if key is None:
             key = ""
         if key == "<<" and isinstance(event, ScalarEvent) and not event.style:
-            raise PlanError([self._at(event.start_mark, _COMPLEX_KEY)])
+            raise PlanError([self._at(event.start_mark, "complex-key", _COMPLEX_KEY)])
         line = event.start_mark.line + 1
         if key in frame.container or key in frame.first_lines:
             first = frame.first_lines.get(key, line)
             message = (
                 f"重复的键“{key}”（第 {first} 行已有）：YAML 只会保留后一个，请合并或删除其中一个"
             )
-            raise PlanError([self._at(event.start_mark, message)])
+            raise PlanError([self._at(event.start_mark, "duplicate-key", message)])
         frame.first_lines[key] = line
         if self.spans:
             self.source.key_spans[(*frame.loc, key)] = (event.start_mark, event.end_mark)
-        elif self.track:
+        else:
             self.source.keys[(*frame.loc, key)] = event.start_mark
         frame.key = key
 
-    def _at(self, mark: Any, message: str) -> Problem:
-        return Problem(self.path, mark.line + 1, mark.column + 1, message)
+    def _at(self, mark: Any, rule: str, message: str) -> Problem:
+        return Problem(self.path, mark.line + 1, mark.column + 1, rule, message)
 
 
 _COMPLEX_KEY = "键必须是简单的文字（不支持 << 合并或复杂键）"
@@ -470,8 +453,10 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, path: str, text: str) -> Problem:
         # An unclosed quote swallows the lines after it; the parser notices only much later.
         q_line, q_col = quote
         message = f"引号没有闭合：请在这段文字末尾补上对应的引号（解析器到第 {line} 行才发现出错）"
-        return Problem(path, q_line, q_col, f"YAML 语法错误：{message}")
-    return Problem(path, line, col, messages.yaml_syntax(exc))
+        return Problem(path, q_line, q_col, "syntax", f"YAML 语法错误：{message}")
+    lines = text.splitlines()
+    found = lines[line - 1][col - 1 : col] if mark and line <= len(lines) else ""
+    return Problem(path, line, col, "syntax", messages.yaml_syntax(exc, found))
 
 
 _QUOTED_VALUE = re.compile(r"""^(\s*(?:-\s+)?(?:[^\s"'#-][^"'#]*?:\s+)?)(["'])(.*)$""")

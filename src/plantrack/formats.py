@@ -1,0 +1,170 @@
+"""Every file plantrack writes, in one registry: report and export formats, each -> bytes.
+
+The command line takes its --format choices from here at startup, so this module imports
+only what a format is; each writer imports its own libraries when it runs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import datetime as dt
+    from pathlib import Path
+
+    from plantrack.periods import Period
+    from plantrack.query import Scope, TaskLine
+    from plantrack.schedule import Timeline
+
+
+@dataclass(frozen=True)
+class Job:
+    """What a format writes from: the plan's timeline, the tasks in scope, and the dates."""
+
+    timeline: Timeline
+    scope: Scope
+    as_of: dt.date
+    period: Period | None = None
+    templates: Path | None = None
+
+    @property
+    def name(self) -> str:
+        """The plan's title, with the unit when the job is for one unit."""
+        unit = self.scope.name
+        return self.timeline.plan.title + (f"（{unit}）" if unit else "")
+
+    @property
+    def lines(self) -> list[TaskLine]:
+        """The tasks in scope as table lines."""
+        from plantrack.query import TaskLine
+
+        return [TaskLine(match, self.timeline) for match in self.scope.matches]
+
+
+@dataclass(frozen=True)
+class Format:
+    """One file format: its name on the command line, a description, and its writer."""
+
+    name: str
+    description: str
+    write: Callable[[Job], bytes]
+    # Binary files would garble a terminal: they need -o, as in the example file name.
+    binary: bool = False
+    example: str = ""
+
+
+def _markdown(job: Job) -> bytes:
+    return _render_report(job, "report.md.j2")
+
+
+def _html(job: Job) -> bytes:
+    return _render_report(job, "report.html.j2")
+
+
+def _render_report(job: Job, template: str) -> bytes:
+    from plantrack import render
+    from plantrack.report import build_report
+
+    assert job.period is not None
+    context = build_report(
+        job.timeline, job.scope.tasks, period=job.period, as_of=job.as_of, scope=job.scope.name
+    )
+    return render.render(template, {"r": context}, templates=job.templates).encode("utf-8")
+
+
+def _ics(job: Job) -> bytes:
+    from plantrack import ics
+
+    return ics.build_calendar(job.timeline, job.scope.tasks, stamp=job.as_of, name=job.name)
+
+
+def _csv(job: Job) -> bytes:
+    from plantrack import ledger
+
+    return ledger.to_csv(job.lines)
+
+
+def _json(job: Job) -> bytes:
+    from plantrack import ledger
+
+    return ledger.to_json(job.lines)
+
+
+def _xlsx(job: Job) -> bytes:
+    from plantrack import ledger
+
+    return ledger.to_xlsx(job.lines, title=job.name, stamp=job.as_of)
+
+
+REPORT_FORMATS: dict[str, Format] = {
+    f.name: f
+    for f in [
+        Format("md", "Markdown", _markdown),
+        Format("html", "HTML", _html),
+    ]
+}
+EXPORT_FORMATS: dict[str, Format] = {
+    f.name: f
+    for f in [
+        Format("ics", "日历（每个时限一个全天日程）", _ics),
+        Format("csv", "工作台账", _csv),
+        Format("xlsx", "工作台账", _xlsx, binary=True, example="台账.xlsx"),
+        Format("json", "工作台账", _json),
+    ]
+}
+
+
+def report(
+    name: str,
+    *,
+    plan: Path | None,
+    quarter: str | None,
+    start: str | None,
+    end: str | None,
+    dept: str | None,
+    as_of: str | None,
+    templates: Path | None,
+    to_file: bool,
+) -> bytes:
+    """A progress report over a quarter or a custom period, in the named format."""
+    from plantrack import periods
+
+    day = periods.today(as_of)
+    period = periods.report_period(quarter, start, end, day)
+    return _write(REPORT_FORMATS, name, plan, dept, day, to_file, period, templates)
+
+
+def export(
+    name: str, *, plan: Path | None, dept: str | None, as_of: str | None, to_file: bool
+) -> bytes:
+    """The plan, or one unit's part of it, in the named export format."""
+    from plantrack import periods
+
+    day = periods.today(as_of)
+    return _write(EXPORT_FORMATS, name, plan, dept, day, to_file, None, None)
+
+
+def _write(
+    registry: dict[str, Format],
+    name: str,
+    plan: Path | None,
+    dept: str | None,
+    day: dt.date,
+    to_file: bool,
+    period: Period | None,
+    templates: Path | None,
+) -> bytes:
+    from plantrack.errors import UsageError
+    from plantrack.load import load_for
+    from plantrack.query import scope
+    from plantrack.schedule import Timeline
+
+    chosen = registry[name]
+    if chosen.binary and not to_file:
+        raise UsageError(
+            f"{chosen.name} 是二进制文件：请用 -o 指定输出文件，如 -o {chosen.example}"
+        )
+    timeline = Timeline(load_for(plan, year=day.year).plan)
+    return chosen.write(Job(timeline, scope(timeline, dept), day, period, templates))

@@ -1,0 +1,127 @@
+"""Dates and periods as the user gives them: --as-of, --within, --quarter, --from/--to."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass
+
+from plantrack.errors import UsageError
+
+
+@dataclass(frozen=True, slots=True)
+class Period:
+    """A closed date range, such as a quarter."""
+
+    start: dt.date
+    end: dt.date
+    label: str
+
+    def contains(self, day: dt.date) -> bool:
+        """Tell whether day falls inside the period, both ends included."""
+        return self.start <= day <= self.end
+
+    @property
+    def quarter_number(self) -> int | None:
+        """1–4 when the period is a calendar quarter, else None."""
+        if self.label.endswith(("Q1", "Q2", "Q3", "Q4")) and self.start.day == 1:
+            return int(self.label[-1])
+        return None
+
+
+def month_end(year: int, month: int) -> dt.date:
+    """The last day of a month, from the calendar rather than by adding days."""
+    first_of_next = dt.date(year + month // 12, month % 12 + 1, 1)
+    return first_of_next - dt.timedelta(days=1)
+
+
+def quarter(year: int, number: int) -> Period:
+    """The calendar quarter `number` (1–4) of `year`."""
+    start = dt.date(year, number * 3 - 2, 1)
+    return Period(start, month_end(year, number * 3), f"{year}Q{number}")
+
+
+def custom_period(start: dt.date, end: dt.date) -> Period:
+    """A report period given by --from and --to."""
+    return Period(start, end, f"{start.isoformat()} 至 {end.isoformat()}")
+
+
+def next_period(period: Period) -> Period:
+    """The quarter after a quarter; for any other range, an equally long range after it."""
+    number = period.quarter_number
+    if number is not None:
+        return quarter(period.start.year + number // 4, number % 4 + 1)
+    length = period.end - period.start
+    start = period.end + dt.timedelta(days=1)
+    return custom_period(start, start + length)
+
+
+def parse_quarter(text: str, as_of: dt.date) -> Period:
+    """Read 2023Q3, current or previous (relative to as_of)."""
+    value = text.strip().lower()
+    current = (as_of.month - 1) // 3 + 1
+    if value == "current":
+        return quarter(as_of.year, current)
+    if value == "previous":
+        return quarter(as_of.year, current - 1) if current > 1 else quarter(as_of.year - 1, 4)
+    head, sep, tail = value.partition("q")
+    if sep and head.isdigit() and len(head) == 4 and tail in ("1", "2", "3", "4"):
+        return quarter(int(head), int(tail))
+    raise UsageError(
+        f"--quarter 的值“{text}”无效：应为 2023Q3、current（本季度）或 previous（上季度）"
+    )
+
+
+def report_period(
+    quarter_text: str | None, start: str | None, end: str | None, as_of: dt.date
+) -> Period:
+    """The period a report covers: --from/--to, else --quarter, else the current quarter."""
+    if start or end:
+        if quarter_text or not (start and end):
+            raise UsageError("自定义报告期须同时给出 --from 和 --to，且不能与 --quarter 同用")
+        first = parse_date(start, option="--from")
+        last = parse_date(end, option="--to")
+        if first > last:
+            raise UsageError(f"--from {first} 晚于 --to {last}")
+        return custom_period(first, last)
+    return parse_quarter(quarter_text or "current", as_of)
+
+
+def parse_date(text: str, *, option: str) -> dt.date:
+    """Parse YYYY-MM-DD from the command line, or explain the expected form."""
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        raise UsageError(f"{option} 的日期“{text}”无效：应为 YYYY-MM-DD，例如 2023-10-01") from None
+
+
+def parse_window(text: str, as_of: dt.date) -> int:
+    """Turn --within (30, 30d, 2w, 1m) into a number of days after as_of."""
+    value = text.strip().lower()
+    unit = value[-1] if value and value[-1] in "dwm" else "d"
+    number = value[:-1] if value and value[-1] in "dwm" else value
+    if not number.isdigit():
+        raise UsageError(f"--within 的值“{text}”无效：应为天数或 14d、2w、1m 这样的写法")
+    count = int(number)
+    if unit == "w":
+        return count * 7
+    if unit == "m":
+        return (_add_months(as_of, count) - as_of).days
+    return count
+
+
+def _add_months(day: dt.date, months: int) -> dt.date:
+    # Clamp to the month's last day so 1-31 plus one month is 2-28, not 3-03.
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return dt.date(year, month, min(day.day, month_end(year, month).day))
+
+
+def today(as_of: str | None = None) -> dt.date:
+    """The date to compute against: --as-of, then $PLANTRACK_TODAY, then the system date."""
+    if as_of:
+        return parse_date(as_of, option="--as-of")
+    env = os.environ.get("PLANTRACK_TODAY")
+    if env:
+        return parse_date(env, option="PLANTRACK_TODAY")
+    return dt.date.today()

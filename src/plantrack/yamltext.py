@@ -1,0 +1,68 @@
+"""Writing YAML text: scalars that read back as typed, and splices at known positions."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import yaml
+
+
+def scalar(value: str) -> str:
+    """Write value plain when YAML reads it back as the same string, else double-quoted."""
+    plain_ok = value == value.strip() and value.isprintable() and _reads_as_string(value)
+    return value if plain_ok else _double_quoted(value)
+
+
+def _double_quoted(value: str) -> str:
+    """A YAML double-quoted scalar; control characters and YAML's own line breaks escaped."""
+    out = []
+    for char in value:
+        code = ord(char)
+        if char in '"\\':
+            out.append("\\" + char)
+        elif char == "\n":
+            out.append("\\n")
+        elif code < 0x20 or 0x7F <= code <= 0x9F or code in (0x2028, 0x2029, 0xFEFF):
+            out.append(f"\\x{code:02X}" if code <= 0xFF else f"\\u{code:04X}")
+        else:
+            out.append(char)
+    return '"' + "".join(out) + '"'
+
+
+def _reads_as_string(value: str) -> bool:
+    try:
+        loaded = yaml.safe_load(f"k: {value}")
+    except yaml.YAMLError:
+        return False
+    return isinstance(loaded, dict) and loaded.get("k") == value
+
+
+@dataclass(frozen=True, slots=True)
+class Splice:
+    """Replace text[start:end] with text."""
+
+    start: int
+    end: int
+    text: str
+
+
+def apply(text: str, splices: Iterable[Splice]) -> str:
+    """Apply splices that do not overlap, back to front so earlier positions stay valid."""
+    for splice in sorted(splices, key=lambda s: s.start, reverse=True):
+        text = text[: splice.start] + splice.text + text[splice.end :]
+    return text
+
+
+def newline(text: str) -> str:
+    """The line ending the text already uses."""
+    return "\r\n" if "\r\n" in text else "\n"
+
+
+def insert_lines(text: str, at: int, lines: list[str]) -> Splice:
+    """Insert whole lines at index at, in the text's own line endings."""
+    ending = newline(text)
+    block = "".join(line + ending for line in lines)
+    if at == len(text) and text and not text.endswith("\n"):
+        block = ending + block
+    return Splice(at, at, block)

@@ -1,0 +1,89 @@
+"""What a person sees: tables in a terminal (colour forced), tab-separated text in a pipe."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from helpers import DATA, PLAN_2023, PROGRESS_PLAN
+from plantrack import console, query
+from plantrack.load import check_files
+
+ANSI = re.compile(r"\x1b\[([0-9;]*)m")
+RED, YELLOW, GREEN = "31", "33", "32"
+
+
+@pytest.fixture
+def terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A colour terminal 120 columns wide, as rich sees it."""
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    monkeypatch.setenv("COLUMNS", "120")
+    monkeypatch.delenv("NO_COLOR", raising=False)
+
+
+def coloured(screen: str, text: str) -> set[str]:
+    """The colour codes in force on the lines that show text."""
+    codes: set[str] = set()
+    for line in screen.splitlines():
+        if text in ANSI.sub("", line):
+            codes |= {code for found in ANSI.findall(line) for code in found.split(";")}
+    return codes
+
+
+def due(as_of: str, within: str = "60") -> query.DueListing:
+    return query.due(plan=None, dept="法规科", as_of=as_of, within=within, quarter=None)
+
+
+def test_due_in_a_terminal_groups_and_colours_by_level(
+    terminal: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    console.print_due(due("2023-10-25"))
+    screen = capsys.readouterr().out
+    plain = "\n".join(line.rstrip() for line in ANSI.sub("", screen).splitlines())
+    assert plain.startswith("截至 2023-10-25：已逾期及 60 天内到期的事项\n已逾期\n")
+    assert plain.index("已逾期") < plain.index("本周内到期（7天内）") < plain.index("稍后到期")
+    assert RED in coloured(screen, "逾期 208 天")  # 2023Q1, due 03-31
+    assert YELLOW in coloured(screen, "还剩 6 天")  # task 13, due 10-31: within warn_days
+    assert GREEN in coloured(screen, "还剩 26 天")  # task 26, due 11-20
+    assert plain.endswith("共 9 项，其中逾期 5 项")
+
+
+def test_due_piped_spells_out_group_and_level(capsys: pytest.CaptureFixture[str]) -> None:
+    console.print_due(due("2023-10-25"))
+    lines = [line.split("\t") for line in capsys.readouterr().out.splitlines()]
+    assert lines[0] == ["分组", "预警", "时限", "剩余", "序号", "任务", "事项", "牵头单位"]
+    assert lines[6][:5] == ["本周内到期（7天内）", "黄", "2023-10-31", "还剩 6 天", "13"]
+    assert "\x1b" not in "".join(map("".join, lines))
+
+
+def test_nothing_due_says_so(terminal: None, capsys: pytest.CaptureFixture[str]) -> None:
+    console.print_due(due("2023-01-01", within="7"))
+    assert "没有需要列出的事项。" in capsys.readouterr().out
+
+
+def test_task_table_colours_the_status(terminal: None, capsys: pytest.CaptureFixture[str]) -> None:
+    listing = query.list_tasks(plan=PROGRESS_PLAN, dept=None, role="any", section=None, status=None)
+    console.print_tasks(listing)
+    screen = capsys.readouterr().out
+    assert "31" in coloured(screen, "受阻")  # task 7 is blocked: bold red
+    assert "36" in coloured(screen, "进行中")  # cyan
+    assert ANSI.sub("", screen).rstrip().endswith("共 26 项任务")
+
+
+def test_markup_in_user_text_is_shown_as_typed(
+    terminal: None, capsys: pytest.CaptureFixture[str], tmp_path: Path, plan_text: str
+) -> None:
+    path = tmp_path / "p.yaml"
+    path.write_text(plan_text.replace("title: 统筹推进专项整治工作", "title: '[bold]整治[/]'"))
+    console.print_tasks(query.list_tasks(plan=path, dept=None, role="any", section=5, status=None))
+    assert "[bold]整治[/]" in ANSI.sub("", capsys.readouterr().out)
+
+
+def test_check_prints_counts_or_every_problem(capsys: pytest.CaptureFixture[str]) -> None:
+    broken = DATA / "invalid" / "duplicate-unit-name.yaml"
+    console.print_check(check_files([PLAN_2023, broken]))
+    out, err = capsys.readouterr()
+    assert out == f"{PLAN_2023}: 没有发现问题（9 个部分，26 项任务，33 项分工，13 个单位）\n"
+    assert err.count(f"{broken}:") == 2

@@ -1,0 +1,58 @@
+"""The format registry: the command line offers exactly its formats, and each one writes bytes."""
+
+from __future__ import annotations
+
+import pytest
+
+from helpers import Invoke
+from plantrack import formats
+from plantrack.errors import UsageError
+
+AS_OF = "2023-10-08"
+
+
+@pytest.mark.parametrize(
+    ("command", "registry"),
+    [("report", formats.REPORT_FORMATS), ("export", formats.EXPORT_FORMATS)],
+)
+def test_the_command_line_offers_the_registry(
+    cli: Invoke, command: str, registry: dict[str, formats.Format]
+) -> None:
+    help_text = cli(command, "--help", env={"COLUMNS": "200"}).stdout
+    assert f"[{'|'.join(registry)}]" in help_text
+    refused = cli(command, "--format", "pdf", code=2).stderr
+    assert "“pdf”不是可选的格式" in refused and "、".join(registry) in refused
+
+
+@pytest.mark.parametrize("name", sorted(formats.EXPORT_FORMATS))
+def test_every_export_format_writes_bytes(name: str) -> None:
+    data = formats.export(name, plan=None, dept="法规科", as_of=AS_OF, to_file=True)
+    assert isinstance(data, bytes) and data
+
+
+@pytest.mark.parametrize("name", sorted(formats.REPORT_FORMATS))
+def test_every_report_format_writes_bytes(name: str) -> None:
+    data = formats.report(
+        name,
+        plan=None,
+        quarter="2023Q3",
+        start=None,
+        end=None,
+        dept=None,
+        as_of=AS_OF,
+        templates=None,
+        to_file=False,
+    )
+    assert "2023年第三季度进展报告" in data.decode("utf-8")
+
+
+def test_binary_formats_need_a_file() -> None:
+    binary = [f.name for f in formats.EXPORT_FORMATS.values() if f.binary]
+    assert binary == ["xlsx"]
+    with pytest.raises(UsageError, match=r"-o 台账\.xlsx"):
+        formats.export("xlsx", plan=None, dept=None, as_of=AS_OF, to_file=False)
+
+
+def test_a_unit_names_the_export(cli: Invoke) -> None:
+    out = cli("export", "--format", "ics", "--dept", "法规科", "--as-of", AS_OF).stdout
+    assert "X-WR-CALNAME:2023年交通法治工作要点（局法规科）" in out
