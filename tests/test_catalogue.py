@@ -41,7 +41,7 @@ EXPECTED: dict[str, str] = {
     "missing-required": "{path}:2:1: 缺少必填字段“year”：请补上 year: …",
     "multiple-documents": "{path}:16:1: 文件中有多个 YAML 文档（---）：一个计划文件只能有一个文档",
     "period-start-after-end": "{path}:30:13: 活动期的开始日期 2023-06-01 晚于结束日期 2023-05-30：请检查日期",
-    "progress-before-year": "{path}:35:19: 进展日期 2022-12-01 早于计划年度 2023 年：请检查年份",
+    "progress-before-year": "{path}:35:19: 进展日期 2022-12-01 不在计划年度 2023 年内：请检查年份",
     "progress-clause-out-of-range": "{path}:37:21: 任务 1 只有 1 项分工，没有第 3 项：可选 1.1",
     "progress-unknown-occurrence": "{path}:37:25: 任务 1 没有“2023Q5”这一时限：可选 2023Q1、2023Q2、2023-06-30、2023Q3、2023Q4",
     "recurrence-with-date": "{path}:28:13: 时限只能是 date、start/end 或 every 三者之一",
@@ -59,6 +59,11 @@ EXPECTED: dict[str, str] = {
     "wrong-type-lead": "{path}:24:19: lead 应是列表，例如 lead: [局法规科]，实际是“局法规科”",
     "wrong-type-title": "{path}:2:8: title 应是文字，实际是列表：若要原样保留，请加引号",
     "wrong-type-year": "{path}:3:7: year 应是数字，实际是“二〇二三”",
+    "status-disagrees-with-log": "{path}:26:21: 分工的 status 是“未开始”，但最新的进展记录（2023-03-01）是“已完成”：请把 status 改为 已完成，或补记一条进展说明变化",
+    "assignment-names-an-unlisted-unit": "{path}:24:25: assignment 写明牵头单位“执法支队”，但 lead 中没有“区交通执法支队”：请核对原文，在 lead 中补上它，或改正 assignment",
+    "assignment-omits-a-listed-unit": "{path}:24:25: responsible 中有“局属各单位”，但 assignment 的责任单位里没有它：请核对原文，改正 assignment，或从 responsible 中删去它",
+    "progress-after-year": "{path}:35:19: 进展日期 2024-01-15 不在计划年度 2023 年内：请检查年份",
+    "progress-after-as-of": "{path}:35:19: 进展日期 2023-09-01 晚于 2023-07-05（--as-of 或今天）：尚未发生的进展不能先记",
 }
 
 # The stable rule code of each problem, for tools that sort or filter problems by kind.
@@ -85,7 +90,7 @@ RULES: dict[str, tuple[str, ...]] = {
     "missing-required": ("missing-field",),
     "multiple-documents": ("multiple-documents",),
     "period-start-after-end": ("invalid-value",),
-    "progress-before-year": ("progress-before-plan-year",),
+    "progress-before-year": ("progress-outside-plan-year",),
     "progress-clause-out-of-range": ("progress-unknown-clause",),
     "progress-unknown-occurrence": ("progress-unknown-occurrence",),
     "recurrence-with-date": ("invalid-value",),
@@ -103,6 +108,11 @@ RULES: dict[str, tuple[str, ...]] = {
     "wrong-type-lead": ("wrong-type",),
     "wrong-type-title": ("wrong-type",),
     "wrong-type-year": ("wrong-type",),
+    "status-disagrees-with-log": ("status-disagrees-with-log",),
+    "assignment-names-an-unlisted-unit": ("assignment-disagrees-with-units",),
+    "assignment-omits-a-listed-unit": ("assignment-disagrees-with-units",),
+    "progress-after-year": ("progress-outside-plan-year",),
+    "progress-after-as-of": ("progress-after-as-of",),
 }
 
 

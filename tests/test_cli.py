@@ -212,13 +212,23 @@ def plan_in_git(tmp_path: Path, plan_text: str) -> Path:
 def test_mark_then_tasks_shows_done(cli: Invoke, plan_in_git: Path) -> None:
     plan = str(plan_in_git)
     result = cli(
-        "mark", "13", "done", "--note", "阶段性任务完成", "--date", "2023-10-20", "--plan", plan
+        "mark",
+        "13",
+        "done",
+        "--note",
+        "阶段性任务完成",
+        "--date",
+        "2023-10-20",
+        "--plan",
+        plan,
+        env={"PLANTRACK_TODAY": "2023-10-20"},
     )
     assert result.stdout == (
         f"已更新 {plan}：任务 13「统筹推进专项整治工作」现为 已完成\n"
         "  进展：2023-10-20 已完成 阶段性任务完成（测试员）\n"
     )
-    [task] = [t for t in json.loads(cli("tasks", "--json", "--plan", plan).stdout) if t["id"] == 13]
+    listed = cli("tasks", "--json", "--plan", plan, "--as-of", "2023-10-20").stdout
+    [task] = [t for t in json.loads(listed) if t["id"] == 13]
     assert task["status"] == "已完成"
     assert task["progress"] == [
         {"date": "2023-10-20", "note": "阶段性任务完成", "status": "已完成", "by": "测试员"}
@@ -285,3 +295,54 @@ def test_due_for_a_quarter(cli: Invoke) -> None:
     dates = sorted({r[2] for r in table[1:]})
     assert dates == ["2023-10-31", "2023-11-20", "2023-12-04", "2023-12-07", "2023-12-31"]
     assert "--quarter" in cli("due", "--quarter", "Q9", code=2).stderr
+
+
+def test_marking_a_clause_names_that_clauses_status(cli: Invoke, plan_in_git: Path) -> None:
+    plan = str(plan_in_git)
+    cli("mark", "7.3", "blocked", "--note", "待市局下发", "--plan", plan)
+    result = cli("mark", "7.1", "done", "--plan", plan)
+    assert result.stdout.startswith(f"已更新 {plan}：任务 7.1「持续优化市场监管环境」现为 已完成\n")
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["13", "done"], ["26", "done", "--occurrence", "2023Q2"], ["7.2", "doing"]],
+)
+def test_marking_again_says_so_and_writes_nothing(
+    cli: Invoke, plan_in_git: Path, args: list[str]
+) -> None:
+    plan = str(plan_in_git)
+    cli("mark", *args, "--plan", plan)
+    before = plan_in_git.read_bytes()
+    again = cli("mark", *args, "--plan", plan)
+    assert "未改动" in again.stdout and "要补记说明，请加 --note" in again.stdout
+    assert plan_in_git.read_bytes() == before
+    cli("mark", *args, "--note", "补充说明", "--plan", plan)
+    assert plan_in_git.read_bytes() != before  # with a note there is something to record
+
+
+def test_an_empty_note_is_refused(cli: Invoke, plan_in_git: Path) -> None:
+    before = plan_in_git.read_bytes()
+    for note in ("", "   "):
+        assert (
+            "进展说明不能为空" in cli("log", "13", note, "--plan", str(plan_in_git), code=2).stderr
+        )
+    assert plan_in_git.read_bytes() == before
+
+
+def test_actual_records_a_targets_value_in_the_log(cli: Invoke, plan_in_git: Path) -> None:
+    plan = str(plan_in_git)
+    result = cli("actual", "20", "85%", "--date", "2023-07-01", "--plan", plan)
+    assert result.stdout.endswith("  进展：2023-07-01 行政机关负责人出庭应诉率 实际 85（测试员）\n")
+    assert "            target: 行政机关负责人出庭应诉率\n            value: 85\n" in (
+        plan_in_git.read_text(encoding="utf-8")
+    )
+    record = json.loads(cli("show", "20", "--json", "--plan", plan).stdout)
+    assert (record["targets"][0]["actual"], record["targets"][0]["actual_date"]) == (
+        85,
+        "2023-07-01",
+    )
+    assert "不是数字" in cli("actual", "20", "很高", "--plan", plan, code=2).stderr
+    assert "没有量化目标" in cli("actual", "13", "5", "--plan", plan, code=2).stderr
+    wrong = cli("actual", "20", "85", "--target", "结案率", "--plan", plan, code=2).stderr
+    assert "可选 行政机关负责人出庭应诉率" in wrong

@@ -64,7 +64,9 @@ def test_nothing_due_says_so(terminal: None, capsys: pytest.CaptureFixture[str])
 
 
 def test_task_table_colours_the_status(terminal: None, capsys: pytest.CaptureFixture[str]) -> None:
-    listing = query.list_tasks(plan=PROGRESS_PLAN, dept=None, role="any", section=None, status=None)
+    listing = query.list_tasks(
+        plan=PROGRESS_PLAN, dept=None, role="any", section=None, status=None, as_of="2023-10-08"
+    )
     console.print_tasks(listing)
     screen = capsys.readouterr().out
     assert "31" in coloured(screen, "受阻")  # task 7 is blocked: bold red

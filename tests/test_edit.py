@@ -104,7 +104,7 @@ def test_occurrence_is_completed_on_its_own(plan_copy: Path) -> None:
     assert removed == []  # no clause status changes
     assert "            occurrence: 2023Q2" in added
     task = load_plan(plan_copy).plan.tasks_by_id[26]
-    assert status_of(plan_copy, 26) is Status.NOT_STARTED
+    assert status_of(plan_copy, 26) is Status.IN_PROGRESS  # one occurrence done: begun
     assert task.progress[-1].occurrence == "2023Q2"
 
 
@@ -284,7 +284,7 @@ def test_lock_file_sits_beside_the_plan(plan_copy: Path) -> None:
 
 def test_progress_date_before_the_plan_year_is_refused(plan_copy: Path) -> None:
     before = plan_copy.read_bytes()
-    with pytest.raises(UsageError, match="早于计划年度 2023 年"):
+    with pytest.raises(UsageError, match="不在计划年度 2023 年内"):
         edit.log(plan_copy, edit.TaskRef(1), Progress(date=dt.date(2022, 12, 31), note="x"))
     assert plan_copy.read_bytes() == before
 
@@ -297,9 +297,9 @@ def full_reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     reads: list[str] = []
     real = load.parse_plan
 
-    def counting(text: str, path: str) -> Plan:
+    def counting(text: str, path: str, **options: object) -> Plan:
         reads.append(path)
-        return real(text, path)
+        return real(text, path, **options)  # type: ignore[arg-type]
 
     monkeypatch.setattr(load, "parse_plan", counting)
     return reads

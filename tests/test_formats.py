@@ -32,7 +32,7 @@ def test_every_export_format_writes_bytes(name: str) -> None:
 
 @pytest.mark.parametrize("name", sorted(formats.REPORT_FORMATS))
 def test_every_report_format_writes_bytes(name: str) -> None:
-    data = formats.report(
+    rendered = formats.report(
         name,
         plan=None,
         quarter="2023Q3",
@@ -41,9 +41,9 @@ def test_every_report_format_writes_bytes(name: str) -> None:
         dept=None,
         as_of=AS_OF,
         templates=None,
-        to_file=False,
+        output=None,
     )
-    assert "2023年第三季度进展报告" in data.decode("utf-8")
+    assert "2023年第三季度进展报告" in rendered.data.decode("utf-8")
 
 
 def test_binary_formats_need_a_file() -> None:

@@ -60,7 +60,7 @@ def test_done_occurrence_is_labelled_and_has_no_alarm(plan_text: str) -> None:
     task = timeline.plan.tasks_by_id[26]
     found = events(ics.build_calendar(timeline, [task], stamp=dt.date(2023, 7, 5), name="x"))
     summaries = {str(e["SUMMARY"]): e for e in found}
-    done = summaries["[已完成] 【任务26】2023Q2 报送法治建设工作文稿"]
+    done = summaries["[逾期完成 3 天] 【任务26】2023Q2 报送法治建设工作文稿"]  # due 06-30
     assert list(done.walk("VALARM")) == []
     q3 = summaries["【任务26】2023Q3 报送法治建设工作文稿"]
     [alarm] = list(q3.walk("VALARM"))

@@ -138,19 +138,6 @@ def test_unseen_document_imports_and_names_every_doubt(cli: Invoke, tmp_path: Pa
 
 
 @pytest.mark.parametrize(
-    ("inner", "roles"),
-    [
-        ("牵头科室：局法规科、组教科，责任单位和科室：局属各单位、局机关各科室",
-         {"lead": ["局法规科", "组教科"], "responsible": ["局属各单位", "局机关各科室"]}),
-        ("责任单位：区交通执法支队", {"responsible": ["区交通执法支队"]}),
-        ("牵头单位:甲科,配合单位:乙中心；参与部门：丙（丁）", {"lead": ["甲科"], "support": ["乙中心", "丙（丁）"]}),
-    ],
-)  # fmt: skip
-def test_parse_assignment(inner: str, roles: dict[str, list[str]]) -> None:
-    assert importer.parse_assignment(inner) == roles
-
-
-@pytest.mark.parametrize(
     ("text", "found"),
     [
         (

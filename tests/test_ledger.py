@@ -16,7 +16,17 @@ from plantrack.ledger import COLUMNS
 
 def test_csv_starts_with_a_bom_and_has_the_ledger_columns(cli: Invoke, tmp_path: Path) -> None:
     out = tmp_path / "台账.csv"
-    cli("export", "--format", "csv", "-o", str(out), "--plan", str(PROGRESS_PLAN))
+    cli(
+        "export",
+        "--format",
+        "csv",
+        "-o",
+        str(out),
+        "--plan",
+        str(PROGRESS_PLAN),
+        "--as-of",
+        "2023-10-08",
+    )
     data = out.read_bytes()
     assert data.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
@@ -28,11 +38,11 @@ def test_csv_starts_with_a_bom_and_has_the_ledger_columns(cli: Invoke, tmp_path:
         "落实法治工作信息报送制度",
         "局法规科",
         "局属各单位、局机关各科室",
-        "每季度末；11月20日前",
-        "未开始",
+        "每季度末；11月20日前（已完成 2/5）",
+        "进行中",  # two of its quarterly reports are done
     ]
     assert task_26[6].splitlines() == [
-        "2023-07-03 2023Q2 已完成 报送《法治工作简报》第2期（张三）",
+        "2023-07-03 2023Q2 已完成 报送《法治工作简报》第2期（张三）（逾期完成 3 天）",
         "2023-09-20 2023Q3 已完成 报送专项整治经验做法（张三）",
     ]
 

@@ -94,3 +94,24 @@ def test_report_period_refuses_half_or_mixed_ranges(
 ) -> None:
     with pytest.raises(UsageError, match="--from"):
         periods.report_period(quarter, start, end, D(2023, 8, 15))
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "following"),
+    [
+        (D(2023, 1, 1), D(2023, 12, 31), (D(2024, 1, 1), D(2024, 12, 31))),  # 31 December kept
+        (D(2023, 2, 1), D(2023, 2, 28), (D(2023, 3, 1), D(2023, 3, 31))),  # a month, not 28 days
+        (D(2023, 1, 1), D(2023, 6, 30), (D(2023, 7, 1), D(2023, 12, 31))),
+        (D(2023, 7, 5), D(2023, 7, 20), (D(2023, 7, 21), D(2023, 8, 5))),  # days for days
+    ],
+)
+def test_a_custom_periods_next_period_covers_the_days_that_follow(
+    start: D, end: D, following: tuple[D, D]
+) -> None:
+    nxt = periods.next_period(periods.custom_period(start, end))
+    assert (nxt.start, nxt.end) == following
+
+
+def test_slugs_name_files() -> None:
+    assert periods.quarter(2023, 4).slug == "2023Q4"
+    assert periods.custom_period(D(2023, 1, 1), D(2023, 12, 31)).slug == "2023-01-01_2023-12-31"

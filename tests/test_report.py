@@ -91,8 +91,8 @@ def test_context_counts_and_sections(progress_plan: Plan) -> None:
     r = q3_report(progress_plan)
     assert (r.total, r.done, r.completion_rate) == (26, 1, "3.8%")
     assert [(s.status, s.count) for s in r.statuses] == [
-        ("未开始", 23),
-        ("进行中", 1),
+        ("未开始", 22),
+        ("进行中", 2),  # task 26: two quarterly reports done
         ("已完成", 1),
         ("受阻", 1),
     ]
@@ -106,6 +106,7 @@ def test_context_counts_and_sections(progress_plan: Plan) -> None:
         ("逾期", 26, "2023Q1 报送法治建设工作文稿"),
         ("逾期", 25, "“路政宣传月”集中普法活动"),
         ("逾期", 25, "“安全生产月”集中普法活动"),
+        ("逾期完成", 26, "2023Q2 报送法治建设工作文稿"),
         ("受阻", 7, "降本增效政策清单待市局下发"),
     ]
     assert r.next_label == "2023Q4"
@@ -118,7 +119,7 @@ def test_units_and_targets(progress_plan: Plan) -> None:
     assert (legal.led, legal.done, legal.overdue) == (22, 1, 2)
     assert [(t.task_id, t.expected, t.actual, t.met) for t in r.targets] == [
         (20, "≥ 80%", "未填报", "—"),
-        (26, "每季度≥ 1篇", "未填报", "—"),
+        (26, "每季度≥ 1篇", "2/4 次已完成", "未达到"),  # Q1 missed
     ]
 
 
@@ -227,3 +228,18 @@ def test_user_templates(cli: Invoke, tmp_path: Path) -> None:
 def test_packaged_templates_are_found() -> None:
     folder = render.packaged_templates()
     assert (folder / "report.md.j2").is_file() and (folder / "report.html.j2").is_file()
+
+
+def test_a_custom_year_says_its_period_once_and_is_followed_by_the_next_year(
+    cli: Invoke,
+) -> None:
+    out = cli(
+        "report", "--from", "2023-01-01", "--to", "2023-12-31", "--as-of", "2023-12-31"
+    ).stdout
+    assert "- 报告期：2023-01-01 至 2023-12-31\n" in out
+    assert "下一步工作安排（2024-01-01 至 2024-12-31）" in out
+
+
+def test_a_quarter_names_itself_beside_its_dates(cli: Invoke) -> None:
+    out = cli("report", "--quarter", "2023Q3", "--as-of", AS_OF).stdout
+    assert "- 报告期：2023-07-01 至 2023-09-30（2023Q3）\n" in out

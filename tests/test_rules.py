@@ -94,7 +94,7 @@ def test_task_message_names_the_valid_choices(plan: Plan) -> None:
     ("entry", "expected"),
     [
         (Progress(date=dt.date(2023, 7, 3), occurrence="2023Q2"), []),
-        (Progress(date=dt.date(2022, 12, 31)), [("date", "progress-before-plan-year")]),
+        (Progress(date=dt.date(2022, 12, 31)), [("date", "progress-outside-plan-year")]),
         (Progress(date=dt.date(2023, 7, 3), clause=2), [("clause", "progress-unknown-clause")]),
         (
             Progress(date=dt.date(2023, 7, 3), occurrence="2023Q5"),
@@ -113,5 +113,5 @@ def test_progress_rules_point_at_the_entry_field(plan_text: str) -> None:
     anchor = "        targets:\n          - name: 每季度"
     entry = "        progress:\n          - date: 2022-05-01\n            note: 去年\n"
     [found] = findings(plan_text, anchor, entry + anchor)
-    assert found.rule == "progress-before-plan-year"
+    assert found.rule == "progress-outside-plan-year"
     assert found.loc == ("sections", 8, "tasks", 3, "progress", 0, "date")

@@ -151,3 +151,95 @@ def test_deadline_summary(plan: Plan, timeline: Timeline) -> None:
 def test_items_in_period_keep_only_that_quarter(plan: Plan, timeline: Timeline) -> None:
     items = timeline.items_in_period(plan.tasks, period=quarter(2023, 3), as_of=D(2023, 10, 8))
     assert [(i.task.id, i.occurrence.key, i.overdue) for i in items] == [(26, "2023Q3", True)]
+
+
+# --- status as of a date --------------------------------------------------------------------
+
+T13_STATUS = "            responsible: [局属各单位, 局机关各科室]\n            status: 未开始\n        phases"
+
+
+def with_entries(plan_text: str, task_anchor: str, entries: str) -> str:
+    """The plan with a progress list inserted before task_anchor."""
+    assert plan_text.count(task_anchor) == 1
+    return plan_text.replace(task_anchor, "        progress:\n" + entries + task_anchor)
+
+
+def test_entries_after_the_date_do_not_exist(plan_text: str) -> None:
+    text = plan_text.replace(T13_STATUS, T13_STATUS.replace("未开始", "已完成"))
+    text = with_entries(
+        text,
+        "      - id: 14\n",
+        "          - date: 2023-04-10\n            status: 进行中\n"
+        "          - date: 2023-10-20\n            status: 已完成\n",
+    )
+    plan = parse_plan(text, "p.yaml")
+    task = plan.tasks_by_id[13]
+    statuses = [Timeline(plan, as_of=D(2023, m, 1)).status(task) for m in (3, 5, 11)]
+    assert statuses == [Status.NOT_STARTED, Status.IN_PROGRESS, Status.DONE]
+    assert [e.date for e in Timeline(plan, as_of=D(2023, 5, 1)).entries(task)] == [D(2023, 4, 10)]
+    assert Timeline(plan).recorded_status(task, 0)[1] == task.progress[-1]
+
+
+def test_a_status_line_with_no_entry_behind_it_holds_on_every_date(plan_text: str) -> None:
+    plan = parse_plan(plan_text.replace(T13_STATUS, T13_STATUS.replace("未开始", "进行中")), "p")
+    task = plan.tasks_by_id[13]
+    assert Timeline(plan, as_of=D(2023, 1, 1)).status(task) is Status.IN_PROGRESS
+
+
+def test_a_done_entry_finishes_the_task_from_its_day(plan_text: str) -> None:
+    text = plan_text.replace(T13_STATUS, T13_STATUS.replace("未开始", "已完成"))
+    text = with_entries(
+        text, "      - id: 14\n", "          - date: 2023-09-01\n            status: 已完成\n"
+    )
+    plan = parse_plan(text, "p")
+    task = plan.tasks_by_id[13]
+    # Before its first entry the clause had not started, whatever its line says today.
+    assert Timeline(plan, as_of=D(2023, 8, 1)).status(task) is Status.NOT_STARTED
+    timeline = Timeline(plan, as_of=D(2023, 11, 1))
+    assert timeline.status(task) is Status.DONE
+    assert timeline.due_items([task], as_of=D(2023, 11, 1), within=30) == []
+    [occ] = timeline.occurrences(task)
+    assert (timeline.done_on(task, occ), timeline.late_days(task, occ)) == (D(2023, 9, 1), None)
+
+
+def test_done_occurrences_roll_up(plan_text: str) -> None:
+    entries = "".join(
+        f"          - date: {day}\n            occurrence: {key}\n            status: 已完成\n"
+        for key, day in [("2023Q1", "2023-03-28"), ("2023Q2", "2023-07-03")]
+    )
+    anchor = "        targets:\n          - name: 每季度"
+    timeline = Timeline(parse_plan(with_entries(plan_text, anchor, entries), "p"))
+    task = timeline.plan.tasks_by_id[26]
+    assert timeline.status(task) is Status.IN_PROGRESS
+    assert timeline.clause_status(task, 0) is Status.IN_PROGRESS
+    assert timeline.recorded_status(task, 0) == (Status.NOT_STARTED, None)
+    q2 = next(o for o in timeline.occurrences(task) if o.key == "2023Q2")
+    assert timeline.late_days(task, q2) == 3
+    assert timeline.counts(task) == schedule.Counts(done=2, due=5, total=5)
+    assert timeline.counts(task, "quarter") == schedule.Counts(done=2, due=4, total=4)
+    rest = "".join(
+        f"          - date: {day}\n            occurrence: {key}\n            status: 已完成\n"
+        for key, day in [
+            ("2023Q3", "2023-09-20"),
+            ("2023-11-20", "2023-11-18"),
+            ("2023Q4", "2023-12-20"),
+        ]
+    )
+    finished = Timeline(parse_plan(with_entries(plan_text, anchor, entries + rest), "p"))
+    assert finished.status(finished.plan.tasks_by_id[26]) is Status.DONE
+
+
+def test_a_targets_value_is_the_latest_recorded_by_the_date(plan_text: str) -> None:
+    entries = (
+        "          - date: 2023-07-20\n            target: 行政机关负责人出庭应诉率\n            value: 85\n"
+        "          - date: 2023-11-18\n            target: 行政机关负责人出庭应诉率\n            value: 90\n"
+    )
+    plan = parse_plan(with_entries(plan_text, "      - id: 21\n", entries), "p")
+    task = plan.tasks_by_id[20]
+    [target] = task.targets
+    values = [Timeline(plan, as_of=D(2023, m, 1)).target_value(task, target) for m in (7, 8, 12)]
+    assert values == [None, (85, D(2023, 7, 20)), (90, D(2023, 11, 18))]
+    assert schedule.describe_target(Timeline(plan, as_of=D(2023, 8, 1)), task, target) == (
+        "85%（2023-07-20）",
+        "达到",
+    )

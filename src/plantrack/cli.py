@@ -141,12 +141,13 @@ def check(
             help="要核对的计划文件（可多个）；缺省同 --plan 的查找顺序", show_default=False
         ),
     ] = None,
+    as_of: AsOfOption = None,
     plan: PlanOption = None,
 ) -> None:
     """核对计划文件：逐条列出问题（文件:行:列: 说明），有问题时退出码为 1。"""
-    from plantrack import console, load
+    from plantrack import console, load, periods
 
-    results = load.check_files(files or [], plan=plan)
+    results = load.check_files(files or [], plan=plan, as_of=periods.today(as_of))
     console.print_check(results)
     if any(result.problems for result in results):
         raise typer.Exit(1)
@@ -168,13 +169,14 @@ def tasks(
         typer.Option("--status", help="未开始/进行中/已完成/受阻 或 todo/doing/done/blocked"),
     ] = None,
     json: JsonOption = False,
+    as_of: AsOfOption = None,
     plan: PlanOption = None,
 ) -> None:
-    """列出任务，可按单位、角色、部分、状态筛选。"""
+    """列出任务，可按单位、角色、部分、状态筛选；状态按 --as-of 那天计算。"""
     from plantrack import console, query
 
     listing = query.list_tasks(
-        plan=plan, dept=dept, role=role.value, section=section, status=status
+        plan=plan, dept=dept, role=role.value, section=section, status=status, as_of=as_of
     )
     if json:
         console.print_json(listing.records())
@@ -187,12 +189,13 @@ def tasks(
 def show(
     task: Annotated[int, typer.Argument(help="任务序号，如 13")],
     json: JsonOption = False,
+    as_of: AsOfOption = None,
     plan: PlanOption = None,
 ) -> None:
-    """显示一项任务的全文、分工、时限、目标和进展。"""
+    """显示一项任务的全文、分工、时限、目标和进展（截至 --as-of 那天）。"""
     from plantrack import console, query
 
-    detail = query.show_task(plan=plan, task_id=task)
+    detail = query.show_task(plan=plan, task_id=task, as_of=as_of)
     if json:
         console.print_json(detail.record())
     else:
@@ -252,7 +255,15 @@ def report(
     ] = None,
     dept: DeptOption = None,
     format: Annotated[str, _format_option(REPORT_FORMATS, "报告格式")] = "md",
-    output: OutputOption = None,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "-o",
+            "--output",
+            help="输出文件；其中的 {period} 换成报告期，如 进展报告-{period}.md；缺省写到标准输出",
+            show_default=False,
+        ),
+    ] = None,
     templates: Annotated[
         Path | None,
         typer.Option(
@@ -265,7 +276,7 @@ def report(
     """生成季度进展报告（Markdown 或 HTML）：总体情况、主要进展、存在问题、下一步安排。"""
     from plantrack import console, formats
 
-    data = formats.report(
+    rendered = formats.report(
         format,
         plan=plan,
         quarter=quarter,
@@ -274,9 +285,9 @@ def report(
         dept=dept,
         as_of=as_of,
         templates=templates,
-        to_file=output is not None,
+        output=output,
     )
-    console.write_output(data, output)
+    console.write_output(rendered.data, rendered.output)
 
 
 @app.command()
@@ -322,6 +333,29 @@ def log(
 
     request = edit.Request(plan, target, note, date, by, as_of, dry_run)
     console.print_edit(edit.log_request(request))
+
+
+@app.command()
+@reports_errors
+def actual(
+    task: Annotated[str, typer.Argument(help="任务序号，如 20")],
+    value: Annotated[str, typer.Argument(help="实际值，如 85 或 85%")],
+    target: Annotated[
+        str | None,
+        typer.Option("--target", help="目标名称；任务只有一个目标时可省略", show_default=False),
+    ] = None,
+    note: NoteOption = "",
+    date: DateOption = None,
+    by: ByOption = None,
+    dry_run: DryRunOption = False,
+    as_of: AsOfOption = None,
+    plan: PlanOption = None,
+) -> None:
+    """记录量化目标在某一天的实际值（如 出庭应诉率 85%），作为一条进展记录。"""
+    from plantrack import console, edit
+
+    request = edit.Request(plan, task, note, date, by, as_of, dry_run)
+    console.print_edit(edit.actual_request(request, value, target=target))
 
 
 @app.command("import")

@@ -13,7 +13,7 @@ from plantrack import files
 from plantrack.columns import Column, headings, text_rows
 from plantrack.model import Plan, Status
 from plantrack.query import DueListing, TaskDetail, TaskLine, TaskListing, progress_text
-from plantrack.schedule import DueItem, occurrence_name
+from plantrack.schedule import DueItem, Occurrence, describe_target, occurrence_name
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -213,8 +213,11 @@ def print_task(detail: TaskDetail) -> None:
         console.print()
         console.print("[bold]目标[/]")
         for target in task.targets:
-            actual = f"，实际 {target.actual}{target.unit}" if target.actual is not None else ""
-            text = f"  {target.name} {target.op} {target.value}{target.unit}{actual}"
+            actual, met = describe_target(line.timeline, task, target)
+            verdict = f"（{met}）" if met != "—" else ""
+            text = (
+                f"  {target.name} {target.op} {target.value}{target.unit}，实际 {actual}{verdict}"
+            )
             console.print(escape(text))
     _print_progress(console, line)
 
@@ -222,36 +225,56 @@ def print_task(detail: TaskDetail) -> None:
 def _print_schedule(console: Console, line: TaskLine) -> None:
     from rich.markup import escape
 
+    timeline, task = line.timeline, line.task
+    counts = timeline.counts(task)
     console.print()
-    console.print("[bold]时限[/]")
-    for occ in line.timeline.occurrences(line.task):
+    tally = f"（{counts.done}/{counts.total} 项已完成）" if counts.total > 1 and counts.done else ""
+    console.print(f"[bold]时限[/]{tally}")
+    for occ in timeline.occurrences(task):
         when = occ.date.isoformat() if occ.date else "日期不详"
         if occ.start and occ.date:
             when = f"{occ.start.isoformat()} 至 {occ.date.isoformat()}"
-        mark = "✓ " if line.timeline.is_done(line.task, occ) else ""
-        console.print(f"  {mark}{when}  {escape(occurrence_name(occ))}")
+        mark = "✓ " if timeline.is_done(task, occ) else ""
+        console.print(f"  {mark}{when}  {escape(occurrence_name(occ))}{_done_note(line, occ)}")
         if occ.date_source:
             console.print(f"      [dim]日期来源：{escape(occ.date_source)}[/]")
+
+
+def _done_note(line: TaskLine, occ: Occurrence) -> str:
+    """When an occurrence was done, and how late: （2023-07-03 完成，逾期完成 3 天）."""
+    done_on = line.timeline.done_on(line.task, occ)
+    if done_on is None:
+        return ""
+    late = line.timeline.late_days(line.task, occ)
+    return f"（{done_on} 完成" + (f"，逾期完成 {late} 天）" if late else "）")
 
 
 def _print_progress(console: Console, line: TaskLine) -> None:
     from rich.markup import escape
 
-    if not line.task.progress:
+    if not line.entries:
         return
     console.print()
     console.print("[bold]进展[/]")
-    for entry in line.task.progress:
-        console.print(f"  {escape(progress_text(entry))}")
+    for text in line.progress_texts():
+        console.print(f"  {escape(text)}")
 
 
 def print_edit(outcome: Outcome) -> None:
     """Report an edit: the diff for --dry-run, a one-line summary otherwise."""
+    task = outcome.task
+    if outcome.unchanged:
+        print_lines(
+            [
+                f"任务 {outcome.ref}「{task.title}」已是 {outcome.status.value}，未改动 {outcome.path}"
+                "（要补记说明，请加 --note）"
+            ]
+        )
+        return
     if not outcome.written:
         sys.stdout.write(outcome.diff())
         print_error("（--dry-run：以上为将要做的修改，文件未改动）")
         return
-    task = outcome.task
     print_lines(
         [
             f"已更新 {outcome.path}：任务 {outcome.ref}「{task.title}」现为 {outcome.status.value}",

@@ -7,6 +7,7 @@ endings and a BOM all survive byte for byte.
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import re
 import subprocess
@@ -19,7 +20,7 @@ from plantrack import files, load, periods, rules, yamltree
 from plantrack.errors import PlantrackError, UsageError
 from plantrack.model import Plan, Progress, Status, Task, parse_status
 from plantrack.problems import Loc
-from plantrack.schedule import Timeline
+from plantrack.schedule import Timeline, format_number
 from plantrack.yamltext import Splice, apply, insert_lines, scalar
 
 
@@ -43,8 +44,11 @@ class Outcome:
     before: str
     after: str
     task: Task
+    # The status of what was marked: the clause for 7.2, else the whole task.
     status: Status
     written: bool
+    # Nothing to do: the task or clause was already in that state and no note was given.
+    unchanged: bool = False
 
     def diff(self) -> str:
         """A unified diff of the change, as git would show it."""
@@ -100,35 +104,67 @@ def mark_request(request: Request, status: str, *, occurrence: str | None) -> Ou
     """`plantrack mark`: parse what was asked, then set the status and log it."""
     ref = parse_ref(request.target)
     wanted = parse_status(status)
-    path, entry = _request_entry(request, occurrence=occurrence)
-    return mark(path, ref, wanted, entry, dry_run=request.dry_run)
+    path, entry, day = _request_entry(request, occurrence=occurrence)
+    return mark(path, ref, wanted, entry, as_of=day, dry_run=request.dry_run)
 
 
 def log_request(request: Request) -> Outcome:
     """`plantrack log`: parse what was asked, then append the note."""
     ref = parse_ref(request.target)
-    path, entry = _request_entry(request, occurrence=None)
-    return log(path, ref, entry, dry_run=request.dry_run)
+    path, entry, day = _request_entry(request, occurrence=None)
+    return log(path, ref, entry, as_of=day, dry_run=request.dry_run)
 
 
-def _request_entry(request: Request, *, occurrence: str | None) -> tuple[Path, Progress]:
-    day = periods.today(request.as_of)
-    path = load.find_plan(request.plan, year=day.year)
-    if request.date:
-        day = periods.parse_date(request.date, option="--date")
+def actual_request(request: Request, value: str, *, target: str | None) -> Outcome:
+    """`plantrack actual`: record a target's value on a date, as an entry of the log."""
+    ref = parse_ref(request.target)
+    if ref.clause is not None:
+        raise UsageError(f"目标属于整项任务：请写任务序号 {ref.task}，不要写分工 {ref}")
+    number = _parse_value(value)
+    path, entry, day = _request_entry(request, occurrence=None)
+    return record_value(path, ref, target, number, entry, as_of=day, dry_run=request.dry_run)
+
+
+def _parse_value(text: str) -> float:
+    """85, 85%, 85.5 or ８５％ as a number."""
+    cleaned = text.strip().replace("％", "%").rstrip("%").strip()
+    try:
+        return float(cleaned.translate(_FULL_WIDTH_DIGITS))
+    except ValueError:
+        raise UsageError(f"实际值“{text}”不是数字：请写数字，如 85 或 85%") from None
+
+
+_FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９．", "0123456789.")
+
+
+def _request_entry(request: Request, *, occurrence: str | None) -> tuple[Path, Progress, dt.date]:
+    today = periods.today(request.as_of)
+    path = load.find_plan(request.plan, year=today.year)
+    day = periods.parse_date(request.date, option="--date") if request.date else today
     by = request.by if request.by is not None else default_author(path.resolve().parent)
     note = request.note.strip()
-    return path, Progress(date=day, note=note, by=by or None, occurrence=occurrence)
+    return path, Progress(date=day, note=note, by=by or None, occurrence=occurrence), today
 
 
 def mark(
-    path: Path, ref: TaskRef, status: Status, entry: Progress, *, dry_run: bool = False
+    path: Path,
+    ref: TaskRef,
+    status: Status,
+    entry: Progress,
+    *,
+    as_of: dt.date | None = None,
+    dry_run: bool = False,
 ) -> Outcome:
-    """Set the status of a task (every clause) or one clause, and log the change."""
+    """Set the status of a task (every clause) or one clause, and log the change.
 
-    def change(layout: _Layout, plan: Plan) -> str:
+    Marking what is already in that state writes nothing, unless a note comes with it.
+    """
+
+    def change(layout: _Layout, plan: Plan) -> str | None:
         logged = entry.model_copy(update={"status": status, "clause": ref.clause})
-        task = _vetted(plan, ref, logged)
+        task = _vetted(plan, ref, logged, as_of)
+        if not entry.note and _already(Timeline(plan), task, ref, status, entry.occurrence):
+            return None
         splices: list[Splice] = []
         if entry.occurrence is None:
             clauses = range(len(task.clauses)) if ref.clause is None else [ref.clause - 1]
@@ -139,31 +175,93 @@ def mark(
     return _edit(path, ref, change, dry_run=dry_run)
 
 
-def log(path: Path, ref: TaskRef, entry: Progress, *, dry_run: bool = False) -> Outcome:
+def _already(
+    timeline: Timeline, task: Task, ref: TaskRef, status: Status, occurrence: str | None
+) -> bool:
+    """Tell whether the clause, the task or the occurrence is already in that state."""
+    if occurrence is not None:
+        occ = next(o for o in timeline.occurrences(task) if o.key == occurrence)
+        return timeline.is_done(task, occ) == (status is Status.DONE)
+    indexes = range(len(task.clauses)) if ref.clause is None else [ref.clause - 1]
+    return all(
+        timeline.recorded_status(task, i)[0] is status and task.clauses[i].status is status
+        for i in indexes
+    )
+
+
+def log(
+    path: Path,
+    ref: TaskRef,
+    entry: Progress,
+    *,
+    as_of: dt.date | None = None,
+    dry_run: bool = False,
+) -> Outcome:
     """Append a progress note to a task without changing its status."""
+    if not entry.note:
+        raise UsageError('进展说明不能为空：请写明做了什么，如 plantrack log 13 "完成线索收集"')
 
     def change(layout: _Layout, plan: Plan) -> str:
         logged = entry.model_copy(update={"status": None, "clause": ref.clause})
-        _vetted(plan, ref, logged)
+        _vetted(plan, ref, logged, as_of)
         return apply(layout.text, layout.progress_splices(logged))
 
     return _edit(path, ref, change, dry_run=dry_run)
 
 
-def _vetted(plan: Plan, ref: TaskRef, entry: Progress) -> Task:
+def record_value(
+    path: Path,
+    ref: TaskRef,
+    target: str | None,
+    value: float,
+    entry: Progress,
+    *,
+    as_of: dt.date | None = None,
+    dry_run: bool = False,
+) -> Outcome:
+    """Append a target's actual value on the entry's date to the task's log."""
+
+    def change(layout: _Layout, plan: Plan) -> str:
+        task = _vetted(plan, ref, entry, as_of)
+        name = _target_name(task, target)
+        number: int | float = int(value) if value.is_integer() else value
+        logged = entry.model_copy(update={"target": name, "value": number, "clause": None})
+        _vetted(plan, ref, logged, as_of)
+        return apply(layout.text, layout.progress_splices(logged))
+
+    return _edit(path, ref, change, dry_run=dry_run)
+
+
+def _target_name(task: Task, given: str | None) -> str:
+    """The target meant: the one named, or the task's only target."""
+    names = [t.name for t in task.targets]
+    if given is None and len(names) == 1:
+        return names[0]
+    if given is not None and given in names:
+        return given
+    if not names:
+        raise UsageError(f"任务 {task.id} 没有量化目标，无法记录实际值")
+    choices = "、".join(names)
+    if given is None:
+        raise UsageError(f"任务 {task.id} 有多个目标：请用 --target 指定，可选 {choices}")
+    raise UsageError(f"任务 {task.id} 没有名为“{given}”的目标：可选 {choices}")
+
+
+def _vetted(plan: Plan, ref: TaskRef, entry: Progress, as_of: dt.date | None) -> Task:
     """The task ref names, once the same rules `check` applies accept the new entry."""
     problem = rules.task_message(plan, ref.task, ref.clause)
     if problem:
         raise UsageError(problem)
     task = plan.tasks_by_id[ref.task]
-    for _, _, message in rules.entry_messages(plan, task, entry):
+    for _, _, message in rules.entry_messages(plan, task, entry, as_of=as_of):
         raise UsageError(message)
     return task
 
 
 # --- reading, checking and writing the file -------------------------------------------------
 
-Change = Callable[["_Layout", Plan], str]
+# The new text, or None when there is nothing to change.
+Change = Callable[["_Layout", Plan], str | None]
 
 
 def _edit(path: Path, ref: TaskRef, change: Change, *, dry_run: bool) -> Outcome:
@@ -178,11 +276,16 @@ def _edit(path: Path, ref: TaskRef, change: Change, *, dry_run: bool) -> Outcome
             raise UsageError(problem)
         layout = _layout(before, _task_loc(plan, ref.task), shown)
         after = change(layout, plan)
+        if after is None:
+            task = plan.tasks_by_id[ref.task]
+            status = _status_of(plan, task, ref)
+            return Outcome(path, ref, before, before, task, status, False, unchanged=True)
         new_plan = _revalidate(layout, after, raw, shown)
         _check_progress_grew(plan, new_plan, ref.task)
         task = new_plan.tasks_by_id[ref.task]
-        status = Timeline(new_plan).status(task)
-        outcome = Outcome(path, ref, before, after, task, status, not dry_run)
+        outcome = Outcome(
+            path, ref, before, after, task, _status_of(new_plan, task, ref), not dry_run
+        )
         if dry_run:
             return outcome
         if files.read_plan(path) != original:
@@ -191,6 +294,11 @@ def _edit(path: Path, ref: TaskRef, change: Change, *, dry_run: bool) -> Outcome
             )
         files.write_atomically(path, (files.BOM if has_bom else b"") + after.encode("utf-8"))
         return outcome
+
+
+def _status_of(plan: Plan, task: Task, ref: TaskRef) -> Status:
+    timeline = Timeline(plan)
+    return timeline.clause_status(task, ref.clause - 1) if ref.clause else timeline.status(task)
 
 
 def _revalidate(layout: _Layout, after: str, raw: Any, path: str) -> Plan:
@@ -350,6 +458,8 @@ def _entry_lines(entry: Progress, indent: int) -> list[str]:
         ("clause", str(entry.clause) if entry.clause else None),
         ("occurrence", entry.occurrence),
         ("status", entry.status.value if entry.status else None),
+        ("target", entry.target),
+        ("value", format_number(entry.value) if entry.value is not None else None),
         ("note", entry.note or None),
         ("by", entry.by),
     ]
@@ -358,7 +468,7 @@ def _entry_lines(entry: Progress, indent: int) -> list[str]:
         if value is None:
             continue
         prefix = "- " if not lines else "  "
-        # Dates and clause numbers are written plain so they read back as what they are.
-        shown = value if key in ("date", "clause") else scalar(value)
+        # Dates and numbers are written plain so they read back as what they are.
+        shown = value if key in ("date", "clause", "value") else scalar(value)
         lines.append(f"{' ' * indent}{prefix}{key}: {shown}")
     return lines

@@ -116,6 +116,17 @@ EXPORT_FORMATS: dict[str, Format] = {
 }
 
 
+@dataclass(frozen=True)
+class Rendered:
+    """A report's bytes, and the file they go to (None: standard output)."""
+
+    data: bytes
+    output: Path | None
+
+
+PERIOD_FIELD = "{period}"
+
+
 def report(
     name: str,
     *,
@@ -126,14 +137,23 @@ def report(
     dept: str | None,
     as_of: str | None,
     templates: Path | None,
-    to_file: bool,
-) -> bytes:
-    """A progress report over a quarter or a custom period, in the named format."""
+    output: Path | None,
+) -> Rendered:
+    """A progress report over a quarter or a custom period, in the named format.
+
+    `{period}` in the output path becomes the period, e.g. 进展报告-{period}.md -> 进展报告-2023Q4.md,
+    so a scheduled job asking for `previous` names its file after the quarter it got.
+    """
+    from pathlib import Path
+
     from plantrack import periods
 
     day = periods.today(as_of)
     period = periods.report_period(quarter, start, end, day)
-    return _write(REPORT_FORMATS, name, plan, dept, day, to_file, period, templates)
+    data = _write(REPORT_FORMATS, name, plan, dept, day, output is not None, period, templates)
+    if output is None or PERIOD_FIELD not in str(output):
+        return Rendered(data, output)
+    return Rendered(data, Path(str(output).replace(PERIOD_FIELD, period.slug)))
 
 
 def export(
@@ -157,14 +177,12 @@ def _write(
     templates: Path | None,
 ) -> bytes:
     from plantrack.errors import UsageError
-    from plantrack.load import load_for
-    from plantrack.query import scope
-    from plantrack.schedule import Timeline
+    from plantrack.query import scope, timeline_for
 
     chosen = registry[name]
     if chosen.binary and not to_file:
         raise UsageError(
             f"{chosen.name} 是二进制文件：请用 -o 指定输出文件，如 -o {chosen.example}"
         )
-    timeline = Timeline(load_for(plan, year=day.year).plan)
+    timeline = timeline_for(plan, day, period)
     return chosen.write(Job(timeline, scope(timeline, dept), day, period, templates))

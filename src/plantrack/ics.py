@@ -49,7 +49,7 @@ def _event(timeline: Timeline, task: Task, occ: Occurrence, stamp: dt.datetime) 
     event.add("dtstamp", stamp)
     event.add("dtstart", occ.start or occ.date)
     event.add("dtend", occ.date + dt.timedelta(days=1))
-    event.add("summary", _summary(task, occ, finished=finished))
+    event.add("summary", _summary(task, occ, finished=finished, late=timeline.late_days(task, occ)))
     event.add("description", _description(timeline, task, occ))
     event.add("categories", [timeline.plan.title])
     event.add("transp", "TRANSPARENT")
@@ -57,16 +57,16 @@ def _event(timeline: Timeline, task: Task, occ: Occurrence, stamp: dt.datetime) 
     if not finished and warn_days:
         alarm = Alarm()
         alarm.add("action", "DISPLAY")
-        alarm.add("description", _summary(task, occ, finished=False))
+        alarm.add("description", _summary(task, occ, finished=False, late=None))
         alarm.add("trigger", dt.timedelta(days=-warn_days))
         event.add_component(alarm)
     return event
 
 
-def _summary(task: Task, occ: Occurrence, *, finished: bool) -> str:
+def _summary(task: Task, occ: Occurrence, *, finished: bool, late: int | None) -> str:
     # A calendar shows no task column, so the year-end default is named after its task.
     label = f"{task.title}（年度任务）" if occ.kind == "default" else occurrence_name(occ)
-    prefix = "[已完成] " if finished else ""
+    prefix = f"[逾期完成 {late} 天] " if late else "[已完成] " if finished else ""
     return f"{prefix}【任务{task.id}】{label}"
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from plantrack import files
+from plantrack.assignments import OPENERS, is_assignment_text, parse_assignment
 from plantrack.errors import PlanError, PlantrackError, UsageError
 from plantrack.load import parse_plan
 from plantrack.periods import month_end
@@ -27,16 +28,7 @@ SUBSECTION = re.compile(r"^[（(]([一二三四五六七八九十]{1,3})[）)]\s
 TASK = re.compile(r"^(\d{1,3})\s*[.．、]\s*(?!\d)(.+)$")
 PAGE_NUMBER = re.compile(r"^[-—–－\s]*(?:第\s*)?\d{1,3}\s*(?:页)?[-—–－\s]*$")
 # 牵头科室：, 责任单位和科室：, 配合单位:, 牵头股室： … a role word, a short label, a colon.
-LABEL = re.compile(r"(牵头|责任|配合|参与|协办)[^：:，,；;（）()、。]{0,6}\s*[：:]")
 LOOKS_LIKE_LABEL = re.compile(r"^\s*[^：:（）()]{1,8}(?:单位|科室|部门|处室)\s*[：:]")
-OPENERS = {"（": "）", "(": ")", "〔": "〕"}
-ROLE_OF = {
-    "牵头": "lead",
-    "责任": "responsible",
-    "配合": "support",
-    "参与": "support",
-    "协办": "support",
-}
 PREFIXES = "局区市县省"
 OFFICE_ENDINGS = ("科", "室", "处", "股")
 AGENCY_ENDINGS = ("中心", "支队", "大队", "所", "站", "院")
@@ -269,7 +261,7 @@ def split_task(task: RawTask, notes: list[Note]) -> None:
     start = rest_start
     for open_at, close_at in _brackets(body, rest_start):
         inner = body[open_at + 1 : close_at]
-        if not _is_assignment_text(inner):
+        if not is_assignment_text(inner):
             if LOOKS_LIKE_LABEL.match(inner):
                 label = inner.split("：")[0].split(":")[0]
                 notes.append(
@@ -317,40 +309,8 @@ def _brackets(text: str, start: int) -> Iterable[tuple[int, int]]:
         index = cursor + 1
 
 
-def _is_assignment_text(inner: str) -> bool:
-    return LABEL.match(inner.strip()) is not None
-
-
 def _is_assignment(line: str) -> bool:
-    return line[:1] in OPENERS and _is_assignment_text(line[1:])
-
-
-def parse_assignment(inner: str) -> dict[str, list[str]]:
-    """Units by role from 牵头科室：局法规科、组教科，责任单位和科室：局属各单位 and the like."""
-    roles: dict[str, list[str]] = {}
-    labels = list(LABEL.finditer(inner))
-    for i, label in enumerate(labels):
-        stop = labels[i + 1].start() if i + 1 < len(labels) else len(inner)
-        role = ROLE_OF[label.group(1)]
-        roles.setdefault(role, []).extend(_unit_names(inner[label.end() : stop]))
-    return roles
-
-
-def _unit_names(text: str) -> list[str]:
-    """Split a unit list at 、 ， and ； that are not inside brackets."""
-    names, depth, current = [], 0, ""
-    for char in text:
-        if char in OPENERS:
-            depth += 1
-        elif char in OPENERS.values():
-            depth -= 1
-        if depth == 0 and char in "、，,；;":
-            names.append(current)
-            current = ""
-        else:
-            current += char
-    names.append(current)
-    return [name.strip() for name in names if name.strip()]
+    return line[:1] in OPENERS and is_assignment_text(line[1:])
 
 
 # --- units ----------------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import gc
 import os
 from collections.abc import Iterator, Sequence
@@ -15,7 +16,7 @@ from pydantic import ValidationError
 from plantrack import files, messages, rules, yamltree
 from plantrack.errors import PlanError, UsageError
 from plantrack.model import Plan
-from plantrack.periods import today
+from plantrack.periods import Period, today
 from plantrack.problems import Finding, Loc, Problem
 from plantrack.yamltree import SourceMap
 
@@ -38,10 +39,13 @@ class Checked:
     problems: list[Problem]
 
 
-def load_plan(path: Path) -> LoadedPlan:
-    """Read, parse and validate the plan at path, raising PlanError with every problem."""
+def load_plan(path: Path, *, as_of: dt.date | None = None) -> LoadedPlan:
+    """Read, parse and validate the plan at path, raising PlanError with every problem.
+
+    With as_of, progress entries dated after it are problems too, as `check` reports them.
+    """
     text = decode(files.read_plan(path), str(path))
-    return LoadedPlan(parse_plan(text, str(path)), path, text)
+    return LoadedPlan(parse_plan(text, str(path), as_of=as_of), path, text)
 
 
 def load_for(explicit: Path | None, *, year: int) -> LoadedPlan:
@@ -49,15 +53,42 @@ def load_for(explicit: Path | None, *, year: int) -> LoadedPlan:
     return load_plan(find_plan(explicit, year=year))
 
 
-def check_files(paths: Sequence[Path], *, plan: Path | None = None) -> list[Checked]:
+def load_for_period(explicit: Path | None, period: Period) -> LoadedPlan:
+    """Load the plan whose year holds period: --plan if given, else plans/<year>.yaml.
+
+    A period outside that year is refused, naming the plans there are, rather than
+    answered from another year's plan with every count at zero.
+    """
+    year = period.start.year
+    if period.end.year != year:
+        raise UsageError(
+            f"报告期 {period.start} 至 {period.end} 跨越两个年度：每个年度的计划单独成文件，"
+            "请按年度分别生成"
+        )
+    given = explicit or _plan_from_environment()
+    path = given or _plans_folder_file(year)
+    loaded = load_plan(path)
+    if loaded.plan.year != year:
+        found = _found_plans() or str(path)
+        raise UsageError(
+            f"报告期 {period.label} 在 {year} 年，但 {path} 是 {loaded.plan.year} 年的计划。"
+            f"找到的计划：{found}。请换一个报告期，或用 --plan 指定 {year} 年的计划文件"
+        )
+    return loaded
+
+
+def check_files(
+    paths: Sequence[Path], *, plan: Path | None = None, as_of: dt.date | None = None
+) -> list[Checked]:
     """Check each file (or the plan --plan or today's year picks), collecting problems as values.
 
     A file that cannot be read at all raises instead: there is no line to point at.
     """
+    day = as_of or today()
     results = []
-    for path in paths or [find_plan(plan, year=today().year)]:
+    for path in paths or [find_plan(plan, year=day.year)]:
         try:
-            valid = load_plan(path).plan
+            valid = load_plan(path, as_of=day).plan
         except PlanError as exc:
             results.append(Checked(path, None, exc.problems))
         else:
@@ -65,16 +96,16 @@ def check_files(paths: Sequence[Path], *, plan: Path | None = None) -> list[Chec
     return results
 
 
-def parse_plan(text: str, path: str) -> Plan:
+def parse_plan(text: str, path: str, *, as_of: dt.date | None = None) -> Plan:
     """Parse and validate plan text; path is used only in messages."""
-    return parse_with_values(text, path)[0]
+    return parse_with_values(text, path, as_of=as_of)[0]
 
 
-def parse_with_values(text: str, path: str) -> tuple[Plan, Any]:
+def parse_with_values(text: str, path: str, *, as_of: dt.date | None = None) -> tuple[Plan, Any]:
     """Parse and validate plan text, also returning the plain values it was built from."""
     with _gc_paused():
         raw, _ = yamltree.read_values(text, path)
-        findings = _findings(raw)
+        findings = _findings(raw, as_of)
         if isinstance(findings, Plan):
             return findings, raw
         # Only now is it worth knowing where every node stands: read the text again.
@@ -100,7 +131,7 @@ def validate_values(raw: Any) -> Plan | None:
     return findings if isinstance(findings, Plan) else None
 
 
-def _findings(raw: Any) -> Plan | list[Finding]:
+def _findings(raw: Any, as_of: dt.date | None = None) -> Plan | list[Finding]:
     """Validate plain values: the plan, or every problem found, each at its loc."""
     if not isinstance(raw, dict):
         kind = "列表" if isinstance(raw, list) else "单个值"
@@ -110,7 +141,7 @@ def _findings(raw: Any) -> Plan | list[Finding]:
         plan = Plan.model_validate(raw)
     except ValidationError as exc:
         return _validation_findings(exc)
-    return rules.check(plan) or plan
+    return rules.check(plan, as_of=as_of) or plan
 
 
 def _locate(findings: list[Finding], source: SourceMap) -> list[Problem]:
@@ -176,31 +207,62 @@ def _gc_paused() -> Iterator[None]:
 
 def find_plan(explicit: Path | None, *, year: int, cwd: Path | None = None) -> Path:
     """Locate the plan: --plan, then $PLANTRACK_PLAN, then plans/<year>.yaml, then the newest."""
-    if explicit is not None:
-        return explicit
-    env = os.environ.get("PLANTRACK_PLAN")
-    if env:
-        return Path(env)
+    given = explicit or _plan_from_environment()
+    if given is not None:
+        return given
     start = (cwd or Path.cwd()).resolve()
+    plans = _known_plans(start)
+    if not plans:
+        raise UsageError(_NO_PLANS)
+    for path in plans:
+        if path.stem == str(year):
+            return _relative(path, start)
+    return _relative(plans[-1], start)
+
+
+_NO_PLANS = (
+    "找不到计划文件：当前目录及上级目录中没有 plans/*.yaml。"
+    "请用 --plan 指定，或设置环境变量 PLANTRACK_PLAN"
+)
+
+
+def _plan_from_environment() -> Path | None:
+    env = os.environ.get("PLANTRACK_PLAN")
+    return Path(env) if env else None
+
+
+def _known_plans(start: Path | None = None) -> list[Path]:
+    """The plans/<year>.yaml files of the nearest plans/ folder up from start, by year."""
+    start = start or Path.cwd().resolve()
     for folder in (start, *start.parents):
         plans = folder / "plans"
-        if not plans.is_dir():
-            continue
-        current = plans / f"{year}.yaml"
-        if current.is_file():
-            return _relative(current, start)
-        newest = _newest_plan(plans)
-        if newest is not None:
-            return _relative(newest, start)
+        if plans.is_dir():
+            found = [p for p in plans.glob("*.yaml") if p.stem.isdigit()]
+            if found:
+                return sorted(found, key=lambda p: int(p.stem))
+    return []
+
+
+def _plans_folder_file(year: int) -> Path:
+    """plans/<year>.yaml in the nearest plans/ folder, or a usage error naming what there is."""
+    start = Path.cwd().resolve()
+    plans = _known_plans(start)
+    for path in plans:
+        if path.stem == str(year):
+            return _relative(path, start)
+    if not plans:
+        raise UsageError(_NO_PLANS)
+    found = _found_plans()
     raise UsageError(
-        "找不到计划文件：当前目录及上级目录中没有 plans/*.yaml。"
-        "请用 --plan 指定，或设置环境变量 PLANTRACK_PLAN"
+        f"没有 {year} 年的计划文件：找到的计划有 {found}。"
+        f"请换一个报告期，或用 --plan 指定 {year} 年的计划文件"
     )
 
 
-def _newest_plan(plans: Path) -> Path | None:
-    candidates = [p for p in plans.glob("*.yaml") if p.stem.isdigit()]
-    return max(candidates, key=lambda p: int(p.stem)) if candidates else None
+def _found_plans() -> str:
+    """The plans there are, as a message lists them: plans/2023.yaml（2023 年）、…."""
+    start = Path.cwd().resolve()
+    return "、".join(f"{_relative(p, start)}（{p.stem} 年）" for p in _known_plans(start))
 
 
 def _relative(path: Path, start: Path) -> Path:

@@ -131,7 +131,7 @@ class Target(_Strict):
 
 
 class Progress(_Strict):
-    """One entry of the progress log."""
+    """One entry of the progress log: the history that statuses, done items and values replay."""
 
     date: dt.date
     note: str = ""
@@ -139,6 +139,16 @@ class Progress(_Strict):
     by: str | None = None
     clause: int | None = Field(default=None, ge=1)
     occurrence: str | None = Field(default=None, description="周期性时限的某一次，如 2023Q2")
+    target: str | None = Field(default=None, description="记录实际值的目标名称（与 value 同用）")
+    value: int | float | None = Field(default=None, description="目标在这一天的实际值")
+
+    @model_validator(mode="after")
+    def _value_names_its_target(self) -> Progress:
+        if (self.target is None) != (self.value is None):
+            raise ValueError("记录目标实际值须同时填写 target（目标名称）和 value（数值）")
+        if self.value is not None and (self.status is not None or self.occurrence is not None):
+            raise ValueError("记录目标实际值的进展不能同时改变状态：请分成两条进展")
+        return self
 
 
 class Task(_Strict):

@@ -22,6 +22,13 @@ class Period:
         return self.start <= day <= self.end
 
     @property
+    def slug(self) -> str:
+        """The period as a file name part: 2023Q4, or 2023-01-01_2023-12-31."""
+        if self.quarter_number is not None:
+            return self.label
+        return f"{self.start.isoformat()}_{self.end.isoformat()}"
+
+    @property
     def quarter_number(self) -> int | None:
         """1–4 when the period is a calendar quarter, else None."""
         if self.label.endswith(("Q1", "Q2", "Q3", "Q4")) and self.start.day == 1:
@@ -47,13 +54,25 @@ def custom_period(start: dt.date, end: dt.date) -> Period:
 
 
 def next_period(period: Period) -> Period:
-    """The quarter after a quarter; for any other range, an equally long range after it."""
+    """The period that follows: the next quarter, as many whole months, or as many days."""
     number = period.quarter_number
     if number is not None:
         return quarter(period.start.year + number // 4, number % 4 + 1)
-    length = period.end - period.start
     start = period.end + dt.timedelta(days=1)
-    return custom_period(start, start + length)
+    months = _whole_months(period)
+    if months:
+        # 2023-01-01 to 2023-12-31 is followed by all of 2024, 31 December included.
+        end = _add_months(start, months) - dt.timedelta(days=1)
+    else:
+        end = start + (period.end - period.start)
+    return custom_period(start, end)
+
+
+def _whole_months(period: Period) -> int:
+    """How many whole calendar months the period spans, or 0 if it does not span whole months."""
+    if period.start.day != 1 or period.end != month_end(period.end.year, period.end.month):
+        return 0
+    return (period.end.year - period.start.year) * 12 + period.end.month - period.start.month + 1
 
 
 def parse_quarter(text: str, as_of: dt.date) -> Period:

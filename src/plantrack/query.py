@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -9,9 +10,26 @@ from typing import Any, Literal
 from plantrack import periods, rules
 from plantrack.columns import Column
 from plantrack.errors import UsageError
-from plantrack.load import load_for
-from plantrack.model import Collective, Progress, Section, Status, Task, Unit, parse_status
-from plantrack.schedule import DueItem, Occurrence, Timeline, deadline_summary
+from plantrack.load import load_for, load_for_period
+from plantrack.model import (
+    Collective,
+    Progress,
+    Section,
+    Status,
+    Target,
+    Task,
+    Unit,
+    parse_status,
+)
+from plantrack.periods import Period
+from plantrack.schedule import (
+    Counts,
+    DueItem,
+    Occurrence,
+    Timeline,
+    deadline_text,
+    format_number,
+)
 from plantrack.units import Registry, Role
 
 RoleFilter = Literal["lead", "responsible", "any"]
@@ -99,6 +117,12 @@ def select_tasks(
     return matches
 
 
+def timeline_for(plan: Path | None, day: dt.date, period: Period | None = None) -> Timeline:
+    """The plan's timeline on day: the plan --plan names, or the one for the period or day."""
+    loaded = load_for_period(plan, period) if period else load_for(plan, year=day.year)
+    return Timeline(loaded.plan, as_of=day)
+
+
 def scope(timeline: Timeline, dept: str | None) -> Scope:
     """The tasks a unit is involved in (all tasks without dept), the unit resolved once."""
     registry = Registry(timeline.plan)
@@ -137,7 +161,28 @@ class TaskLine:
     @property
     def deadline(self) -> str:
         """The task's deadlines in short, e.g. 每季度末；11月20日前."""
-        return deadline_summary(self.timeline.occurrences(self.task))
+        return deadline_text(self.timeline, self.task)
+
+    @property
+    def entries(self) -> list[Progress]:
+        """The task's progress entries up to the timeline's date."""
+        return self.timeline.entries(self.task)
+
+    def progress_texts(self) -> list[str]:
+        """Each entry as a line; one that finished something late says by how many days."""
+        timeline, task = self.timeline, self.task
+        late: dict[dt.date, list[int]] = {}
+        for occ in timeline.occurrences(task):
+            days, done_on = timeline.late_days(task, occ), timeline.done_on(task, occ)
+            if days is not None and done_on is not None:
+                late.setdefault(done_on, []).append(days)
+        texts = []
+        for entry in self.entries:
+            text = progress_text(entry)
+            if entry.status is Status.DONE and entry.date in late:
+                text += f"（逾期完成 {max(late.pop(entry.date))} 天）"
+            texts.append(text)
+        return texts
 
 
 def _units(names: list[str]) -> str:
@@ -155,7 +200,7 @@ TASK_COLUMNS: list[Column[TaskLine]] = [
 ]
 ROLE_COLUMN: Column[TaskLine] = Column("本单位角色", 16, lambda line: line.match.role_label)
 PROGRESS_COLUMN: Column[TaskLine] = Column(
-    "进展情况", 48, lambda line: "\n".join(progress_text(e) for e in line.task.progress)
+    "进展情况", 48, lambda line: "\n".join(line.progress_texts())
 )
 
 
@@ -178,10 +223,11 @@ def list_tasks(
     role: RoleFilter,
     section: int | None,
     status: str | None,
+    as_of: str | None = None,
 ) -> TaskListing:
-    """Tasks matching the filters of `plantrack tasks`."""
+    """Tasks matching the filters of `plantrack tasks`, as they stood on --as-of."""
     wanted = parse_status(status) if status else None
-    timeline = Timeline(load_for(plan, year=periods.today().year).plan)
+    timeline = timeline_for(plan, periods.today(as_of))
     registry = Registry(timeline.plan)
     unit = registry.resolve(dept) if dept else None
     matches = select_tasks(timeline, registry, unit=unit, role=role, section=section, status=wanted)
@@ -200,9 +246,9 @@ class TaskDetail:
         return task_record(self.line)
 
 
-def show_task(*, plan: Path | None, task_id: int) -> TaskDetail:
-    """One task in full, or a usage error naming the valid ids."""
-    timeline = Timeline(load_for(plan, year=periods.today().year).plan)
+def show_task(*, plan: Path | None, task_id: int, as_of: str | None = None) -> TaskDetail:
+    """One task in full as it stood on --as-of, or a usage error naming the valid ids."""
+    timeline = timeline_for(plan, periods.today(as_of))
     problem = rules.task_message(timeline.plan, task_id)
     if problem:
         raise UsageError(problem)
@@ -232,7 +278,7 @@ def due(
     day = periods.today(as_of)
     window = periods.parse_window(within, day)
     period = periods.parse_quarter(quarter, day) if quarter else None
-    timeline = Timeline(load_for(plan, year=day.year).plan)
+    timeline = timeline_for(plan, day, period)
     tasks = scope(timeline, dept).tasks
     if period is not None:
         items = timeline.items_in_period(tasks, period=period, as_of=day)
@@ -267,16 +313,43 @@ def task_record(line: TaskLine) -> dict[str, Any]:
             }
             for i, clause in enumerate(task.clauses, start=1)
         ],
-        "deadlines": [
-            occurrence_record(occ, done=timeline.is_done(task, occ))
-            for occ in timeline.occurrences(task)
-        ],
+        "deadlines": [_deadline_record(line, occ) for occ in timeline.occurrences(task)],
+        "occurrence_counts": _counts_record(timeline.counts(task)),
         "phases": task.phases,
-        "targets": [target.model_dump(mode="json", exclude_none=True) for target in task.targets],
-        "progress": [entry.model_dump(mode="json", exclude_none=True) for entry in task.progress],
+        "targets": [_target_record(line, target) for target in task.targets],
+        "progress": [entry.model_dump(mode="json", exclude_none=True) for entry in line.entries],
     }
     if line.match.roles:
         record["roles"] = [_role_record(item) for item in line.match.roles]
+    return record
+
+
+def _deadline_record(line: TaskLine, occ: Occurrence) -> dict[str, Any]:
+    timeline = line.timeline
+    record = occurrence_record(occ, done=timeline.is_done(line.task, occ))
+    done_on = timeline.done_on(line.task, occ)
+    if done_on is not None:
+        record["done_on"] = done_on.isoformat()
+    late = timeline.late_days(line.task, occ)
+    if late is not None:
+        record["late_days"] = late
+    return record
+
+
+def _counts_record(counts: Counts) -> dict[str, int]:
+    return {"done": counts.done, "due": counts.due, "total": counts.total}
+
+
+def _target_record(line: TaskLine, target: Target) -> dict[str, Any]:
+    record = target.model_dump(mode="json", exclude_none=True)
+    record.pop("actual", None)
+    found = line.timeline.target_value(line.task, target)
+    if found is not None:
+        record["actual"] = found[0]
+        if found[1] is not None:
+            record["actual_date"] = found[1].isoformat()
+    if target.per is not None:
+        record["occurrence_counts"] = _counts_record(line.timeline.counts(line.task, target.per))
     return record
 
 
@@ -330,6 +403,8 @@ def progress_text(entry: Progress) -> str:
         parts.append(entry.occurrence)
     if entry.status:
         parts.append(entry.status.value)
+    if entry.target is not None:
+        parts.append(f"{entry.target} 实际 {format_number(entry.value)}")
     if entry.note:
         parts.append(entry.note)
     text = " ".join(parts)

@@ -11,7 +11,16 @@ from dataclasses import dataclass
 
 from plantrack.model import Plan, Progress, Status, Task
 from plantrack.periods import Period, next_period
-from plantrack.schedule import DueItem, Level, Timeline, deadline_summary, occurrence_name
+from plantrack.schedule import (
+    DueItem,
+    Level,
+    Occurrence,
+    Timeline,
+    deadline_text,
+    describe_target,
+    format_number,
+    occurrence_name,
+)
 
 
 @dataclass(frozen=True)
@@ -60,8 +69,8 @@ class SectionProgress:
 
 
 @dataclass(frozen=True)
-class Problem:
-    """An overdue occurrence or a blocked task, with who is responsible."""
+class ProblemRow:
+    """An overdue occurrence, one done late, or a blocked task, with who answers for it."""
 
     task_id: int
     task_title: str
@@ -128,6 +137,7 @@ class Report:
     period_label: str
     period_start: str
     period_end: str
+    period_text: str
     as_of: str
     total: int
     done: int
@@ -137,7 +147,7 @@ class Report:
     statuses: list[StatusCount]
     completed: list[ProgressLine]
     progress: list[SectionProgress]
-    problems: list[Problem]
+    problems: list[ProblemRow]
     next_label: str
     next_items: list[NextItem]
     units: list[UnitRow]
@@ -158,7 +168,7 @@ def build_report(
     statuses = {task.id: timeline.status(task) for task in tasks}
     done = sum(1 for status in statuses.values() if status is Status.DONE)
     following = next_period(period)
-    entries = list(_entries_in(plan, tasks, period))
+    entries = list(_entries_in(timeline, tasks, period))
     return Report(
         title=f"{plan.title}{_period_title(period)}进展报告" + (f"（{scope}）" if scope else ""),
         plan_title=plan.title,
@@ -166,6 +176,7 @@ def build_report(
         period_label=period.label,
         period_start=period.start.isoformat(),
         period_end=period.end.isoformat(),
+        period_text=_period_text(period),
         as_of=as_of.isoformat(),
         total=len(tasks),
         done=done,
@@ -178,14 +189,20 @@ def build_report(
             key=lambda line: (line.date, line.task_id),
         ),
         progress=_group_by_section(plan, entries),
-        problems=_problems(tasks, statuses, overdue),
+        problems=_problems(timeline, tasks, statuses, overdue, period),
         next_label=following.label,
         next_items=_next_items(timeline, tasks, following, as_of),
         units=_unit_rows(plan, tasks, statuses, overdue_ids),
-        targets=_target_rows(tasks),
+        targets=_target_rows(timeline, tasks),
         tasks=_task_rows(timeline, tasks, statuses, _levels(near)),
         warn_days=plan.warn_days,
     )
+
+
+def _period_text(period: Period) -> str:
+    """The period once: 2023-07-01 至 2023-09-30（2023Q3）, or just the range."""
+    text = f"{period.start.isoformat()} 至 {period.end.isoformat()}"
+    return f"{text}（{period.label}）" if period.quarter_number else text
 
 
 def _period_title(period: Period) -> str:
@@ -213,12 +230,13 @@ def _status_counts(statuses: list[Status]) -> list[StatusCount]:
 
 
 def _entries_in(
-    plan: Plan, tasks: list[Task], period: Period
+    timeline: Timeline, tasks: list[Task], period: Period
 ) -> Iterable[tuple[int, ProgressLine]]:
+    sections = timeline.plan.task_sections
     for task in tasks:
-        for entry in task.progress:
+        for entry in timeline.entries(task):
             if period.contains(entry.date):
-                yield plan.task_sections[task.id].number, _progress_line(task, entry)
+                yield sections[task.id].number, _progress_line(task, entry)
 
 
 def _progress_line(task: Task, entry: Progress) -> ProgressLine:
@@ -227,6 +245,8 @@ def _progress_line(task: Task, entry: Progress) -> ProgressLine:
         what = entry.occurrence
     elif entry.clause:
         what = f"分工{entry.clause}"
+    elif entry.target is not None:
+        what = f"{entry.target} 实际 {format_number(entry.value)}{_unit_of(task, entry.target)}"
     return ProgressLine(
         date=entry.date.isoformat(),
         task_id=task.id,
@@ -260,27 +280,24 @@ def _leads(task: Task) -> str:
 
 
 def _problems(
-    tasks: list[Task], statuses: dict[int, Status], overdue: list[DueItem]
-) -> list[Problem]:
-    problems = [
-        Problem(
-            task_id=item.task.id,
-            task_title=item.task.title,
-            kind="逾期",
-            what=occurrence_name(item.occurrence),
-            date=item.occurrence.date.isoformat() if item.occurrence.date else "",
-            days_overdue=-item.days_left,
-            lead=_leads(item.task),
-            responsible=_units(item.task.responsible_units),
-        )
-        for item in overdue
+    timeline: Timeline,
+    tasks: list[Task],
+    statuses: dict[int, Status],
+    overdue: list[DueItem],
+    period: Period,
+) -> list[ProblemRow]:
+    problems = [_problem(item.task, "逾期", item.occurrence, -item.days_left) for item in overdue]
+    problems += [
+        _problem(task, "逾期完成", occ, late)
+        for task in tasks
+        for occ, late in _late_in(timeline, task, period)
     ]
     problems += [
-        Problem(
+        ProblemRow(
             task_id=task.id,
             task_title=task.title,
             kind="受阻",
-            what=_blocked_note(task),
+            what=_blocked_note(timeline, task),
             date="",
             days_overdue=None,
             lead=_leads(task),
@@ -292,8 +309,30 @@ def _problems(
     return problems
 
 
-def _blocked_note(task: Task) -> str:
-    for entry in reversed(task.progress):
+def _problem(task: Task, kind: str, occ: Occurrence, days: int) -> ProblemRow:
+    return ProblemRow(
+        task_id=task.id,
+        task_title=task.title,
+        kind=kind,
+        what=occurrence_name(occ),
+        date=occ.date.isoformat() if occ.date else "",
+        days_overdue=days,
+        lead=_leads(task),
+        responsible=_units(task.responsible_units),
+    )
+
+
+def _late_in(timeline: Timeline, task: Task, period: Period) -> Iterable[tuple[Occurrence, int]]:
+    """Occurrences done late, on a day within the period."""
+    for occ in timeline.occurrences(task):
+        late = timeline.late_days(task, occ)
+        done_on = timeline.done_on(task, occ)
+        if late is not None and done_on is not None and period.contains(done_on):
+            yield occ, late
+
+
+def _blocked_note(timeline: Timeline, task: Task) -> str:
+    for entry in reversed(timeline.entries(task)):
         if entry.status is Status.BLOCKED and entry.note:
             return entry.note
     return "受阻（未填写原因）"
@@ -335,31 +374,23 @@ def _unit_rows(
 _OPS = {">=": "≥", "<=": "≤", ">": ">", "<": "<", "=": "="}
 
 
-def _target_rows(tasks: list[Task]) -> list[TargetRow]:
+_PER = {"quarter": "每季度", "month": "每月", "half-year": "每半年"}
+
+
+def _target_rows(timeline: Timeline, tasks: list[Task]) -> list[TargetRow]:
     rows = []
     for task in tasks:
         for target in task.targets:
-            per = {"quarter": "每季度", "month": "每月", "half-year": "每半年"}.get(
-                target.per or "", ""
+            expected = (
+                f"{_PER.get(target.per or '', '')}{_OPS[target.op]} {target.value}{target.unit}"
             )
-            expected = f"{per}{_OPS[target.op]} {target.value}{target.unit}"
-            if target.actual is None:
-                actual, met = "未填报", "—"
-            else:
-                actual = f"{target.actual}{target.unit}"
-                met = "达到" if _meets(target.actual, target.op, target.value) else "未达到"
+            actual, met = describe_target(timeline, task, target)
             rows.append(TargetRow(task.id, target.name, expected, actual, met))
     return rows
 
 
-def _meets(actual: float, op: str, value: float) -> bool:
-    return {
-        ">=": actual >= value,
-        "<=": actual <= value,
-        ">": actual > value,
-        "<": actual < value,
-        "=": actual == value,
-    }[op]
+def _unit_of(task: Task, name: str) -> str:
+    return next((t.unit for t in task.targets if t.name == name), "")
 
 
 def _task_rows(
@@ -371,7 +402,7 @@ def _task_rows(
             title=task.title,
             lead=_leads(task),
             responsible=_units(task.responsible_units),
-            deadline=deadline_summary(timeline.occurrences(task)),
+            deadline=deadline_text(timeline, task),
             status=statuses[task.id].value,
             level=levels.get(task.id, "绿"),
         )

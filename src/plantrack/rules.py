@@ -6,23 +6,38 @@ edit (`task_message`, `entry_messages`), so `mark` refuses exactly what `check` 
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 
 from plantrack import schedule
-from plantrack.model import Plan, Progress, Task
+from plantrack.assignments import parse_assignment
+from plantrack.model import Clause, Plan, Progress, Task
 from plantrack.problems import Finding, Loc
 from plantrack.units import Registry
 
+ROLE_WORDS = {"lead": "牵头", "responsible": "责任", "support": "配合"}
 
-def check(plan: Plan) -> list[Finding]:
-    """Return every cross-field problem of a plan that passed schema validation."""
+
+def check(plan: Plan, *, as_of: dt.date | None = None) -> list[Finding]:
+    """Return every cross-field problem of a plan that passed schema validation.
+
+    as_of is the day the check is made: progress entries dated after it are refused.
+    """
     registry = Registry(plan)
-    return [
+    numbering = list(_numbering_findings(plan))
+    names: list[Finding] = [
         *_registry_findings(plan, registry),
-        *_numbering_findings(plan),
         *_unit_reference_findings(plan, registry),
-        *_progress_findings(plan),
     ]
+    findings = [*names, *numbering]
+    if not names:
+        # An unknown or doubled name is one mistake: it is not said again as a disagreement.
+        findings += _assignment_findings(plan, registry)
+    findings += _progress_findings(plan, as_of)
+    if not numbering:
+        # Replaying the log needs each task id to name one task.
+        findings += _status_findings(plan)
+    return findings
 
 
 def task_message(plan: Plan, task_id: int, clause: int | None = None) -> str | None:
@@ -44,11 +59,16 @@ def _clause_message(task: Task, clause: int) -> str | None:
     return f"任务 {task.id} 只有 {count} 项分工，没有第 {clause} 项：可选 {choices}"
 
 
-def entry_messages(plan: Plan, task: Task, entry: Progress) -> Iterator[tuple[str, str, str]]:
+def entry_messages(
+    plan: Plan, task: Task, entry: Progress, *, as_of: dt.date | None = None
+) -> Iterator[tuple[str, str, str]]:
     """Problems of one progress entry of task, as (field, rule, message)."""
-    if entry.date.year < plan.year:
-        message = f"进展日期 {entry.date} 早于计划年度 {plan.year} 年：请检查年份"
-        yield "date", "progress-before-plan-year", message
+    if entry.date.year != plan.year:
+        message = f"进展日期 {entry.date} 不在计划年度 {plan.year} 年内：请检查年份"
+        yield "date", "progress-outside-plan-year", message
+    elif as_of is not None and entry.date > as_of:
+        message = f"进展日期 {entry.date} 晚于 {as_of}（--as-of 或今天）：尚未发生的进展不能先记"
+        yield "date", "progress-after-as-of", message
     if entry.clause is not None:
         clause_problem = _clause_message(task, entry.clause)
         if clause_problem:
@@ -59,6 +79,10 @@ def entry_messages(plan: Plan, task: Task, entry: Progress) -> Iterator[tuple[st
             valid = "、".join(keys)
             message = f"任务 {task.id} 没有“{entry.occurrence}”这一时限：可选 {valid}"
             yield "occurrence", "progress-unknown-occurrence", message
+    if entry.target is not None and entry.target not in {t.name for t in task.targets}:
+        names = "、".join(t.name for t in task.targets) or "（该任务没有量化目标）"
+        message = f"任务 {task.id} 没有名为“{entry.target}”的目标：可选 {names}"
+        yield "target", "progress-unknown-target", message
 
 
 def _registry_findings(plan: Plan, registry: Registry) -> Iterator[Finding]:
@@ -121,9 +145,66 @@ def _unknown_unit(name: str, registry: Registry) -> str:
     return f"未登记的单位“{name}”。{hint}请改用 units 中的全称，或先在 units 中登记该单位"
 
 
-def _progress_findings(plan: Plan) -> Iterator[Finding]:
+def _tasks_with_locs(plan: Plan) -> Iterator[tuple[Loc, Task]]:
     for s, section in enumerate(plan.sections):
         for t, task in enumerate(section.tasks):
-            for p, entry in enumerate(task.progress):
-                for field, rule, message in entry_messages(plan, task, entry):
-                    yield Finding(("sections", s, "tasks", t, "progress", p, field), rule, message)
+            yield ("sections", s, "tasks", t), task
+
+
+def _progress_findings(plan: Plan, as_of: dt.date | None) -> Iterator[Finding]:
+    for loc, task in _tasks_with_locs(plan):
+        for p, entry in enumerate(task.progress):
+            for field, rule, message in entry_messages(plan, task, entry, as_of=as_of):
+                yield Finding((*loc, "progress", p, field), rule, message)
+
+
+def _status_findings(plan: Plan) -> Iterator[Finding]:
+    """A clause's `status:` line must say what its latest status entry says."""
+    timeline = schedule.Timeline(plan)
+    for loc, task in _tasks_with_locs(plan):
+        for c, clause in enumerate(task.clauses):
+            recorded, setter = timeline.recorded_status(task, c)
+            if setter is None or recorded is clause.status:
+                continue
+            message = (
+                f"分工的 status 是“{clause.status}”，但最新的进展记录（{setter.date}）是"
+                f"“{recorded}”：请把 status 改为 {recorded}，或补记一条进展说明变化"
+            )
+            yield Finding((*loc, "clauses", c, "status"), "status-disagrees-with-log", message)
+
+
+def _assignment_findings(plan: Plan, registry: Registry) -> Iterator[Finding]:
+    """The units the published assignment names must be the units listed, role by role."""
+    for loc, task in _tasks_with_locs(plan):
+        for c, clause in enumerate(task.clauses):
+            if clause.assignment:
+                for message in _assignment_messages(clause, registry):
+                    where = (*loc, "clauses", c, "assignment")
+                    yield Finding(where, "assignment-disagrees-with-units", message)
+
+
+def _assignment_messages(clause: Clause, registry: Registry) -> Iterator[str]:
+    assert clause.assignment is not None
+    written = parse_assignment(clause.assignment)
+    if not written:
+        return  # no role labels to compare with: nothing can be said either way
+    for role, word in ROLE_WORDS.items():
+        listed: list[str] = getattr(clause, role)
+        named = {_full_name(name, registry): name for name in written.get(role, [])}
+        for full, name in named.items():
+            if full not in listed:
+                yield (
+                    f"assignment 写明{word}单位“{name}”，但 {role} 中没有“{full}”："
+                    f"请核对原文，在 {role} 中补上它，或改正 assignment"
+                )
+        for name in listed:
+            if name not in named:
+                yield (
+                    f"{role} 中有“{name}”，但 assignment 的{word}单位里没有它：请核对原文，"
+                    f"改正 assignment，或从 {role} 中删去它"
+                )
+
+
+def _full_name(name: str, registry: Registry) -> str:
+    found = registry.units.get(name) or registry.aliases.get(name) or registry.collectives.get(name)
+    return found.name if found else name

@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Literal
 
-from plantrack.model import Deadline, Plan, Recurrence, Status, Task
+from plantrack.model import Deadline, Plan, Progress, Recurrence, Status, Target, Task
 from plantrack.periods import Period, month_end
 
 OccurrenceKind = Literal["date", "period", "recurring", "default", "undated"]
@@ -134,6 +134,52 @@ def _short_date(occ: Occurrence) -> str | None:
     return f"{occ.date.month}月{occ.date.day}日前"
 
 
+def deadline_text(timeline: Timeline, task: Task) -> str:
+    """The deadlines in short, with how many are done once some are: 每季度末；11月20日前（已完成 3/5）."""
+    summary = deadline_summary(timeline.occurrences(task))
+    counts = timeline.counts(task)
+    if counts.total > 1 and 0 < counts.done < counts.total:
+        return f"{summary}（已完成 {counts.done}/{counts.total}）"
+    return summary
+
+
+def describe_target(timeline: Timeline, task: Task, target: Target) -> tuple[str, str]:
+    """The target's actual value and whether it is met, as of the report's date."""
+    found = timeline.target_value(task, target)
+    if found is not None:
+        value, day = found
+        when = f"（{day.isoformat()}）" if day else ""
+        met = "达到" if meets(value, target.op, target.value) else "未达到"
+        return f"{format_number(value)}{target.unit}{when}", met
+    if target.per is not None:
+        # A duty each period counts its done occurrences: 3 of the 4 quarters so far.
+        counts = timeline.counts(task, target.per)
+        if counts.total:
+            actual = f"{counts.done}/{counts.total} 次已完成"
+            if counts.due == 0:
+                return actual, "—"
+            return actual, "达到" if counts.done >= counts.due else "未达到"
+    return "未填报", "—"
+
+
+def format_number(value: float | None) -> str:
+    """85.0 as 85, 85.5 as 85.5."""
+    if value is None:
+        return ""
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
+def meets(actual: float, op: str, value: float) -> bool:
+    """Tell whether actual satisfies the target's comparison with value."""
+    return {
+        ">=": actual >= value,
+        "<=": actual <= value,
+        ">": actual > value,
+        "<": actual < value,
+        "=": actual == value,
+    }[op]
+
+
 def level(days_left: int, warn_days: int) -> Level:
     """Warning colour: 红 overdue, 黄 within warn_days, 绿 on track."""
     if days_left < 0:
@@ -154,13 +200,42 @@ def roll_up(statuses: set[Status]) -> Status:
     return Status.NOT_STARTED
 
 
-class Timeline:
-    """What a plan's record says of each task: its occurrences, which are done, its status."""
+@dataclass(frozen=True, slots=True)
+class Counts:
+    """How many occurrences are done, how many fall due by the timeline's date, and in all."""
 
-    def __init__(self, plan: Plan) -> None:
+    done: int
+    due: int
+    total: int
+
+
+@dataclass(frozen=True)
+class _History:
+    """A task's progress log replayed up to the timeline's date."""
+
+    entries: list[Progress]
+    # Per clause: the status its entries (or, with none, its `status:` line) give it.
+    recorded: list[Status]
+    # Per clause: the entry that set that status, if an entry did.
+    setters: list[Progress | None]
+    clauses: list[Status]
+    status: Status
+    done_on: dict[str, dt.date | None]
+
+
+class Timeline:
+    """What a plan's record says of each task on a date: done items, statuses, values.
+
+    The progress log is the history. Entries dated after `as_of` do not exist for the answer;
+    with no date, every entry counts. A clause's `status:` line stands, undated, only while no
+    entry has ever set that clause's status.
+    """
+
+    def __init__(self, plan: Plan, as_of: dt.date | None = None) -> None:
         self.plan = plan
+        self.as_of = as_of
         self._occurrences: dict[int, list[Occurrence]] = {}
-        self._done_keys: dict[int, set[str]] = {}
+        self._histories: dict[int, _History] = {}
 
     def occurrences(self, task: Task) -> list[Occurrence]:
         """The task's occurrences in date order, expanded once."""
@@ -169,22 +244,56 @@ class Timeline:
             found = self._occurrences[task.id] = occurrences(task, self.plan)
         return found
 
+    def entries(self, task: Task) -> list[Progress]:
+        """The task's progress entries that exist on the timeline's date, oldest first."""
+        return self._history(task).entries
+
     def clause_status(self, task: Task, index: int) -> Status:
-        """The status of the task's clause at index (0-based)."""
-        return task.clauses[index].status
+        """The status of the task's clause at index (0-based), done occurrences counted."""
+        return self._history(task).clauses[index]
+
+    def recorded_status(self, task: Task, index: int) -> tuple[Status, Progress | None]:
+        """The status entries alone give the clause (0-based), and the entry that set it."""
+        history = self._history(task)
+        return history.recorded[index], history.setters[index]
 
     def status(self, task: Task) -> Status:
         """The task's status, rolled up from its clauses."""
-        return roll_up({clause.status for clause in task.clauses})
+        return self._history(task).status
 
     def is_done(self, task: Task, occ: Occurrence) -> bool:
         """Tell whether an occurrence is done: the whole task is, or its own entry says so."""
-        if self.status(task) is Status.DONE:
-            return True
-        done = self._done_keys.get(task.id)
-        if done is None:
-            done = self._done_keys[task.id] = _completed_keys(task)
-        return occ.key in done
+        return occ.key in self._history(task).done_on
+
+    def done_on(self, task: Task, occ: Occurrence) -> dt.date | None:
+        """The day an occurrence was done; None when it is not, or no entry dates it."""
+        return self._history(task).done_on.get(occ.key)
+
+    def late_days(self, task: Task, occ: Occurrence) -> int | None:
+        """How many days after its date an occurrence was done; None if on time or not done."""
+        done = self.done_on(task, occ)
+        if done is None or occ.date is None or done <= occ.date:
+            return None
+        return (done - occ.date).days
+
+    def counts(self, task: Task, every: Recurrence | None = None) -> Counts:
+        """Done, due and total occurrences of the task, or of its rule `every` alone."""
+        chosen = [o for o in self.occurrences(task) if every is None or o.every == every]
+        due = [o for o in chosen if o.date and (self.as_of is None or o.date <= self.as_of)]
+        done = sum(1 for o in chosen if self.is_done(task, o))
+        return Counts(done, len(due), len(chosen))
+
+    def target_value(self, task: Task, target: Target) -> tuple[float, dt.date | None] | None:
+        """A target's value on the date: its latest value entry, else the undated `actual:`."""
+        recorded = [e for e in task.progress if e.target == target.name and e.value is not None]
+        visible = [e for e in self.entries(task) if e.target == target.name and e.value is not None]
+        if visible:
+            latest = visible[-1]
+            assert latest.value is not None
+            return latest.value, latest.date
+        if not recorded and target.actual is not None:
+            return target.actual, None
+        return None
 
     def due_items(self, tasks: list[Task], *, as_of: dt.date, within: int) -> list[DueItem]:
         """Occurrences not yet done that are overdue or due within `within` days, by date."""
@@ -209,15 +318,84 @@ class Timeline:
             item for item in items if item.occurrence.date and period.contains(item.occurrence.date)
         ]
 
+    def _history(self, task: Task) -> _History:
+        found = self._histories.get(task.id)
+        if found is None:
+            found = self._histories[task.id] = self._replay(task)
+        return found
 
-def _completed_keys(task: Task) -> set[str]:
-    """Occurrence keys whose latest progress entry marks them done."""
-    done: set[str] = set()
+    def _replay(self, task: Task) -> _History:
+        as_of = self.as_of
+        entries = sorted(
+            (e for e in task.progress if as_of is None or e.date <= as_of), key=_entry_date
+        )
+        recorded, setters, done_since = _recorded_statuses(task, entries)
+        done_on = _done_occurrences(entries)
+        occs = self.occurrences(task)
+        if roll_up(set(recorded)) is Status.DONE:
+            for occ in occs:
+                done_on.setdefault(occ.key, done_since)
+        done = sum(1 for occ in occs if occ.key in done_on)
+        clauses = [_advanced(status, done, len(occs)) for status in recorded]
+        return _History(entries, recorded, setters, clauses, roll_up(set(clauses)), done_on)
+
+
+def _entry_date(entry: Progress) -> dt.date:
+    return entry.date
+
+
+def _recorded_statuses(
+    task: Task, entries: list[Progress]
+) -> tuple[list[Status], list[Progress | None], dt.date | None]:
+    """Each clause's status from the status entries, and since when the task has been done."""
+    count = len(task.clauses)
+    setters: list[Progress | None] = [None] * count
+    done_since: dt.date | None = None
+    for entry in entries:
+        if entry.status is None or entry.occurrence is not None:
+            continue
+        for index in [entry.clause - 1] if entry.clause else range(count):
+            if index < count:
+                setters[index] = entry
+        statuses = {s.status for s in setters if s is not None and s.status is not None}
+        finished = len(statuses) == 1 and all(setters) and Status.DONE in statuses
+        done_since = (done_since or entry.date) if finished else None
+    logged = _logged_clauses(task)
+    recorded = [
+        setter.status
+        if setter is not None and setter.status is not None
+        # A clause no entry ever set keeps its `status:` line; one whose entries all come
+        # later had not started yet.
+        else (Status.NOT_STARTED if index in logged else task.clauses[index].status)
+        for index, setter in enumerate(setters)
+    ]
+    return recorded, setters, done_since
+
+
+def _logged_clauses(task: Task) -> set[int]:
+    """Clauses (0-based) whose status some entry of the whole log sets."""
+    logged: set[int] = set()
     for entry in task.progress:
+        if entry.status is not None and entry.occurrence is None:
+            logged |= {entry.clause - 1} if entry.clause else set(range(len(task.clauses)))
+    return logged
+
+
+def _done_occurrences(entries: list[Progress]) -> dict[str, dt.date | None]:
+    """Occurrence keys whose latest entry marks them done, with the day they were done."""
+    done: dict[str, dt.date | None] = {}
+    for entry in entries:
         if entry.occurrence is None or entry.status is None:
             continue
         if entry.status is Status.DONE:
-            done.add(entry.occurrence)
+            done.setdefault(entry.occurrence, entry.date)
         else:
-            done.discard(entry.occurrence)
+            done.pop(entry.occurrence, None)
     return done
+
+
+def _advanced(status: Status, done: int, total: int) -> Status:
+    """A clause's status once done occurrences count: some done is begun, all done is done."""
+    if status in (Status.BLOCKED, Status.DONE) or done == 0:
+        return status
+    return Status.DONE if done == total else Status.IN_PROGRESS
