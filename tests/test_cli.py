@@ -316,6 +316,8 @@ def test_marking_again_says_so_and_writes_nothing(
     before = plan_in_git.read_bytes()
     again = cli("mark", *args, "--plan", plan)
     assert "未改动" in again.stdout and "要补记说明，请加 --note" in again.stdout
+    if "--occurrence" in args:
+        assert "的 2023Q2 已是 已完成" in again.stdout
     assert plan_in_git.read_bytes() == before
     cli("mark", *args, "--note", "补充说明", "--plan", plan)
     assert plan_in_git.read_bytes() != before  # with a note there is something to record
@@ -333,7 +335,10 @@ def test_an_empty_note_is_refused(cli: Invoke, plan_in_git: Path) -> None:
 def test_actual_records_a_targets_value_in_the_log(cli: Invoke, plan_in_git: Path) -> None:
     plan = str(plan_in_git)
     result = cli("actual", "20", "85%", "--date", "2023-07-01", "--plan", plan)
-    assert result.stdout.endswith("  进展：2023-07-01 行政机关负责人出庭应诉率 实际 85（测试员）\n")
+    assert result.stdout == (
+        f"已更新 {plan}：任务 20「依法开展行政复议和应诉相关工作」已记录目标实际值\n"
+        "  进展：2023-07-01 行政机关负责人出庭应诉率 实际 85%（测试员）\n"
+    )
     assert "            target: 行政机关负责人出庭应诉率\n            value: 85\n" in (
         plan_in_git.read_text(encoding="utf-8")
     )

@@ -42,7 +42,7 @@ def test_csv_starts_with_a_bom_and_has_the_ledger_columns(cli: Invoke, tmp_path:
         "进行中",  # two of its quarterly reports are done
     ]
     assert task_26[6].splitlines() == [
-        "2023-07-03 2023Q2 已完成 报送《法治工作简报》第2期（张三）（逾期完成 3 天）",
+        "2023-07-03 2023Q2 已完成（逾期完成 3 天） 报送《法治工作简报》第2期（张三）",
         "2023-09-20 2023Q3 已完成 报送专项整治经验做法（张三）",
     ]
 

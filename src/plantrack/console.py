@@ -264,9 +264,11 @@ def print_edit(outcome: Outcome) -> None:
     """Report an edit: the diff for --dry-run, a one-line summary otherwise."""
     task = outcome.task
     if outcome.unchanged:
+        what = f"的 {outcome.occurrence} " if outcome.occurrence else ""
+        state = outcome.wanted.value if outcome.wanted else outcome.status.value
         print_lines(
             [
-                f"任务 {outcome.ref}「{task.title}」已是 {outcome.status.value}，未改动 {outcome.path}"
+                f"任务 {outcome.ref}「{task.title}」{what}已是 {state}，未改动 {outcome.path}"
                 "（要补记说明，请加 --note）"
             ]
         )
@@ -275,10 +277,12 @@ def print_edit(outcome: Outcome) -> None:
         sys.stdout.write(outcome.diff())
         print_error("（--dry-run：以上为将要做的修改，文件未改动）")
         return
+    entry = task.progress[-1]
+    now = "已记录目标实际值" if entry.target else f"现为 {outcome.status.value}"
     print_lines(
         [
-            f"已更新 {outcome.path}：任务 {outcome.ref}「{task.title}」现为 {outcome.status.value}",
-            f"  进展：{progress_text(task.progress[-1])}",
+            f"已更新 {outcome.path}：任务 {outcome.ref}「{task.title}」{now}",
+            f"  进展：{progress_text(entry, task)}",
         ]
     )
 

@@ -47,8 +47,11 @@ class Outcome:
     # The status of what was marked: the clause for 7.2, else the whole task.
     status: Status
     written: bool
-    # Nothing to do: the task or clause was already in that state and no note was given.
+    # Nothing to do: the task, clause or occurrence was already in the state wanted (and
+    # no note was given); occurrence and wanted say what was asked.
     unchanged: bool = False
+    occurrence: str | None = None
+    wanted: Status | None = None
 
     def diff(self) -> str:
         """A unified diff of the change, as git would show it."""
@@ -160,11 +163,11 @@ def mark(
     Marking what is already in that state writes nothing, unless a note comes with it.
     """
 
-    def change(layout: _Layout, plan: Plan) -> str | None:
+    def change(layout: _Layout, plan: Plan) -> str | _Unchanged:
         logged = entry.model_copy(update={"status": status, "clause": ref.clause})
         task = _vetted(plan, ref, logged, as_of)
         if not entry.note and _already(Timeline(plan), task, ref, status, entry.occurrence):
-            return None
+            return _Unchanged(entry.occurrence, status)
         splices: list[Splice] = []
         if entry.occurrence is None:
             clauses = range(len(task.clauses)) if ref.clause is None else [ref.clause - 1]
@@ -260,8 +263,17 @@ def _vetted(plan: Plan, ref: TaskRef, entry: Progress, as_of: dt.date | None) ->
 
 # --- reading, checking and writing the file -------------------------------------------------
 
-# The new text, or None when there is nothing to change.
-Change = Callable[["_Layout", Plan], str | None]
+
+@dataclass(frozen=True, slots=True)
+class _Unchanged:
+    """What a change returns when the state asked for already holds."""
+
+    occurrence: str | None
+    wanted: Status
+
+
+# The new text, or why there is nothing to write.
+Change = Callable[["_Layout", Plan], "str | _Unchanged"]
 
 
 def _edit(path: Path, ref: TaskRef, change: Change, *, dry_run: bool) -> Outcome:
@@ -276,10 +288,13 @@ def _edit(path: Path, ref: TaskRef, change: Change, *, dry_run: bool) -> Outcome
             raise UsageError(problem)
         layout = _layout(before, _task_loc(plan, ref.task), shown)
         after = change(layout, plan)
-        if after is None:
-            task = plan.tasks_by_id[ref.task]
+        if isinstance(after, _Unchanged):
+            nothing, task = after, plan.tasks_by_id[ref.task]
             status = _status_of(plan, task, ref)
-            return Outcome(path, ref, before, before, task, status, False, unchanged=True)
+            return Outcome(
+                path, ref, before, before, task, status, False, True, nothing.occurrence,
+                nothing.wanted,
+            )  # fmt: skip
         new_plan = _revalidate(layout, after, raw, shown)
         _check_progress_grew(plan, new_plan, ref.task)
         task = new_plan.tasks_by_id[ref.task]

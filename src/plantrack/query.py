@@ -178,10 +178,8 @@ class TaskLine:
                 late.setdefault(done_on, []).append(days)
         texts = []
         for entry in self.entries:
-            text = progress_text(entry)
-            if entry.status is Status.DONE and entry.date in late:
-                text += f"（逾期完成 {max(late.pop(entry.date))} 天）"
-            texts.append(text)
+            found = late.pop(entry.date, []) if entry.status is Status.DONE else []
+            texts.append(progress_text(entry, task, late=max(found, default=None)))
         return texts
 
 
@@ -394,17 +392,18 @@ def due_record(item: DueItem) -> dict[str, Any]:
     }
 
 
-def progress_text(entry: Progress) -> str:
-    """One progress entry as a line: 2023-07-03 2023Q2 已完成 说明（记录人）."""
+def progress_text(entry: Progress, task: Task, *, late: int | None = None) -> str:
+    """One progress entry as a line: 2023-07-03 2023Q2 已完成（逾期完成 3 天） 说明（记录人）."""
     parts = [entry.date.isoformat()]
     if entry.clause:
         parts.append(f"分工{entry.clause}")
     if entry.occurrence:
         parts.append(entry.occurrence)
     if entry.status:
-        parts.append(entry.status.value)
+        parts.append(entry.status.value + (f"（逾期完成 {late} 天）" if late else ""))
     if entry.target is not None:
-        parts.append(f"{entry.target} 实际 {format_number(entry.value)}")
+        unit = next((t.unit for t in task.targets if t.name == entry.target), "")
+        parts.append(f"{entry.target} 实际 {format_number(entry.value)}{unit}")
     if entry.note:
         parts.append(entry.note)
     text = " ".join(parts)

@@ -19,6 +19,8 @@ STATUS_CSS = {
     Status.BLOCKED.value: "blocked",
 }
 LEVEL_CSS = {"红": "red", "黄": "yellow", "绿": "green"}
+# 存在的问题: missed is red, done late is amber, blocked is the blocked status's colour.
+PROBLEM_CSS = {"逾期": "red", "逾期完成": "yellow", "受阻": "blocked"}
 BAR_WIDTH = 20
 
 
@@ -51,6 +53,7 @@ def render(name: str, context: dict[str, Any], *, templates: Path | None = None)
         bar=text_bar,
         status_css=STATUS_CSS.__getitem__,
         level_css=LEVEL_CSS.__getitem__,
+        problem_css=PROBLEM_CSS.__getitem__,
     )
     try:
         return env.get_template(name).render(**context)
