@@ -48,6 +48,14 @@ class Case:
         """Median wall time in seconds."""
         return statistics.median(self.seconds)
 
+    @property
+    def spread(self) -> float:
+        """Half the interquartile range, as a fraction of the median: the noise of this row."""
+        if len(self.seconds) < 2:
+            return 0.0
+        low, _, high = statistics.quantiles(self.seconds, n=4)
+        return (high - low) / 2 / self.median
+
 
 def plantrack_argv() -> list[str]:
     """The installed console script next to this Python, as users run it."""
@@ -166,8 +174,8 @@ def table(all_cases: list[Case]) -> list[str]:
     """The results as a Markdown table."""
     baseline = next(c for c in all_cases if c.name.startswith('python -c "import')).median
     lines = [
-        "| 命令 | 任务数 | 中位数 | 相对基线 | 每千项任务 | 峰值内存 | 目标 | 结果 |",
-        "|---|---:|---:|---:|---:|---:|---|---|",
+        "| 命令 | 任务数 | 中位数 | 波动 | 相对基线 | 每千项任务 | 峰值内存 | 目标 | 结果 |",
+        "|---|---:|---:|---:|---:|---:|---:|---|---|",
     ]
     for case in all_cases:
         size = f"{case.size:,}" if case.size else "—"
@@ -177,7 +185,8 @@ def table(all_cases: list[Case]) -> list[str]:
             else ""
         )
         lines.append(
-            f"| `{case.name}` | {size} | {case.median * 1000:.0f} ms | {case.median / baseline:.2f} × "
+            f"| `{case.name}` | {size} | {case.median * 1000:.0f} ms | ±{case.spread:.0%} "
+            f"| {case.median / baseline:.2f} × "
             f"| {per_k} | {case.peak_kb / 1024:.0f} MB | {case.target} | {verdict(case, baseline)} |"
         )
     return lines
@@ -218,6 +227,9 @@ def main() -> None:
         "每个数字是整个进程的墙钟时间（启动、读取、输出、退出），取交替运行各轮的中位数；"
         f'“相对基线”是与同一轮中 `python -c "{BASELINE}"` 中位数之比。'
         "计划由 `bench/generate.py` 合成，结构与 plans/2023.yaml 相同。",
+        "",
+        "“波动”是各轮四分位距的一半与中位数之比：两次运行之间差这么多属于噪声。"
+        "绝对时间随机器快慢成比例变化，“相对基线”一栏可在不同机器之间比较。",
         "",
     ]
     args.output.write_text("\n".join(header + lines) + "\n", encoding="utf-8")

@@ -160,10 +160,9 @@ def _progress_findings(plan: Plan, as_of: dt.date | None) -> Iterator[Finding]:
 
 def _status_findings(plan: Plan) -> Iterator[Finding]:
     """A clause's `status:` line must say what its latest status entry says."""
-    timeline = schedule.Timeline(plan)
     for loc, task in _tasks_with_locs(plan):
-        for c, clause in enumerate(task.clauses):
-            recorded, setter = timeline.recorded_status(task, c)
+        for c, (recorded, setter) in enumerate(schedule.logged_statuses(task)):
+            clause = task.clauses[c]
             if setter is None or recorded is clause.status:
                 continue
             message = (

@@ -344,6 +344,17 @@ def _entry_date(entry: Progress) -> dt.date:
     return entry.date
 
 
+def logged_statuses(task: Task) -> list[tuple[Status, Progress | None]]:
+    """Each clause's status from the whole log, with the entry that set it (None: its line).
+
+    Cheaper than a Timeline when only the latest statuses matter: no occurrence is expanded.
+    """
+    if not any(e.status is not None and e.occurrence is None for e in task.progress):
+        return [(clause.status, None) for clause in task.clauses]
+    recorded, setters, _ = _recorded_statuses(task, sorted(task.progress, key=_entry_date))
+    return list(zip(recorded, setters, strict=True))
+
+
 def _recorded_statuses(
     task: Task, entries: list[Progress]
 ) -> tuple[list[Status], list[Progress | None], dt.date | None]:
