@@ -7,8 +7,7 @@ only what a format is; each writer imports its own libraries when it runs.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -19,8 +18,7 @@ if TYPE_CHECKING:
     from plantrack.schedule import Timeline
 
 
-@dataclass(frozen=True)
-class Job:
+class Job(NamedTuple):
     """What a format writes from: the plan's timeline, the tasks in scope, and the dates."""
 
     timeline: Timeline
@@ -43,8 +41,7 @@ class Job:
         return [TaskLine(match, self.timeline) for match in self.scope.matches]
 
 
-@dataclass(frozen=True)
-class Format:
+class Format(NamedTuple):
     """One file format: its name on the command line, a description, and its writer."""
 
     name: str
@@ -116,8 +113,7 @@ EXPORT_FORMATS: dict[str, Format] = {
 }
 
 
-@dataclass(frozen=True)
-class Rendered:
+class Rendered(NamedTuple):
     """A report's bytes, and the file they go to (None: standard output)."""
 
     data: bytes

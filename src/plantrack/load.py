@@ -9,7 +9,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from pydantic import ValidationError
 
@@ -30,8 +30,7 @@ class LoadedPlan:
     text: str
 
 
-@dataclass(frozen=True)
-class Checked:
+class Checked(NamedTuple):
     """What checking one plan file found: the plan when valid, else every problem."""
 
     path: Path

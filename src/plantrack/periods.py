@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from plantrack.errors import UsageError
 
 
-@dataclass(frozen=True, slots=True)
-class Period:
+class Period(NamedTuple):
     """A closed date range, such as a quarter."""
 
     start: dt.date

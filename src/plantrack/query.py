@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from plantrack import periods, rules
 from plantrack.columns import Column
@@ -64,8 +64,7 @@ class TaskMatch:
         )
 
 
-@dataclass(frozen=True)
-class Scope:
+class Scope(NamedTuple):
     """The tasks a command covers: every task, or those one unit is involved in."""
 
     unit: Unit | Collective | None
@@ -141,8 +140,7 @@ def _role_passes(role: Role, wanted: RoleFilter) -> bool:
 # --- task tables ----------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class TaskLine:
+class TaskLine(NamedTuple):
     """One task as the task tables and records show it."""
 
     match: TaskMatch
@@ -202,8 +200,7 @@ PROGRESS_COLUMN: Column[TaskLine] = Column(
 )
 
 
-@dataclass(frozen=True)
-class TaskListing:
+class TaskListing(NamedTuple):
     """The answer to `plantrack tasks`: lines and the columns to show them in."""
 
     lines: list[TaskLine]
@@ -233,8 +230,7 @@ def list_tasks(
     return TaskListing(lines, [*TASK_COLUMNS, ROLE_COLUMN] if unit else TASK_COLUMNS)
 
 
-@dataclass(frozen=True)
-class TaskDetail:
+class TaskDetail(NamedTuple):
     """The answer to `plantrack show`: one task and where it stands."""
 
     line: TaskLine
@@ -257,8 +253,7 @@ def show_task(*, plan: Path | None, task_id: int, as_of: str | None = None) -> T
 # --- due ------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class DueListing:
+class DueListing(NamedTuple):
     """The answer to `plantrack due`: a heading that says what was asked, and the items."""
 
     heading: str

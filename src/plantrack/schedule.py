@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from plantrack.model import Deadline, Plan, Progress, Recurrence, Status, Target, Task
 from plantrack.periods import Period, month_end
@@ -200,8 +200,7 @@ def roll_up(statuses: set[Status]) -> Status:
     return Status.NOT_STARTED
 
 
-@dataclass(frozen=True, slots=True)
-class Counts:
+class Counts(NamedTuple):
     """How many occurrences are done, how many fall due by the timeline's date, and in all."""
 
     done: int
@@ -209,8 +208,7 @@ class Counts:
     total: int
 
 
-@dataclass(frozen=True)
-class _History:
+class _History(NamedTuple):
     """A task's progress log replayed up to the timeline's date."""
 
     entries: list[Progress]
@@ -325,6 +323,8 @@ class Timeline:
         return found
 
     def _replay(self, task: Task) -> _History:
+        if not task.progress:
+            return self._unlogged(task)
         as_of = self.as_of
         entries = sorted(
             (e for e in task.progress if as_of is None or e.date <= as_of), key=_entry_date
@@ -338,6 +338,16 @@ class Timeline:
         done = sum(1 for occ in occs if occ.key in done_on)
         clauses = [_advanced(status, done, len(occs)) for status in recorded]
         return _History(entries, recorded, setters, clauses, roll_up(set(clauses)), done_on)
+
+    def _unlogged(self, task: Task) -> _History:
+        """A task with no log: its status lines alone, undated (most tasks of a large plan)."""
+        recorded = [clause.status for clause in task.clauses]
+        status = roll_up(set(recorded))
+        done_on: dict[str, dt.date | None] = {}
+        if status is Status.DONE:
+            done_on = dict.fromkeys((occ.key for occ in self.occurrences(task)), None)
+        setters: list[Progress | None] = [None] * len(recorded)
+        return _History([], recorded, setters, recorded, status, done_on)
 
 
 def _entry_date(entry: Progress) -> dt.date:
