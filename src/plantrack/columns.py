@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Generic, NamedTuple, TypeVar
 
 Row = TypeVar("Row")
-Cell = str | int
+Cell = str | int | dt.date
 
 
 class Column(NamedTuple, Generic[Row]):
@@ -17,8 +18,9 @@ class Column(NamedTuple, Generic[Row]):
     get: Callable[[Row], Cell]
 
     def text(self, row: Row) -> str:
-        """The cell as text."""
-        return str(self.get(row))
+        """The cell as text; a date as YYYY-MM-DD."""
+        value = self.get(row)
+        return value.isoformat() if isinstance(value, dt.date) else str(value)
 
 
 def headings(columns: list[Column[Row]]) -> list[str]:

@@ -34,6 +34,11 @@ class Job(NamedTuple):
         return self.timeline.plan.title + (f"（{unit}）" if unit else "")
 
     @property
+    def scope_name(self) -> str:
+        """The unit the job is for, or 全局."""
+        return self.scope.name or "全局"
+
+    @property
     def lines(self) -> list[TaskLine]:
         """The tasks in scope as table lines."""
         from plantrack.query import TaskLine
@@ -92,7 +97,8 @@ def _json(job: Job) -> bytes:
 def _xlsx(job: Job) -> bytes:
     from plantrack import ledger
 
-    return ledger.to_xlsx(job.lines, title=job.name, stamp=job.as_of)
+    plan_title = job.timeline.plan.title
+    return ledger.to_xlsx(job.lines, title=plan_title, as_of=job.as_of, scope=job.scope_name)
 
 
 REPORT_FORMATS: dict[str, Format] = {

@@ -1,4 +1,8 @@
-"""The 台账: one row per task with the columns offices keep, as CSV, XLSX or JSON."""
+"""The 台账 as offices keep it: one row per 分工, as XLSX (printable), CSV or JSON.
+
+Every text cell is written so that a spreadsheet shows it as text: a title or a note that
+begins with = + - @ or a tab is never run as a formula (OWASP, "CSV Injection").
+"""
 
 from __future__ import annotations
 
@@ -6,11 +10,125 @@ import csv
 import datetime as dt
 import io
 import json
+import math
+import unicodedata
+from typing import TYPE_CHECKING, NamedTuple
 
 from plantrack.columns import Column, headings, text_rows
-from plantrack.query import PROGRESS_COLUMN, TASK_COLUMNS, TaskLine
+from plantrack.model import Clause, Progress, Status
+from plantrack.query import TaskLine, progress_text
+from plantrack.schedule import EVERY_TEXT, Level, Occurrence, level, occurrence_name
 
-COLUMNS: list[Column[TaskLine]] = [*TASK_COLUMNS, PROGRESS_COLUMN]
+if TYPE_CHECKING:
+    from openpyxl.cell.cell import Cell, MergedCell
+    from openpyxl.worksheet.worksheet import Worksheet
+
+TITLE = "任务台账"
+LATEST_ENTRIES = 3
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+class ClauseLine(NamedTuple):
+    """One 分工 of a task, as a row of the 台账."""
+
+    line: TaskLine
+    clause_index: int
+
+    @property
+    def clause(self) -> Clause:
+        """The clause itself."""
+        return self.line.task.clauses[self.clause_index]
+
+    @property
+    def number(self) -> str:
+        """7.1, 7.2 for a task of several clauses; 13 for a task of one."""
+        task = self.line.task
+        return f"{task.id}.{self.clause_index + 1}" if len(task.clauses) > 1 else str(task.id)
+
+    @property
+    def status(self) -> Status:
+        """The clause's status on the timeline's date."""
+        return self.line.timeline.clause_status(self.line.task, self.clause_index)
+
+    @property
+    def next_open(self) -> Occurrence | None:
+        """The task's first dated occurrence not yet done, or None when all are done."""
+        timeline, task = self.line.timeline, self.line.task
+        return next(
+            (o for o in timeline.occurrences(task) if o.date and not timeline.is_done(task, o)),
+            None,
+        )
+
+    @property
+    def due(self) -> dt.date | str:
+        """The date to meet: the next open occurrence, else the last one; blank if undated."""
+        occ = self.next_open
+        if occ is None:
+            dated = [o for o in self.line.timeline.occurrences(self.line.task) if o.date]
+            occ = dated[-1] if dated else None
+        return occ.date if occ and occ.date else ""
+
+    @property
+    def level(self) -> Level:
+        """红 overdue, 黄 near, 绿 on track or done, from the next open occurrence."""
+        occ, as_of = self.next_open, self.line.timeline.as_of
+        if occ is None or occ.date is None or as_of is None or self.status is Status.DONE:
+            return "绿"
+        return level((occ.date - as_of).days, self.line.timeline.plan.warn_days)
+
+    @property
+    def progress(self) -> str:
+        """The latest entries for this clause or the whole task, oldest first."""
+        own = [e for e in self.line.entries if e.clause in (None, self.clause_index + 1)]
+        return "\n".join(_entry_text(self.line, e) for e in own[-LATEST_ENTRIES:])
+
+    @property
+    def remarks(self) -> str:
+        """What the other columns cannot say: the rule, dates' sources, supporting units."""
+        timeline, task = self.line.timeline, self.line.task
+        notes: list[str] = []
+        for occ in timeline.occurrences(task):
+            if occ.every and EVERY_TEXT[occ.every] not in "".join(notes):
+                counts = timeline.counts(task, occ.every)
+                notes.append(f"{EVERY_TEXT[occ.every]}（已完成 {counts.done}/{counts.total}）")
+            if occ.date_source:
+                notes.append(f"{occurrence_name(occ)}：{occ.date_source}")
+            late = timeline.late_days(task, occ)
+            if late:
+                notes.append(f"{occurrence_name(occ)} 逾期完成 {late} 天")
+        if self.clause.support:
+            notes.append(f"配合单位：{'、'.join(self.clause.support)}")
+        return "\n".join(notes)
+
+
+def _entry_text(line: TaskLine, entry: Progress) -> str:
+    return progress_text(entry, line.task)
+
+
+# Widths are Excel's column widths, which count a CJK character as two.
+COLUMNS: list[Column[ClauseLine]] = [
+    Column("序号", 6, lambda row: row.number),
+    Column("工作任务", 18, lambda row: row.line.task.title),
+    Column("工作内容", 44, lambda row: row.clause.text),
+    Column("牵头单位", 14, lambda row: "、".join(row.clause.lead) or "—"),
+    Column("责任单位", 16, lambda row: "、".join(row.clause.responsible) or "—"),
+    Column("完成时限", 11, lambda row: row.due),
+    Column("状态", 7, lambda row: row.status.value),
+    Column("进展情况", 30, lambda row: row.progress),
+    Column("预警", 6, lambda row: row.level),
+    Column("备注", 24, lambda row: row.remarks),
+]
+LEVEL_FILLS = {"红": "FFC7CE", "黄": "FFEB9C", "绿": "C6EFCE"}
+
+
+def clause_lines(lines: list[TaskLine]) -> list[ClauseLine]:
+    """A row for every clause of every task, in document order."""
+    return [ClauseLine(line, i) for line in lines for i in range(len(line.task.clauses))]
+
+
+def as_text(value: str) -> str:
+    """Text a spreadsheet will not run: a leading ' before = + - @ tab or return."""
+    return "'" + value if value.startswith(FORMULA_STARTS) else value
 
 
 def to_csv(lines: list[TaskLine]) -> bytes:
@@ -18,48 +136,140 @@ def to_csv(lines: list[TaskLine]) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(headings(COLUMNS))
-    writer.writerows(text_rows(COLUMNS, lines))
+    writer.writerows([as_text(cell) for cell in row] for row in _rows(lines))
     return buffer.getvalue().encode("utf-8-sig")
 
 
 def to_json(lines: list[TaskLine]) -> bytes:
     """A JSON array of objects keyed by the Chinese column names."""
     names = headings(COLUMNS)
-    records = [dict(zip(names, row, strict=True)) for row in text_rows(COLUMNS, lines)]
+    records = [dict(zip(names, row, strict=True)) for row in _rows(lines)]
     return (json.dumps(records, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
-def to_xlsx(lines: list[TaskLine], *, title: str, stamp: dt.date) -> bytes:
-    """An Excel workbook: bold header, frozen panes, wrapped text, sensible widths."""
+def _rows(lines: list[TaskLine]) -> list[list[str]]:
+    return text_rows(COLUMNS, clause_lines(lines))
+
+
+def to_xlsx(lines: list[TaskLine], *, title: str, as_of: dt.date, scope: str) -> bytes:
+    """The 台账 workbook: title and 截至 rows, frozen header, filters, fills, A4 landscape."""
     from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font, PatternFill
-    from openpyxl.utils import get_column_letter
+
+    from plantrack.package import reproducible
 
     workbook = Workbook()
     sheet = workbook.active
     assert sheet is not None
-    sheet.title = "工作台账"
-    sheet.append(headings(COLUMNS))
-    for line in lines:
-        sheet.append([column.get(line) for column in COLUMNS])
-    header_fill = PatternFill("solid", fgColor="DDEBF7")
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-        cell.fill = header_fill
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-    for row in sheet.iter_rows(min_row=2):
-        for cell in row:
-            cell.alignment = Alignment(vertical="top", wrap_text=True)
-    for index, column in enumerate(COLUMNS, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = column.width
-    sheet.freeze_panes = "A2"
-    sheet.auto_filter.ref = sheet.dimensions
-    # Fixed document dates keep exports of the same plan on the same day identical in content.
-    moment = dt.datetime.combine(stamp, dt.time())
-    workbook.properties.title = title
+    sheet.title = TITLE
+    rows = clause_lines(lines)
+    _write_title(sheet, title, as_of, scope)
+    _write_table(sheet, rows)
+    _set_up_printing(sheet, last_row=len(rows) + HEADER_ROW)
+    workbook.properties.title = f"{title}{TITLE}"
     workbook.properties.creator = "plantrack"
-    workbook.properties.created = moment
-    workbook.properties.modified = moment
     buffer = io.BytesIO()
     workbook.save(buffer)
-    return buffer.getvalue()
+    return reproducible(buffer.getvalue(), day=as_of)
+
+
+HEADER_ROW = 3
+LINE_HEIGHT = 15  # points per line of 11-point text
+
+
+def _lines(column: Column[ClauseLine], row: ClauseLine) -> int:
+    """How many lines the cell's text wraps to in the column's width."""
+    count = 0
+    for part in column.text(row).split("\n"):
+        count += max(1, math.ceil(_display_width(part) / max(column.width - 1, 1)))
+    return count
+
+
+def _display_width(text: str) -> int:
+    # Excel's column width counts a CJK character as two.
+    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
+
+
+def _write_title(sheet: Worksheet, title: str, as_of: dt.date, scope: str) -> None:
+    from openpyxl.styles import Alignment, Font
+
+    last = len(COLUMNS)
+    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=last)
+    sheet.merge_cells(start_row=2, start_column=1, end_row=2, end_column=last)
+    _text(sheet.cell(row=1, column=1), f"{title}{TITLE}")
+    _text(sheet.cell(row=2, column=1), f"截至 {_chinese_date(as_of)}　范围：{scope}")
+    sheet["A1"].font = Font(bold=True, size=16)
+    sheet["A1"].alignment = Alignment(horizontal="center", vertical="center")
+    sheet["A2"].alignment = Alignment(horizontal="right")
+    sheet.row_dimensions[1].height = 30
+
+
+def _write_table(sheet: Worksheet, rows: list[ClauseLine]) -> None:
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+    from openpyxl.utils import get_column_letter
+
+    thin = Side(style="thin", color="999999")
+    border = Border(left=thin, right=thin, top=thin, bottom=thin)
+    for col, column in enumerate(COLUMNS, start=1):
+        head = sheet.cell(row=HEADER_ROW, column=col)
+        _text(head, column.heading)
+        head.font = Font(bold=True)
+        head.fill = PatternFill("solid", fgColor="DDEBF7")
+        head.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        head.border = border
+        sheet.column_dimensions[get_column_letter(col)].width = column.width
+    for r, row in enumerate(rows, start=HEADER_ROW + 1):
+        for col, column in enumerate(COLUMNS, start=1):
+            cell = sheet.cell(row=r, column=col)
+            value = column.get(row)
+            if isinstance(value, dt.date):
+                cell.value = value
+                cell.number_format = "yyyy-mm-dd"
+            else:
+                _text(cell, str(value))
+            cell.alignment = Alignment(vertical="top", wrap_text=True)
+            cell.border = border
+        # Spreadsheets do not grow a row to fit wrapped text written by a program.
+        sheet.row_dimensions[r].height = LINE_HEIGHT * max(_lines(c, row) for c in COLUMNS)
+        level_cell = sheet.cell(row=r, column=_column_index("预警"))
+        level_cell.fill = PatternFill("solid", fgColor=LEVEL_FILLS[row.level])
+        level_cell.alignment = Alignment(horizontal="center", vertical="top")
+    sheet.freeze_panes = f"A{HEADER_ROW + 1}"
+    last_column = get_column_letter(len(COLUMNS))
+    sheet.auto_filter.ref = f"A{HEADER_ROW}:{last_column}{HEADER_ROW + max(len(rows), 1)}"
+
+
+def _set_up_printing(sheet: Worksheet, *, last_row: int) -> None:
+    from openpyxl.worksheet.properties import PageSetupProperties
+
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0  # as many pages tall as it takes
+    sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    sheet.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
+    sheet.print_area = f"A1:{_letter(len(COLUMNS))}{last_row}"
+    footer = sheet.oddFooter
+    assert footer is not None
+    footer.center.text = "第 &P 页，共 &N 页"
+    sheet.page_margins.left = sheet.page_margins.right = 0.4
+    sheet.page_margins.top = sheet.page_margins.bottom = 0.6
+
+
+def _text(cell: Cell | MergedCell, value: str) -> None:
+    """Put text in a cell as a string, never as a formula, whatever it begins with."""
+    cell.value = value
+    cell.data_type = "s"
+
+
+def _column_index(heading: str) -> int:
+    return headings(COLUMNS).index(heading) + 1
+
+
+def _letter(index: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(index)
+
+
+def _chinese_date(day: dt.date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"

@@ -195,9 +195,6 @@ TASK_COLUMNS: list[Column[TaskLine]] = [
     Column("状态", 8, lambda line: line.status.value),
 ]
 ROLE_COLUMN: Column[TaskLine] = Column("本单位角色", 16, lambda line: line.match.role_label)
-PROGRESS_COLUMN: Column[TaskLine] = Column(
-    "进展情况", 48, lambda line: "\n".join(line.progress_texts())
-)
 
 
 class TaskListing(NamedTuple):

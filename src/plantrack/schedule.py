@@ -109,7 +109,8 @@ def occurrence_name(occ: Occurrence) -> str:
     return occ.label
 
 
-_EVERY = {"quarter": "每季度末", "half-year": "每半年末", "month": "每月末"}
+# How a recurring rule reads in a table: 每季度末.
+EVERY_TEXT = {"quarter": "每季度末", "half-year": "每半年末", "month": "每月末"}
 
 
 def deadline_summary(items: list[Occurrence]) -> str:
@@ -124,7 +125,7 @@ def deadline_summary(items: list[Occurrence]) -> str:
 
 def _short_date(occ: Occurrence) -> str | None:
     if occ.kind == "recurring":
-        return _EVERY[occ.every] if occ.every else "定期"
+        return EVERY_TEXT[occ.every] if occ.every else "定期"
     if occ.date is None:
         return None
     if occ.kind == "default":
