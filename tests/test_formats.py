@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import io
+import zipfile
+from pathlib import Path
+
 import pytest
 
 from helpers import Invoke
@@ -31,7 +35,8 @@ def test_every_export_format_writes_bytes(name: str) -> None:
 
 
 @pytest.mark.parametrize("name", sorted(formats.REPORT_FORMATS))
-def test_every_report_format_writes_bytes(name: str) -> None:
+def test_every_report_format_writes_bytes(name: str, tmp_path: Path) -> None:
+    binary = formats.REPORT_FORMATS[name].binary
     rendered = formats.report(
         name,
         plan=None,
@@ -41,14 +46,23 @@ def test_every_report_format_writes_bytes(name: str) -> None:
         dept=None,
         as_of=AS_OF,
         templates=None,
-        output=None,
+        output=tmp_path / f"r.{name}" if binary else None,
     )
-    assert "2023年第三季度进展报告" in rendered.data.decode("utf-8")
+    if binary:  # an Office file: a zip holding the report's words
+        with zipfile.ZipFile(io.BytesIO(rendered.data)) as package:
+            text = package.read("word/document.xml").decode("utf-8")
+    else:
+        text = rendered.data.decode("utf-8")
+    assert "2023年第三季度进展报告" in text
 
 
 def test_binary_formats_need_a_file() -> None:
-    binary = [f.name for f in formats.EXPORT_FORMATS.values() if f.binary]
-    assert binary == ["xlsx"]
+    binary = [
+        f.name
+        for f in [*formats.REPORT_FORMATS.values(), *formats.EXPORT_FORMATS.values()]
+        if f.binary
+    ]
+    assert binary == ["docx", "xlsx"]
     with pytest.raises(UsageError, match=r"-o 台账\.xlsx"):
         formats.export("xlsx", plan=None, dept=None, as_of=AS_OF, to_file=False)
 

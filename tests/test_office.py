@@ -67,3 +67,23 @@ def test_the_ledger_prints_on_a_few_landscape_pages(cli: Invoke, tmp_path: Path)
     assert text.count("工作内容") == pages  # the header row repeats on every page
     assert f"第 {pages} 页，共 {pages} 页" in text
     assert "7.3" in text and "受阻" in text
+
+
+@pytest.mark.parametrize(
+    ("period", "date"),
+    [(["--quarter", "2023Q3", "--as-of", "2023-10-08"], "2023年10月8日"),
+     (["--year", "2023", "--as-of", "2023-11-15"], "2023年11月15日")],
+)  # fmt: skip
+def test_the_word_report_converts_with_its_headings_annex_and_issuer(
+    cli: Invoke, tmp_path: Path, period: list[str], date: str
+) -> None:
+    document = tmp_path / "进展报告.docx"
+    cli("report", "--format", "docx", *period, "--plan", str(PROGRESS_PLAN), "-o", str(document))
+    pages, text = pdf_pages(to_pdf(document))
+    assert 4 <= pages <= 12
+    flat = "".join(text.split())  # pdftotext spaces out justified Chinese lines
+    for heading in ("一、总体情况", "二、主要进展和成效", "三、存在的问题", "四、下一步工作安排"):
+        assert heading in flat
+    assert "附件" in flat and "任务一览" in flat and "序号工作任务牵头单位完成时限状态预警" in flat
+    assert f"区交通局{date}" in flat
+    assert f"—{pages}—" in flat  # the last page is numbered

@@ -253,6 +253,9 @@ def report(
     to: Annotated[
         str | None, typer.Option("--to", help="自定义报告期止（YYYY-MM-DD）", show_default=False)
     ] = None,
+    year: Annotated[
+        int | None, typer.Option("--year", help="全年报告，如 2023", show_default=False)
+    ] = None,
     dept: DeptOption = None,
     format: Annotated[str, _format_option(REPORT_FORMATS, "报告格式")] = "md",
     output: Annotated[
@@ -267,13 +270,15 @@ def report(
     templates: Annotated[
         Path | None,
         typer.Option(
-            "--templates", help="自定义模板目录（report.md.j2、report.html.j2）", show_default=False
+            "--templates",
+            help="自定义模板目录（report.md.j2、report.html.j2、report.docx）",
+            show_default=False,
         ),
     ] = None,
     as_of: AsOfOption = None,
     plan: PlanOption = None,
 ) -> None:
-    """生成季度进展报告（Markdown 或 HTML）：总体情况、主要进展、存在问题、下一步安排。"""
+    """生成进展报告（季度、全年或自定义期间；Markdown、HTML 或 Word 公文）。"""
     from plantrack import console, formats
 
     rendered = formats.report(
@@ -286,6 +291,7 @@ def report(
         as_of=as_of,
         templates=templates,
         output=output,
+        year=year,
     )
     console.write_output(rendered.data, rendered.output)
 

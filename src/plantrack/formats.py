@@ -15,6 +15,7 @@ if TYPE_CHECKING:
 
     from plantrack.periods import Period
     from plantrack.query import Scope, TaskLine
+    from plantrack.report import Report
     from plantrack.schedule import Timeline
 
 
@@ -67,13 +68,27 @@ def _html(job: Job) -> bytes:
 
 def _render_report(job: Job, template: str) -> bytes:
     from plantrack import render
+
+    context = {"r": _report_context(job)}
+    return render.render(template, context, templates=job.templates).encode("utf-8")
+
+
+def _docx(job: Job) -> bytes:
+    from plantrack import render
+    from plantrack.package import reproducible
+
+    context = {"r": _report_context(job)}
+    data = render.render_docx("report.docx", context, templates=job.templates)
+    return reproducible(data, day=job.as_of)
+
+
+def _report_context(job: Job) -> Report:
     from plantrack.report import build_report
 
     assert job.period is not None
-    context = build_report(
+    return build_report(
         job.timeline, job.scope.tasks, period=job.period, as_of=job.as_of, scope=job.scope.name
     )
-    return render.render(template, {"r": context}, templates=job.templates).encode("utf-8")
 
 
 def _ics(job: Job) -> bytes:
@@ -106,6 +121,7 @@ REPORT_FORMATS: dict[str, Format] = {
     for f in [
         Format("md", "Markdown", _markdown),
         Format("html", "HTML", _html),
+        Format("docx", "Word 公文（GB/T 9704）", _docx, binary=True, example="进展报告.docx"),
     ]
 }
 EXPORT_FORMATS: dict[str, Format] = {
@@ -140,6 +156,7 @@ def report(
     as_of: str | None,
     templates: Path | None,
     output: Path | None,
+    year: int | None = None,
 ) -> Rendered:
     """A progress report over a quarter or a custom period, in the named format.
 
@@ -151,7 +168,7 @@ def report(
     from plantrack import periods
 
     day = periods.today(as_of)
-    period = periods.report_period(quarter, start, end, day)
+    period = periods.report_period(quarter, start, end, day, year)
     data = _write(REPORT_FORMATS, name, plan, dept, day, output is not None, period, templates)
     if output is None or PERIOD_FIELD not in str(output):
         return Rendered(data, output)

@@ -22,10 +22,17 @@ class Period(NamedTuple):
 
     @property
     def slug(self) -> str:
-        """The period as a file name part: 2023Q4, or 2023-01-01_2023-12-31."""
+        """The period as a file name part: 2023Q4, 2023, or 2023-01-01_2023-12-31."""
         if self.quarter_number is not None:
             return self.label
+        if self.is_year:
+            return str(self.start.year)
         return f"{self.start.isoformat()}_{self.end.isoformat()}"
+
+    @property
+    def is_year(self) -> bool:
+        """Tell whether the period is a calendar year asked for with --year."""
+        return self.label == year_label(self.start.year)
 
     @property
     def quarter_number(self) -> int | None:
@@ -47,6 +54,16 @@ def quarter(year: int, number: int) -> Period:
     return Period(start, month_end(year, number * 3), f"{year}Q{number}")
 
 
+def year_label(year: int) -> str:
+    """How a year-long report period is named: 2023年度."""
+    return f"{year}年度"
+
+
+def year_period(year: int) -> Period:
+    """The calendar year, as the annual report covers it."""
+    return Period(dt.date(year, 1, 1), dt.date(year, 12, 31), year_label(year))
+
+
 def custom_period(start: dt.date, end: dt.date) -> Period:
     """A report period given by --from and --to."""
     return Period(start, end, f"{start.isoformat()} 至 {end.isoformat()}")
@@ -57,6 +74,8 @@ def next_period(period: Period) -> Period:
     number = period.quarter_number
     if number is not None:
         return quarter(period.start.year + number // 4, number % 4 + 1)
+    if period.is_year:
+        return year_period(period.start.year + 1)
     start = period.end + dt.timedelta(days=1)
     months = _whole_months(period)
     if months:
@@ -91,9 +110,19 @@ def parse_quarter(text: str, as_of: dt.date) -> Period:
 
 
 def report_period(
-    quarter_text: str | None, start: str | None, end: str | None, as_of: dt.date
+    quarter_text: str | None,
+    start: str | None,
+    end: str | None,
+    as_of: dt.date,
+    year: int | None = None,
 ) -> Period:
-    """The period a report covers: --from/--to, else --quarter, else the current quarter."""
+    """The period a report covers: --year, --from/--to, else --quarter, else the current quarter."""
+    if year is not None:
+        if quarter_text or start or end:
+            raise UsageError("--year 是全年报告，不能与 --quarter、--from、--to 同用")
+        if not 1900 <= year <= 2999:
+            raise UsageError(f"--year 的值 {year} 无效：应为四位年份，如 2023")
+        return year_period(year)
     if start or end:
         if quarter_text or not (start and end):
             raise UsageError("自定义报告期须同时给出 --from 和 --to，且不能与 --quarter 同用")

@@ -6,6 +6,9 @@ is decided here, in filters the templates call.
 
 from __future__ import annotations
 
+import datetime as dt
+import io
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +27,28 @@ PROBLEM_CSS = {"逾期": "red", "逾期完成": "yellow", "受阻": "blocked"}
 BAR_WIDTH = 20
 
 
+NUMERALS = "一二三四五六七八九十"
+
+
+def chinese_date(value: object) -> str:
+    """2023-10-08 (a date or its ISO text) as 2023年10月8日, as 公文 write dates."""
+    text = str(value)
+    try:
+        day = dt.date.fromisoformat(text)
+    except ValueError:
+        return text
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def chinese_number(value: int) -> str:
+    """1 to 99 as 一 to 九十九, for headings such as （三）."""
+    if value <= 10:
+        return NUMERALS[value - 1]
+    tens, ones = divmod(value, 10)
+    head = "" if tens == 1 else NUMERALS[tens - 1]
+    return f"{head}十{NUMERALS[ones - 1] if ones else ''}"
+
+
 def packaged_templates() -> Path:
     """The templates shipped in the wheel, or the repository's templates/ in a checkout."""
     installed = Path(__file__).resolve().parent / "templates"
@@ -36,9 +61,7 @@ def render(name: str, context: dict[str, Any], *, templates: Path | None = None)
     """Render the template name, found in templates or the packaged folder."""
     import jinja2
 
-    folder = templates or packaged_templates()
-    if not (folder / name).is_file():
-        raise UsageError(f"{folder}: 找不到模板 {name}。请检查 --templates 指向的目录")
+    folder = _template(name, templates).parent
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(folder),
         autoescape=jinja2.select_autoescape(enabled_extensions=("html", "html.j2")),
@@ -47,20 +70,40 @@ def render(name: str, context: dict[str, Any], *, templates: Path | None = None)
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(
-        cell=markdown_cell,
-        md=markdown_text,
-        bar=text_bar,
-        status_css=STATUS_CSS.__getitem__,
-        level_css=LEVEL_CSS.__getitem__,
-        problem_css=PROBLEM_CSS.__getitem__,
-    )
+    env.filters.update(FILTERS)
     try:
         return env.get_template(name).render(**context)
     except jinja2.TemplateSyntaxError as exc:
         raise PlantrackError(f"{exc.filename}:{exc.lineno}: 模板语法错误：{exc.message}") from None
     except jinja2.UndefinedError as exc:
         raise PlantrackError(f"{folder / name}: 模板引用了不存在的字段：{exc.message}") from None
+
+
+def render_docx(name: str, context: dict[str, Any], *, templates: Path | None = None) -> bytes:
+    """Fill the Word template name (docxtpl: Jinja2 inside the document) with the context."""
+    import jinja2
+    from docxtpl import DocxTemplate
+
+    path = _template(name, templates)
+    env = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=True)
+    env.filters.update(FILTERS)
+    try:
+        document = DocxTemplate(path)
+        document.render(context, jinja_env=env, autoescape=True)
+    except jinja2.TemplateSyntaxError as exc:
+        raise PlantrackError(f"{path}: Word 模板中的 Jinja 语法错误：{exc.message}") from None
+    except jinja2.UndefinedError as exc:
+        raise PlantrackError(f"{path}: 模板引用了不存在的字段：{exc.message}") from None
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def _template(name: str, templates: Path | None) -> Path:
+    folder = templates or packaged_templates()
+    if not (folder / name).is_file():
+        raise UsageError(f"{folder}: 找不到模板 {name}。请检查 --templates 指向的目录")
+    return folder / name
 
 
 def text_bar(percent: float) -> str:
@@ -82,3 +125,15 @@ def markdown_cell(value: object) -> str:
     text = "" if value is None else str(value)
     lines = [markdown_text(line).replace("|", "\\|") for line in text.splitlines()]
     return "<br>".join(lines) or " "
+
+
+FILTERS: dict[str, Callable[..., str]] = {
+    "cell": markdown_cell,
+    "md": markdown_text,
+    "bar": text_bar,
+    "status_css": STATUS_CSS.__getitem__,
+    "level_css": LEVEL_CSS.__getitem__,
+    "problem_css": PROBLEM_CSS.__getitem__,
+    "cn_date": chinese_date,
+    "cn_number": chinese_number,
+}

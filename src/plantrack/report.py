@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from plantrack.model import Plan, Progress, Status, Task
-from plantrack.periods import Period, next_period
+from plantrack.periods import Period, custom_period, next_period
 from plantrack.schedule import (
     DueItem,
     Level,
@@ -91,6 +91,8 @@ class NextItem:
     task_title: str
     what: str
     lead: str
+    # True for the plan's year-end default of a task whose text states no date.
+    year_end: bool = False
 
 
 @dataclass(frozen=True)
@@ -133,6 +135,7 @@ class Report:
 
     title: str
     plan_title: str
+    issuer: str
     scope: str
     period_label: str
     period_start: str
@@ -167,11 +170,12 @@ def build_report(
     overdue_ids = {item.task.id for item in overdue}
     statuses = {task.id: timeline.status(task) for task in tasks}
     done = sum(1 for status in statuses.values() if status is Status.DONE)
-    following = next_period(period)
+    following = _following(period, as_of)
     entries = list(_entries_in(timeline, tasks, period))
     return Report(
         title=f"{plan.title}{_period_title(period)}进展报告" + (f"（{scope}）" if scope else ""),
         plan_title=plan.title,
+        issuer=plan.issuer or "",
         scope=scope or "全局",
         period_label=period.label,
         period_start=period.start.isoformat(),
@@ -202,7 +206,7 @@ def build_report(
 def _period_text(period: Period) -> str:
     """The period once: 2023-07-01 至 2023-09-30（2023Q3）, or just the range."""
     text = f"{period.start.isoformat()} 至 {period.end.isoformat()}"
-    return f"{text}（{period.label}）" if period.quarter_number else text
+    return f"{text}（{period.label}）" if period.label != text else text
 
 
 def _period_title(period: Period) -> str:
@@ -210,7 +214,16 @@ def _period_title(period: Period) -> str:
     if number is not None:
         numeral = "一二三四"[number - 1]
         return f" {period.start.year}年第{numeral}季度"
+    if period.is_year:
+        return f" {period.label}"
     return f" {period.label} "
+
+
+def _following(period: Period, as_of: dt.date) -> Period:
+    """What 下一步工作安排 covers: for a year still running, the rest of it; else what follows."""
+    if period.is_year and period.start <= as_of < period.end:
+        return custom_period(as_of + dt.timedelta(days=1), period.end)
+    return next_period(period)
 
 
 def _percent(part: int, whole: int) -> str:
@@ -348,6 +361,7 @@ def _next_items(
             task_title=item.task.title,
             what=occurrence_name(item.occurrence),
             lead=_leads(item.task),
+            year_end=item.occurrence.kind == "default",
         )
         for item in timeline.items_in_period(tasks, period=period, as_of=as_of)
     ]

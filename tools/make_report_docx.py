@@ -1,0 +1,283 @@
+"""Write templates/report.docx: the Word template of the progress report, laid out to GB/T 9704.
+
+    python tools/make_report_docx.py
+
+The template is committed; a clerk may edit it in Word or WPS and pass its folder to
+`plantrack report --format docx --templates DIR`. This script only makes the bundled one,
+so that its styles are reviewable as code. Jinja tags (docxtpl) stay whole in single runs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+
+from docx import Document
+from docx.document import Document as DocxDocument
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_LINE_SPACING
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Emu, Mm, Pt
+from docx.styles.style import ParagraphStyle
+from docx.text.paragraph import Paragraph
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "src"))
+from plantrack.package import reproducible  # noqa: E402
+
+# GB/T 9704-2012: A4; top margin 37 mm, left 28 mm; a text block of 156 x 225 mm holding
+# 22 lines of 28 characters of 3号 (16 pt) type.
+TOP, LEFT, BLOCK_WIDTH, BLOCK_HEIGHT = Mm(37), Mm(28), Mm(156), Mm(225)
+LINE = Pt(BLOCK_HEIGHT.pt / 22)
+BODY_SIZE = Pt(16)
+TITLE_FONT, BODY_FONT, LEVEL1_FONT, LEVEL2_FONT = (
+    "方正小标宋简体",
+    "仿宋_GB2312",
+    "黑体",
+    "楷体_GB2312",
+)
+PAGE_NUMBER_FONT = "宋体"
+
+
+def set_fonts(style: ParagraphStyle, east_asian: str, size: Pt, *, bold: bool = False) -> None:
+    """Set a style's Latin and East Asian fonts alike: Word picks the East Asian one for CJK."""
+    style.font.name = east_asian
+    style.font.size = size
+    style.font.bold = bold
+    fonts = style.element.get_or_add_rPr().get_or_add_rFonts()
+    for attribute in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+        fonts.set(qn(attribute), east_asian)
+
+
+def paragraph_style(document: DocxDocument, name: str, font: str, size: Pt, **kw: object) -> None:
+    """A paragraph style on the 22-line grid."""
+    style = document.styles.add_style(name, 1)  # 1: paragraph style
+    style.base_style = document.styles["Normal"]
+    set_fonts(style, font, size, bold=bool(kw.get("bold")))
+    fmt = style.paragraph_format
+    fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    fmt.line_spacing = kw.get("line", LINE)
+    fmt.space_before = fmt.space_after = Pt(0)
+    fmt.alignment = kw.get("align", WD_ALIGN_PARAGRAPH.JUSTIFY)
+    fmt.first_line_indent = kw.get("indent", Pt(2 * size.pt))
+
+
+def page_number(paragraph: Paragraph) -> None:
+    """— PAGE — in 4号 type, the number a field Word and LibreOffice fill in."""
+    for text in ("— ", None, " —"):
+        run = paragraph.add_run()
+        run.font.size = Pt(14)
+        run.font.name = PAGE_NUMBER_FONT
+        run.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), PAGE_NUMBER_FONT)
+        if text is not None:
+            run.text = text
+            continue
+        for kind, value in (
+            ("begin", None),
+            ("instr", " PAGE "),
+            ("separate", None),
+            ("end", None),
+        ):
+            if kind == "instr":
+                instr = OxmlElement("w:instrText")
+                instr.set(qn("xml:space"), "preserve")
+                instr.text = value
+                run.element.append(instr)
+            else:
+                char = OxmlElement("w:fldChar")
+                char.set(qn("w:fldCharType"), kind)
+                run.element.append(char)
+            if kind == "separate":
+                shown = OxmlElement("w:t")
+                shown.text = "1"
+                run.element.append(shown)
+
+
+def set_up_page(document: DocxDocument) -> None:
+    section = document.sections[0]
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.top_margin, section.left_margin = TOP, LEFT
+    section.right_margin = Emu(Mm(210) - LEFT - BLOCK_WIDTH)
+    section.bottom_margin = Emu(Mm(297) - TOP - BLOCK_HEIGHT)
+    section.footer_distance = Mm(21)  # from the page edge: the number sits ~7 mm below the text
+    # Odd pages carry the number on the right, even pages on the left, one character in.
+    document.settings.odd_and_even_pages_header_footer = True
+    odd = section.footer.paragraphs[0]
+    odd.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    odd.paragraph_format.right_indent = Pt(14)
+    page_number(odd)
+    even = section.even_page_footer.paragraphs[0]
+    even.alignment = WD_ALIGN_PARAGRAPH.LEFT
+    even.paragraph_format.left_indent = Pt(14)
+    page_number(even)
+
+
+def styles(document: DocxDocument) -> None:
+    normal = document.styles["Normal"]
+    set_fonts(normal, BODY_FONT, BODY_SIZE)
+    paragraph_style(document, "公文标题", TITLE_FONT, Pt(22), align=WD_ALIGN_PARAGRAPH.CENTER,
+                    indent=Pt(0), line=Pt(35))  # fmt: skip
+    paragraph_style(document, "公文正文", BODY_FONT, BODY_SIZE)
+    paragraph_style(document, "一级标题", LEVEL1_FONT, BODY_SIZE)
+    paragraph_style(document, "二级标题", LEVEL2_FONT, BODY_SIZE)
+    paragraph_style(document, "三级标题", BODY_FONT, BODY_SIZE, bold=True)
+    paragraph_style(document, "落款", BODY_FONT, BODY_SIZE, align=WD_ALIGN_PARAGRAPH.RIGHT,
+                    indent=Pt(0))  # fmt: skip
+    paragraph_style(document, "附件标记", LEVEL1_FONT, BODY_SIZE, align=WD_ALIGN_PARAGRAPH.LEFT,
+                    indent=Pt(0))  # fmt: skip
+    paragraph_style(document, "表格文字", BODY_FONT, Pt(12), align=WD_ALIGN_PARAGRAPH.LEFT,
+                    indent=Pt(0), line=Pt(18))  # fmt: skip
+
+
+def add(document: DocxDocument, style: str, text: str = "") -> Paragraph:
+    paragraph = document.add_paragraph(style=style)
+    if text:
+        paragraph.add_run(text)
+    return paragraph
+
+
+BODY = [
+    ("公文标题", "{{ r.title }}"),
+    ("公文正文", ""),
+    ("一级标题", "一、总体情况"),
+    (
+        "公文正文",
+        "截至{{ r.as_of | cn_date }}，{{ r.scope }}纳入统计的任务共{{ r.total }}项，"
+        "完成率{{ r.completion_rate }}："
+        "{% for s in r.statuses %}{{ s.status }}{{ s.count }}项"
+        "{% if not loop.last %}，{% endif %}{% endfor %}。"
+        "有逾期事项的任务{{ r.overdue_tasks }}项。",
+    ),
+    ("一级标题", "二、主要进展和成效"),
+    ("公文正文", "{%p if r.completed %}"),
+    ("公文正文", "本期完成事项{{ r.completed | length }}项。"),
+    ("公文正文", "{%p endif %}"),
+    ("公文正文", "{%p for sec in r.progress %}"),
+    ("二级标题", "（{{ loop.index | cn_number }}）{{ sec.title }}"),
+    ("公文正文", "{%p for task in sec.entries | groupby('task_id') %}"),
+    ("三级标题", "{{ loop.index }}. {{ task.list[0].task_title }}"),
+    ("公文正文", "{%p for e in task.list %}"),
+    (
+        "公文正文",
+        "{{ e.date | cn_date }}{% if e.what %}，{{ e.what }}{% endif %}"
+        "{% if e.status %}，{{ e.status }}{% endif %}"
+        "{% if e.note %}：{{ e.note }}{% endif %}。",
+    ),
+    ("公文正文", "{%p endfor %}"),
+    ("公文正文", "{%p endfor %}"),
+    ("公文正文", "{%p endfor %}"),
+    ("公文正文", "{%p if not r.progress %}"),
+    ("公文正文", "本期没有登记进展。"),
+    ("公文正文", "{%p endif %}"),
+    ("一级标题", "三、存在的问题"),
+    ("公文正文", "{%p for p in r.problems %}"),
+    (
+        "公文正文",
+        "{{ loop.index }}. 任务{{ p.task_id }}“{{ p.task_title }}”："
+        "{% if p.kind == '受阻' %}工作受阻，{{ p.what }}"
+        "{% elif p.kind == '逾期完成' %}{{ p.what }}（时限{{ p.date | cn_date }}）"
+        "逾期{{ p.days_overdue }}天完成"
+        "{% else %}{{ p.what }}已过时限{{ p.date | cn_date }}，逾期{{ p.days_overdue }}天"
+        "{% endif %}。牵头单位：{{ p.lead }}。",
+    ),
+    ("公文正文", "{%p endfor %}"),
+    ("公文正文", "{%p if not r.problems %}"),
+    ("公文正文", "截至{{ r.as_of | cn_date }}，没有逾期或受阻的事项。"),
+    ("公文正文", "{%p endif %}"),
+    ("一级标题", "四、下一步工作安排"),
+    ("公文正文", "{%p if r.next_items %}"),
+    ("公文正文", "{{ r.next_label }}须完成以下事项："),
+    ("公文正文", "{%p endif %}"),
+    ("公文正文", "{%p for n in r.next_items if not n.year_end %}"),
+    (
+        "公文正文",
+        "{{ loop.index }}. {{ n.date | cn_date }}前，{{ n.what }}"
+        "（任务{{ n.task_id }}“{{ n.task_title }}”，牵头单位：{{ n.lead }}）。",
+    ),
+    ("公文正文", "{%p endfor %}"),
+    ("公文正文", "{%p set year_end = r.next_items | selectattr('year_end') | list %}"),
+    ("公文正文", "{%p if year_end %}"),
+    (
+        "公文正文",
+        "另有{{ year_end | length }}项原文未写明时限的任务，以年底为限"
+        "（{{ year_end[0].date | cn_date }}）：任务"
+        # A zero-width space after each 、 lets a long list of numbers break between lines.
+        "{{ year_end | map(attribute='task_id') | join('、\u200b') }}。",
+    ),
+    ("公文正文", "{%p endif %}"),
+    ("公文正文", "{%p if not r.next_items %}"),
+    ("公文正文", "{{ r.next_label }}没有到期的时限。"),
+    ("公文正文", "{%p endif %}"),
+    ("公文正文", ""),
+    ("公文正文", "附件：任务一览"),
+    ("公文正文", ""),
+    ("落款", "{{ r.issuer }}"),
+    ("落款", "{{ r.as_of | cn_date }}"),
+]
+HEADERS = ["序号", "工作任务", "牵头单位", "完成时限", "状态", "预警"]
+WIDTHS = [Mm(14), Mm(42), Mm(36), Mm(30), Mm(18), Mm(14)]
+CELLS = [
+    "{{ t.task_id }}",
+    "{{ t.title }}",
+    "{{ t.lead }}",
+    "{{ t.deadline }}",
+    "{{ t.status }}",
+    "{{ t.level }}",
+]
+
+
+def annex(document: DocxDocument) -> None:
+    """附件: the task table, on a page of its own."""
+    document.paragraphs[-1].runs[-1].add_break(WD_BREAK.PAGE)
+    add(document, "附件标记", "附件")
+    add(document, "公文标题", "任务一览")
+    table = document.add_table(rows=3, cols=len(HEADERS))
+    table.style = document.styles["Table Grid"]
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    for column, width in zip(table.columns, WIDTHS, strict=True):
+        column.width = width
+    rows = [HEADERS, ["{%tr for t in r.tasks %}"] + [""] * 5, CELLS]
+    for row, texts in zip(table.rows, rows, strict=True):
+        for cell, text, width in zip(row.cells, texts, WIDTHS, strict=True):
+            cell.width = width
+            paragraph = cell.paragraphs[0]
+            paragraph.style = document.styles["表格文字"]
+            run = paragraph.add_run(text)
+            run.bold = row is table.rows[0]
+    # The header row repeats on every page the table runs onto.
+    header = table.rows[0]._tr.get_or_add_trPr()
+    repeat = OxmlElement("w:tblHeader")
+    repeat.set(qn("w:val"), "true")
+    header.append(repeat)
+    end = table.add_row()
+    end.cells[0].paragraphs[0].add_run("{%tr endfor %}")
+    add(
+        document,
+        "表格文字",
+        "预警：红，已过时限未完成；黄，{{ r.warn_days }} 天内到期；绿，时限尚远或已完成。",
+    )
+
+
+def main() -> None:
+    document = Document()
+    styles(document)
+    set_up_page(document)
+    first = document.paragraphs[0] if document.paragraphs else None
+    for style, text in BODY:
+        add(document, style, text)
+    if first is not None:
+        first._element.getparent().remove(first._element)
+    annex(document)
+    document.core_properties.author = "plantrack"
+    document.core_properties.title = "进展报告模板"
+    target = ROOT / "templates" / "report.docx"
+    document.save(str(target))
+    target.write_bytes(reproducible(target.read_bytes(), day=dt.date(2023, 1, 1)))
+    print(f"wrote {target.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()
