@@ -139,7 +139,9 @@ def add(document: DocxDocument, style: str, text: str = "") -> Paragraph:
 
 
 BODY = [
-    ("公文标题", "{{ r.title }}"),
+    # A title of two lines, broken where the words break: the plan, then the period.
+    ("公文标题", "{{ r.plan_title }}"),
+    ("公文标题", "{{ r.subtitle }}"),
     ("公文正文", ""),
     ("一级标题", "一、总体情况"),
     (
@@ -188,7 +190,7 @@ BODY = [
     ("公文正文", "{%p endif %}"),
     ("一级标题", "四、下一步工作安排"),
     ("公文正文", "{%p if r.next_items %}"),
-    ("公文正文", "{{ r.next_label }}须完成以下事项："),
+    ("公文正文", "{{ r.next_name }}须完成以下事项："),
     ("公文正文", "{%p endif %}"),
     ("公文正文", "{%p for n in r.next_items if not n.year_end %}"),
     (
@@ -208,7 +210,7 @@ BODY = [
     ),
     ("公文正文", "{%p endif %}"),
     ("公文正文", "{%p if not r.next_items %}"),
-    ("公文正文", "{{ r.next_label }}没有到期的时限。"),
+    ("公文正文", "{{ r.next_name }}没有到期的时限。"),
     ("公文正文", "{%p endif %}"),
     ("公文正文", ""),
     ("公文正文", "附件：任务一览"),

@@ -134,6 +134,8 @@ class Report:
     """Everything a report template shows; plain values only."""
 
     title: str
+    # The title after the plan's: 2023年第三季度进展报告, for a title set on two lines.
+    subtitle: str
     plan_title: str
     issuer: str
     scope: str
@@ -152,6 +154,8 @@ class Report:
     progress: list[SectionProgress]
     problems: list[ProblemRow]
     next_label: str
+    # The next period as prose says it: 2023年第四季度, 2023年11月16日至12月31日.
+    next_name: str
     next_items: list[NextItem]
     units: list[UnitRow]
     targets: list[TargetRow]
@@ -171,9 +175,11 @@ def build_report(
     statuses = {task.id: timeline.status(task) for task in tasks}
     done = sum(1 for status in statuses.values() if status is Status.DONE)
     following = _following(period, as_of)
+    subtitle = f"{_period_name(period)}进展报告" + (f"（{scope}）" if scope else "")
     entries = list(_entries_in(timeline, tasks, period))
     return Report(
-        title=f"{plan.title}{_period_title(period)}进展报告" + (f"（{scope}）" if scope else ""),
+        title=f"{plan.title} {subtitle}",
+        subtitle=subtitle,
         plan_title=plan.title,
         issuer=plan.issuer or "",
         scope=scope or "全局",
@@ -195,6 +201,7 @@ def build_report(
         progress=_group_by_section(plan, entries),
         problems=_problems(timeline, tasks, statuses, overdue, period),
         next_label=following.label,
+        next_name=_period_name(following),
         next_items=_next_items(timeline, tasks, following, as_of),
         units=_unit_rows(plan, tasks, statuses, overdue_ids),
         targets=_target_rows(timeline, tasks),
@@ -209,14 +216,20 @@ def _period_text(period: Period) -> str:
     return f"{text}（{period.label}）" if period.label != text else text
 
 
-def _period_title(period: Period) -> str:
+def _period_name(period: Period) -> str:
+    """A period as a sentence says it: 2023年第三季度, 2023年度, 2023年7月1日至7月31日."""
     number = period.quarter_number
     if number is not None:
-        numeral = "一二三四"[number - 1]
-        return f" {period.start.year}年第{numeral}季度"
+        return f"{period.start.year}年第{'一二三四'[number - 1]}季度"
     if period.is_year:
-        return f" {period.label}"
-    return f" {period.label} "
+        return period.label
+    start, end = period.start, period.end
+    tail = (
+        f"{end.month}月{end.day}日"
+        if end.year == start.year
+        else f"{end.year}年{end.month}月{end.day}日"
+    )
+    return f"{start.year}年{start.month}月{start.day}日至{tail}"
 
 
 def _following(period: Period, as_of: dt.date) -> Period:
