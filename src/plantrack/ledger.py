@@ -177,10 +177,14 @@ LINE_HEIGHT = 15  # points per line of 11-point text
 
 
 def _lines(column: Column[ClauseLine], row: ClauseLine) -> int:
-    """How many lines the cell's text wraps to in the column's width."""
+    """How many lines the cell's text wraps to in the column's width, erring on the long side.
+
+    Fonts differ from machine to machine; a row a line too tall is better than a clipped one.
+    """
+    per_line = max(column.width * 0.85 - 1, 1)
     count = 0
     for part in column.text(row).split("\n"):
-        count += max(1, math.ceil(_display_width(part) / max(column.width - 1, 1)))
+        count += max(1, math.ceil(_display_width(part) / per_line))
     return count
 
 
