@@ -52,13 +52,14 @@ def test_every_command_reports_plan_problems_the_same_way(
 def test_due_lists_task_13_and_26_in_window(cli: Invoke) -> None:
     result = cli("due", "--dept", "法规科", "--as-of", "2023-10-01", "--within", "60")
     table = rows(result.stdout)
-    assert table[0] == ["分组", "预警", "时限", "剩余", "序号", "任务", "事项", "牵头单位"]
+    assert table[0] == ["分组", "预警", "时限", "剩余", "序号", "任务", "事项", "牵头单位", "角色"]
+    assert {r[8] for r in table[1:]} == {"牵头"}
     upcoming = [(r[4], r[2]) for r in table[1:] if r[0] != "已逾期"]
     assert upcoming == [("13", "2023-10-31"), ("26", "2023-11-20")]
     overdue = [r for r in table[1:] if r[0] == "已逾期"]
     assert all(r[1] == "红" and r[3].startswith("逾期 ") for r in overdue)
     assert ["已逾期", "红", "2023-09-30", "逾期 1 天", "26", "落实法治工作信息报送制度",
-            "2023Q3 报送法治建设工作文稿", "局法规科"] in table  # fmt: skip
+            "2023Q3 报送法治建设工作文稿", "局法规科", "牵头"] in table  # fmt: skip
 
 
 def test_due_json_contract(cli: Invoke) -> None:
@@ -86,9 +87,16 @@ def test_due_yellow_within_warn_days(cli: Invoke) -> None:
 def test_tasks_by_role(cli: Invoke) -> None:
     lead = rows(cli("tasks", "--dept", "执法支队", "--role", "lead").stdout)
     assert [r[0] for r in lead[1:]] == ["14"]
-    assert lead[1][-1] == "牵头（第1项）"
-    responsible = rows(cli("tasks", "--dept", "执法支队", "--role", "responsible").stdout)
-    assert {"4", "15", "16", "17"} <= {r[0] for r in responsible[1:]}
+    assert lead[1][-1] == "牵头"
+    responsible = rows(cli("tasks", "--dept", "执法支队", "--role", "责任").stdout)
+    assert [r[0] for r in responsible[1:]] == ["4", "15", "16", "17"]
+    duties = rows(cli("tasks", "--dept", "执法支队").stdout)
+    assert [(r[0], r[-1]) for r in duties[1:]] == [
+        ("4", "责任"), ("14", "牵头"), ("15", "责任"), ("16", "责任"), ("17", "责任")
+    ]  # fmt: skip
+    everything = cli("tasks", "--dept", "执法支队", "--role", "any", "--include-possible").stdout
+    assert len(rows(everything)) == 1 + 25
+    assert "--role" in cli("tasks", "--dept", "执法支队", "--role", "boss", code=2).output
 
 
 def test_tasks_json_contract(cli: Invoke) -> None:
@@ -120,7 +128,7 @@ def test_tasks_table_in_a_terminal(cli: Invoke) -> None:
     # CJK cells are two columns wide: every table line has the same display width.
     widths = {_display_width(line) for line in screen.splitlines()[:-1]}
     assert len(widths) == 1
-    assert screen.endswith("共 24 项任务\n")
+    assert screen.endswith("共 22 项任务\n")  # the tasks 法规科 leads or shares
 
 
 def test_unknown_department_suggests_the_registry_name(cli: Invoke) -> None:

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
 
 import pytest
 
-from helpers import DATA, PLAN_2023, PROGRESS_PLAN
+from helpers import DATA, PLAN_2023, PROGRESS_PLAN, bundled_plan
 from plantrack import console, query
 from plantrack.load import check_files
+from plantrack.schedule import DueItem, Occurrence
 
 ANSI = re.compile(r"\x1b\[([0-9;]*)m")
 RED, YELLOW, GREEN = "31", "33", "32"
@@ -43,7 +45,11 @@ def test_due_in_a_terminal_groups_and_colours_by_level(
     screen = capsys.readouterr().out
     plain = "\n".join(line.rstrip() for line in ANSI.sub("", screen).splitlines())
     assert plain.startswith("截至 2023-10-25：已逾期及 60 天内到期的事项\n已逾期\n")
-    assert plain.index("已逾期") < plain.index("本周内到期（7天内）") < plain.index("稍后到期")
+    assert (
+        plain.index("已逾期")
+        < plain.index("本月内到期（至 10月31日）")
+        < plain.index("下月及以后到期")
+    )
     assert RED in coloured(screen, "逾期 208 天")  # 2023Q1, due 03-31
     assert YELLOW in coloured(screen, "还剩 6 天")  # task 13, due 10-31: within warn_days
     assert GREEN in coloured(screen, "还剩 26 天")  # task 26, due 11-20
@@ -53,8 +59,8 @@ def test_due_in_a_terminal_groups_and_colours_by_level(
 def test_due_piped_spells_out_group_and_level(capsys: pytest.CaptureFixture[str]) -> None:
     console.print_due(due("2023-10-25"))
     lines = [line.split("\t") for line in capsys.readouterr().out.splitlines()]
-    assert lines[0] == ["分组", "预警", "时限", "剩余", "序号", "任务", "事项", "牵头单位"]
-    assert lines[6][:5] == ["本周内到期（7天内）", "黄", "2023-10-31", "还剩 6 天", "13"]
+    assert lines[0] == ["分组", "预警", "时限", "剩余", "序号", "任务", "事项", "牵头单位", "角色"]
+    assert lines[6][:5] == ["本月内到期（至 10月31日）", "黄", "2023-10-31", "还剩 6 天", "13"]
     assert "\x1b" not in "".join(map("".join, lines))
 
 
@@ -65,7 +71,7 @@ def test_nothing_due_says_so(terminal: None, capsys: pytest.CaptureFixture[str])
 
 def test_task_table_colours_the_status(terminal: None, capsys: pytest.CaptureFixture[str]) -> None:
     listing = query.list_tasks(
-        plan=PROGRESS_PLAN, dept=None, role="any", section=None, status=None, as_of="2023-10-08"
+        plan=PROGRESS_PLAN, dept=None, section=None, status=None, as_of="2023-10-08"
     )
     console.print_tasks(listing)
     screen = capsys.readouterr().out
@@ -79,7 +85,7 @@ def test_markup_in_user_text_is_shown_as_typed(
 ) -> None:
     path = tmp_path / "p.yaml"
     path.write_text(plan_text.replace("title: 统筹推进专项整治工作", "title: '[bold]整治[/]'"))
-    console.print_tasks(query.list_tasks(plan=path, dept=None, role="any", section=5, status=None))
+    console.print_tasks(query.list_tasks(plan=path, dept=None, section=5, status=None))
     assert "[bold]整治[/]" in ANSI.sub("", capsys.readouterr().out)
 
 
@@ -89,3 +95,32 @@ def test_check_prints_counts_or_every_problem(capsys: pytest.CaptureFixture[str]
     out, err = capsys.readouterr()
     assert out == f"{PLAN_2023}: 没有发现问题（9 个部分，26 项任务，33 项分工，13 个单位）\n"
     assert err.count(f"{broken}:") == 2
+
+
+@pytest.mark.parametrize(
+    ("due", "group"),
+    [
+        (dt.date(2023, 10, 20), "已逾期"),
+        (dt.date(2023, 10, 26), "本周内到期（至 10月29日 周日）"),
+        (dt.date(2023, 10, 29), "本周内到期（至 10月29日 周日）"),
+        (dt.date(2023, 10, 30), "本月内到期（至 10月31日）"),
+        (dt.date(2023, 11, 1), "下月及以后到期"),
+    ],
+)
+def test_calendar_words_mean_the_calendar(due: dt.date, group: str) -> None:
+    as_of = dt.date(2023, 10, 26)  # a Thursday
+    occurrence = Occurrence(13, due.isoformat(), "完成", "date", due)
+    item = DueItem(occurrence, bundled_plan().tasks_by_id[13], (due - as_of).days, "绿")
+    assert console.due_group(item) == group
+
+
+def test_levels_differ_without_colour(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.setenv("COLUMNS", "120")
+    console.print_due(due("2023-10-25"))
+    screen = capsys.readouterr().out
+    assert "\x1b[3" not in screen  # no colour at all
+    assert "✖ 逾期" in screen and "▲ 还剩 6 天" in screen and "● 还剩 26 天" in screen

@@ -73,7 +73,9 @@ def test_export_command_writes_a_department_calendar(cli: Invoke, tmp_path: Path
     assert result.stderr == f"已写入 {out}\n"
     calendar = icalendar.Calendar.from_ical(out.read_bytes())
     assert str(calendar["X-WR-CALNAME"]) == "2023年交通法治工作要点（局法规科）"
-    assert len(list(calendar.walk("VEVENT"))) == 31  # tasks 16 and 17 name only 区交通执法支队
+    # The tasks 法规科 leads or shares: not 16 and 17 (区交通执法支队's), nor 19 and 22,
+    # where it is only among 局机关各科室.
+    assert len(list(calendar.walk("VEVENT"))) == 29
     stamp = next(iter(calendar.walk("VEVENT"))).decoded("DTSTAMP")
     assert stamp == dt.datetime(2023, 7, 5, tzinfo=dt.UTC)
 
@@ -85,3 +87,13 @@ def test_export_to_stdout(cli: Invoke, timeline: Timeline) -> None:
     dated = [o for task in involved for o in timeline.occurrences(task) if o.date]
     assert len(events(result.stdout_bytes)) == len(dated)
     assert 9 not in {task.id for task in involved}  # task 9 names only two offices
+
+
+def test_an_office_gets_its_duties_not_every_mention(cli: Invoke) -> None:
+    duties = events(cli("export", "--format", "ics", "--dept", "安监科").stdout_bytes)
+    assert sorted(str(e["SUMMARY"]) for e in duties) == [
+        "【任务14】推进行政执法规范化建设（年度任务）",
+        "【任务22】依法预防处置重大突发事件（年度任务）",
+    ]
+    every = cli("export", "--format", "ics", "--dept", "安监科", "--role", "any").stdout_bytes
+    assert len(events(every)) > len(duties)

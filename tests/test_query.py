@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from plantrack import query
 from plantrack.errors import UsageError
-from plantrack.model import Status, parse_status
+from plantrack.model import Progress, Status, parse_status
 from plantrack.schedule import Timeline
 from plantrack.units import Registry
 
@@ -15,35 +17,84 @@ def ids(matches: list[query.TaskMatch]) -> list[int]:
     return [m.task.id for m in matches]
 
 
-def select(timeline: Timeline, dept: str | None = None, **filters: object) -> list[query.TaskMatch]:
+def select(
+    timeline: Timeline,
+    dept: str | None = None,
+    role: query.RoleFilter = "named",
+    possible: bool = False,
+    **filters: object,
+) -> list[query.TaskMatch]:
     """select_tasks with the unit given by name, as --dept gives it."""
     registry = Registry(timeline.plan)
     unit = registry.resolve(dept) if dept else None
-    return query.select_tasks(timeline, registry, unit=unit, **filters)  # type: ignore[arg-type]
+    involvement = query.Involvement(role, possible)
+    return query.select_tasks(timeline, registry, unit=unit, involvement=involvement, **filters)  # type: ignore[arg-type]
 
 
 def test_enforcement_leads_only_task_14(timeline: Timeline) -> None:
     assert ids(select(timeline, "执法支队", role="lead")) == [14]
 
 
-def test_enforcement_is_responsible_in_4_15_16_17(timeline: Timeline) -> None:
-    found = select(timeline, "执法支队", role="responsible")
-    assert {4, 15, 16, 17} <= set(ids(found))
-    named = [m.task.id for m in found if any(r.role.kind == "responsible" for r in m.roles)]
-    assert named == [4, 15, 16, 17]
+def test_by_default_a_unit_sees_its_duties_and_shares(timeline: Timeline) -> None:
+    found = select(timeline, "执法支队")
+    assert ids(found) == [4, 14, 15, 16, 17]
+    assert [m.role_label for m in found] == ["责任", "牵头", "责任", "责任", "责任"]
+    assert ids(select(timeline, "执法支队", role="responsible")) == [4, 15, 16, 17]
 
 
-def test_legal_office_roles_say_how_it_is_involved(timeline: Timeline) -> None:
-    found = {m.task.id: m for m in select(timeline, "法规科")}
+def test_mentions_through_collectives_only_when_asked(timeline: Timeline) -> None:
+    certain = select(timeline, "执法支队", role="collective")
+    assert all(r.role.kind == "via" and r.role.certain for m in certain for r in m.roles)
+    possible = select(timeline, "执法支队", role="collective", possible=True)
+    assert len(possible) > len(certain)
+    assert len(select(timeline, "执法支队", role="any", possible=True)) == 25
+    assert len(select(timeline, "执法支队", role="any")) < 25  # 相关 alone is not enough
+
+
+def test_the_role_column_is_one_word(timeline: Timeline) -> None:
+    found = {m.task.id: m for m in select(timeline, "法规科", role="any", possible=True)}
     # Tasks 16 and 17 name only 区交通执法支队.
     assert sorted(found) == [i for i in range(1, 27) if i not in (16, 17)]
-    assert found[13].role_label == "牵头；经由 局机关各科室"
-    assert found[7].role_label == "牵头（第1、2项）；经由 局机关相关科室（第1、2、3项）"
+    assert found[13].role_label == "牵头"  # not "牵头；经由 局机关各科室"
+    assert found[7].role_label == "牵头"
+    via = select(timeline, "安监科", role="collective")
+    assert via[0].role_label.startswith("经由 局机关各科室")
+
+
+@pytest.mark.parametrize(
+    ("text", "role"),
+    [("lead", "lead"), ("牵头", "lead"), ("责任", "responsible"), ("配合", "support"),
+     ("统称", "collective"), ("全部", "any"), ("ANY", "any"), (" 职责 ", "named")],
+)  # fmt: skip
+def test_roles_in_english_or_chinese(text: str, role: str) -> None:
+    assert query.parse_role(text) == role
+
+
+def test_an_unknown_role_lists_the_choices() -> None:
+    with pytest.raises(UsageError, match="牵头（lead）、责任（responsible）"):
+        query.parse_role("boss")
 
 
 def test_tasks_where_unit_is_not_involved_are_left_out(timeline: Timeline) -> None:
     found = select(timeline, "财审科", role="lead")
     assert ids(found) == [7, 11, 12, 18]
+
+
+def test_a_units_report_counts_only_its_own_clauses(timeline: Timeline) -> None:
+    chosen = query.scope(timeline, "财审科")
+    covers = chosen.entry_filter()
+    assert covers is not None
+    task_7 = timeline.plan.tasks_by_id[7]
+
+    from plantrack.model import Progress
+
+    def entry(clause: int | None) -> Progress:
+        return Progress(date=dt.date(2023, 9, 1), clause=clause, note="x")
+
+    # 财审科 leads clause 3 of task 7 only; clause 1 is 法规科's work.
+    assert covers(task_7, entry(3)) and covers(task_7, entry(None))
+    assert not covers(task_7, entry(1))
+    assert query.scope(timeline, None).entry_filter() is None
 
 
 def test_section_and_status_filters(timeline: Timeline) -> None:

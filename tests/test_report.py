@@ -243,3 +243,11 @@ def test_a_custom_year_says_its_period_once_and_is_followed_by_the_next_year(
 def test_a_quarter_names_itself_beside_its_dates(cli: Invoke) -> None:
     out = cli("report", "--quarter", "2023Q3", "--as-of", AS_OF).stdout
     assert "- 报告期：2023-07-01 至 2023-09-30（2023Q3）\n" in out
+
+
+def test_an_offices_report_lists_its_own_work_only(cli: Invoke) -> None:
+    args = ["report", "--quarter", "2023Q3", "--as-of", AS_OF, "--plan", str(PROGRESS_PLAN)]
+    own = cli(*args, "--dept", "财审科").stdout
+    assert "降本增效政策清单待市局下发" in own  # task 7's third clause: 财审科 leads it
+    assert "报送《法治工作简报》第2期" not in own  # task 26 is 法规科's duty
+    assert "| 26 |" not in own.split("## 附：任务一览")[1]

@@ -8,7 +8,6 @@ import functools
 import os
 import sys
 from collections.abc import Callable
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, ParamSpec, TypeVar
 
@@ -76,12 +75,14 @@ def _format_option(formats: dict[str, Format], help: str) -> typer.models.Option
     return option
 
 
-class RoleChoice(StrEnum):
-    """Which involvement --role selects."""
+def _role(value: str) -> str:
+    """--role, in English or Chinese, checked against the choices."""
+    from plantrack.query import parse_role
 
-    lead = "lead"
-    responsible = "responsible"
-    any = "any"
+    try:
+        return parse_role(value)
+    except PlantrackError as exc:
+        raise typer.BadParameter(str(exc)) from None
 
 
 PlanOption = Annotated[
@@ -95,6 +96,24 @@ PlanOption = Annotated[
 DeptOption = Annotated[
     str | None,
     typer.Option("--dept", help="单位全称或简称，如 法规科、执法支队", show_default=False),
+]
+RoleOption = Annotated[
+    str,
+    typer.Option(
+        "--role",
+        parser=_role,
+        metavar="[牵头|责任|配合|统称|全部]",
+        help="与 --dept 同用：缺省为牵头、责任和配合（本单位的职责）；"
+        "lead 牵头、responsible 责任、support 配合、collective 统称（经由“各…”涉及）、any 全部",
+        show_default=False,
+    ),
+]
+PossibleOption = Annotated[
+    bool,
+    typer.Option(
+        "--include-possible",
+        help="也列出经由“相关/有关”统称可能涉及的任务（与 --role 统称/全部 同用）",
+    ),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="输出 JSON（格式见 README）")]
 AsOfOption = Annotated[
@@ -157,10 +176,8 @@ def check(
 @reports_errors
 def tasks(
     dept: DeptOption = None,
-    role: Annotated[
-        RoleChoice,
-        typer.Option("--role", help="lead 牵头；responsible 责任（含经由统称）；any 全部"),
-    ] = RoleChoice.any,
+    role: RoleOption = "named",
+    include_possible: PossibleOption = False,
     section: Annotated[
         int | None, typer.Option("--section", help="只看第 N 部分", show_default=False)
     ] = None,
@@ -176,7 +193,12 @@ def tasks(
     from plantrack import console, query
 
     listing = query.list_tasks(
-        plan=plan, dept=dept, role=role.value, section=section, status=status, as_of=as_of
+        plan=plan,
+        dept=dept,
+        involvement=query.Involvement(query.parse_role(role), include_possible),
+        section=section,
+        status=status,
+        as_of=as_of,
     )
     if json:
         console.print_json(listing.records())
@@ -206,6 +228,8 @@ def show(
 @reports_errors
 def due(
     dept: DeptOption = None,
+    role: RoleOption = "named",
+    include_possible: PossibleOption = False,
     as_of: AsOfOption = None,
     within: Annotated[
         str, typer.Option("--within", help="往后看多久：天数，或 14d、2w、1m")
@@ -217,7 +241,14 @@ def due(
     """列出已逾期和即将到期的事项（红：逾期；黄：临近时限）；--quarter 只看某季度的时限。"""
     from plantrack import console, query
 
-    listing = query.due(plan=plan, dept=dept, as_of=as_of, within=within, quarter=quarter)
+    listing = query.due(
+        plan=plan,
+        dept=dept,
+        as_of=as_of,
+        within=within,
+        quarter=quarter,
+        involvement=query.Involvement(query.parse_role(role), include_possible),
+    )
     if json:
         console.print_json(listing.records())
     else:
@@ -229,14 +260,24 @@ def due(
 def export(
     format: Annotated[str, _format_option(EXPORT_FORMATS, "导出格式")],
     dept: DeptOption = None,
+    role: RoleOption = "named",
+    include_possible: PossibleOption = False,
     output: OutputOption = None,
     as_of: AsOfOption = None,
     plan: PlanOption = None,
 ) -> None:
     """导出到其他程序：ics 日历（每个时限一个全天日程），或 csv/xlsx/json 工作台账。"""
-    from plantrack import console, formats
+    from plantrack import console, formats, query
 
-    data = formats.export(format, plan=plan, dept=dept, as_of=as_of, to_file=output is not None)
+    involvement = query.Involvement(query.parse_role(role), include_possible)
+    data = formats.export(
+        format,
+        plan=plan,
+        dept=dept,
+        involvement=involvement,
+        as_of=as_of,
+        to_file=output is not None,
+    )
     console.write_output(data, output)
 
 
@@ -257,6 +298,8 @@ def report(
         int | None, typer.Option("--year", help="全年报告，如 2023", show_default=False)
     ] = None,
     dept: DeptOption = None,
+    role: RoleOption = "named",
+    include_possible: PossibleOption = False,
     format: Annotated[str, _format_option(REPORT_FORMATS, "报告格式")] = "md",
     output: Annotated[
         Path | None,
@@ -279,7 +322,7 @@ def report(
     plan: PlanOption = None,
 ) -> None:
     """生成进展报告（季度、全年或自定义期间；Markdown、HTML 或 Word 公文）。"""
-    from plantrack import console, formats
+    from plantrack import console, formats, query
 
     rendered = formats.report(
         format,
@@ -288,6 +331,7 @@ def report(
         start=from_,
         end=to,
         dept=dept,
+        involvement=query.Involvement(query.parse_role(role), include_possible),
         as_of=as_of,
         templates=templates,
         output=output,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import sys
@@ -12,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from plantrack import files
 from plantrack.columns import Column, headings, text_rows
 from plantrack.model import Plan, Status
+from plantrack.periods import month_end
 from plantrack.query import DueListing, TaskDetail, TaskLine, TaskListing, progress_text
 from plantrack.schedule import DueItem, Occurrence, describe_target, occurrence_name
 
@@ -30,6 +32,8 @@ STATUS_STYLE = {
     Status.BLOCKED: "bold red",
 }
 LEVEL_STYLE = {"红": "bold red", "黄": "yellow", "绿": "green"}
+# A shape per level, so rows differ without colour too (NO_COLOR, printouts).
+LEVEL_MARK = {"红": "✖", "黄": "▲", "绿": "●"}
 # Narrow columns keep to one line; the others wrap to fit the terminal.
 NO_WRAP = {"序号", "状态"}
 
@@ -119,15 +123,20 @@ def describe_days(days_left: int) -> str:
     return f"还剩 {days_left} 天"
 
 
-def due_group(days_left: int) -> str:
-    """The heading a due row falls under."""
-    if days_left < 0:
+def due_group(item: DueItem) -> str:
+    """The heading a due row falls under: overdue, this calendar week, this month, later."""
+    if item.days_left < 0:
         return "已逾期"
-    if days_left <= 7:
-        return "本周内到期（7天内）"
-    if days_left <= 30:
-        return "本月内到期（30天内）"
-    return "稍后到期"
+    due = item.occurrence.date
+    assert due is not None  # only dated occurrences fall due
+    as_of = due - dt.timedelta(days=item.days_left)
+    sunday = as_of + dt.timedelta(days=6 - as_of.weekday())
+    if due <= sunday:
+        return f"本周内到期（至 {sunday.month}月{sunday.day}日 周日）"
+    if (due.year, due.month) == (as_of.year, as_of.month):
+        last = month_end(as_of.year, as_of.month)
+        return f"本月内到期（至 {last.month}月{last.day}日）"
+    return "下月及以后到期"
 
 
 def _date(item: DueItem) -> str:
@@ -136,7 +145,7 @@ def _date(item: DueItem) -> str:
 
 # In a terminal the group and the level are shown as headings and coloured dots; piped
 # output spells them out in two more columns. Widths here are terminal cells, 0 for "fit".
-DUE_GROUP: Column[DueItem] = Column("分组", 0, lambda item: due_group(item.days_left))
+DUE_GROUP: Column[DueItem] = Column("分组", 0, due_group)
 DUE_LEVEL: Column[DueItem] = Column("预警", 0, lambda item: item.level)
 DUE_DAYS = "剩余"
 DUE_COLUMNS: list[Column[DueItem]] = [
@@ -152,9 +161,10 @@ DUE_COLUMNS: list[Column[DueItem]] = [
 def print_due(listing: DueListing) -> None:
     """Show due items grouped as overdue, this week, this month, later."""
     items = listing.items
+    columns = _due_columns(listing)
     if not is_terminal():
-        columns = [DUE_GROUP, DUE_LEVEL, *DUE_COLUMNS]
-        print_plain_rows(headings(columns), text_rows(columns, items))
+        plain = [DUE_GROUP, DUE_LEVEL, *columns]
+        print_plain_rows(headings(plain), text_rows(plain, items))
         return
     console = _console()
     console.print(listing.heading)
@@ -165,24 +175,32 @@ def print_due(listing: DueListing) -> None:
     for item in items:
         groups.setdefault(DUE_GROUP.text(item), []).append(item)
     for title, members in groups.items():
-        console.print(_due_table(title, members))
+        console.print(_due_table(title, members, columns))
     overdue = sum(1 for item in items if item.overdue)
     console.print(f"共 {len(items)} 项，其中逾期 {overdue} 项")
 
 
-def _due_table(title: str, members: list[DueItem]) -> Table:
+def _due_columns(listing: DueListing) -> list[Column[DueItem]]:
+    """The due table's columns, with the unit's role when the listing is for one unit."""
+    if not listing.roles:
+        return DUE_COLUMNS
+    return [*DUE_COLUMNS, Column("角色", 0, listing.role_label)]
+
+
+def _due_table(title: str, members: list[DueItem], columns: list[Column[DueItem]]) -> Table:
     from rich.markup import escape
     from rich.table import Table
 
     table = Table(title=title, title_justify="left", title_style="bold", header_style="bold")
-    for column in DUE_COLUMNS:
+    for column in columns:
         fixed = column.width or None
         table.add_column(column.heading, overflow="fold", no_wrap=bool(fixed), min_width=fixed)
     for item in members:
-        cells = [escape(column.text(item)) for column in DUE_COLUMNS]
-        # The coloured dot carries the 红/黄/绿 level; plain output and JSON spell it out.
-        days = headings(DUE_COLUMNS).index(DUE_DAYS)
-        cells[days] = f"[{LEVEL_STYLE[item.level]}]● {cells[days]}[/]"
+        cells = [escape(column.text(item)) for column in columns]
+        # A coloured mark carries the 红/黄/绿 level; plain output and JSON spell it out.
+        days = headings(columns).index(DUE_DAYS)
+        mark = LEVEL_MARK[item.level]
+        cells[days] = f"[{LEVEL_STYLE[item.level]}]{mark} {cells[days]}[/]"
         table.add_row(*cells)
     return table
 

@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from plantrack.periods import Period
-    from plantrack.query import Scope, TaskLine
+    from plantrack.query import Involvement, Scope, TaskLine
     from plantrack.report import Report
     from plantrack.schedule import Timeline
 
@@ -87,7 +87,12 @@ def _report_context(job: Job) -> Report:
 
     assert job.period is not None
     return build_report(
-        job.timeline, job.scope.tasks, period=job.period, as_of=job.as_of, scope=job.scope.name
+        job.timeline,
+        job.scope.tasks,
+        period=job.period,
+        as_of=job.as_of,
+        scope=job.scope.name,
+        covers=job.scope.entry_filter(),
     )
 
 
@@ -157,6 +162,7 @@ def report(
     templates: Path | None,
     output: Path | None,
     year: int | None = None,
+    involvement: Involvement | None = None,
 ) -> Rendered:
     """A progress report over a quarter or a custom period, in the named format.
 
@@ -169,34 +175,48 @@ def report(
 
     day = periods.today(as_of)
     period = periods.report_period(quarter, start, end, day, year)
-    data = _write(REPORT_FORMATS, name, plan, dept, day, output is not None, period, templates)
+    who = _Who(dept, involvement)
+    data = _write(REPORT_FORMATS, name, plan, who, day, output is not None, period, templates)
     if output is None or PERIOD_FIELD not in str(output):
         return Rendered(data, output)
     return Rendered(data, Path(str(output).replace(PERIOD_FIELD, period.slug)))
 
 
 def export(
-    name: str, *, plan: Path | None, dept: str | None, as_of: str | None, to_file: bool
+    name: str,
+    *,
+    plan: Path | None,
+    dept: str | None,
+    as_of: str | None,
+    to_file: bool,
+    involvement: Involvement | None = None,
 ) -> bytes:
     """The plan, or one unit's part of it, in the named export format."""
     from plantrack import periods
 
     day = periods.today(as_of)
-    return _write(EXPORT_FORMATS, name, plan, dept, day, to_file, None, None)
+    return _write(EXPORT_FORMATS, name, plan, _Who(dept, involvement), day, to_file, None, None)
+
+
+class _Who(NamedTuple):
+    """The unit a file is for, and which of its roles count."""
+
+    dept: str | None
+    involvement: Involvement | None
 
 
 def _write(
     registry: dict[str, Format],
     name: str,
     plan: Path | None,
-    dept: str | None,
+    who: _Who,
     day: dt.date,
     to_file: bool,
     period: Period | None,
     templates: Path | None,
 ) -> bytes:
     from plantrack.errors import UsageError
-    from plantrack.query import scope, timeline_for
+    from plantrack.query import DUTIES, scope, timeline_for
 
     chosen = registry[name]
     if chosen.binary and not to_file:
@@ -204,4 +224,5 @@ def _write(
             f"{chosen.name} 是二进制文件：请用 -o 指定输出文件，如 -o {chosen.example}"
         )
     timeline = timeline_for(plan, day, period)
-    return chosen.write(Job(timeline, scope(timeline, dept), day, period, templates))
+    chosen_scope = scope(timeline, who.dept, who.involvement or DUTIES)
+    return chosen.write(Job(timeline, chosen_scope, day, period, templates))

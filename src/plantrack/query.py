@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, NamedTuple
@@ -32,7 +33,62 @@ from plantrack.schedule import (
 )
 from plantrack.units import Registry, Role
 
-RoleFilter = Literal["lead", "responsible", "any"]
+# named: the roles a clause names the unit in (牵头, 责任, 配合): its duties and shares.
+RoleFilter = Literal["named", "lead", "responsible", "support", "collective", "any"]
+ROLE_CHOICES: dict[str, RoleFilter] = {
+    "named": "named",
+    "职责": "named",
+    "lead": "lead",
+    "牵头": "lead",
+    "responsible": "responsible",
+    "责任": "responsible",
+    "support": "support",
+    "配合": "support",
+    "collective": "collective",
+    "统称": "collective",
+    "any": "any",
+    "全部": "any",
+}
+
+
+class Involvement(NamedTuple):
+    """Which of a unit's roles a query counts: by default its duties and shares."""
+
+    role: RoleFilter = "named"
+    # Mentions through 相关/有关 collectives, which may or may not mean the unit.
+    include_possible: bool = False
+
+    def admits(self, role: Role) -> bool:
+        """Tell whether a role of the unit in a clause counts."""
+        if role.kind == "via" and not role.certain and not self.include_possible:
+            return False
+        if self.role == "named":
+            return role.kind != "via"
+        if self.role == "collective":
+            return role.kind == "via"
+        return self.role == "any" or role.kind == self.role
+
+
+# The default: what a unit owes or shares, not what it is merely mentioned in.
+DUTIES = Involvement()
+
+
+def parse_role(text: str) -> RoleFilter:
+    """Read --role in English or Chinese; list the choices otherwise."""
+    found = ROLE_CHOICES.get(text.strip().lower())
+    if found is None:
+        choices = "、".join(f"{zh}（{en}）" for en, zh in _ROLE_PAIRS)
+        raise UsageError(f"--role 的值“{text}”无效：可选 {choices}")
+    return found
+
+
+_ROLE_PAIRS = [
+    ("lead", "牵头"),
+    ("responsible", "责任"),
+    ("support", "配合"),
+    ("collective", "统称"),
+    ("any", "全部"),
+]
 
 
 @dataclass(frozen=True)
@@ -52,15 +108,22 @@ class TaskMatch:
     roles: list[ClauseRole] = field(default_factory=list)
 
     @property
+    def role(self) -> Role | None:
+        """The unit's strongest role in the task: leading, then named, then through a name."""
+        return min((item.role for item in self.roles), key=lambda r: r.rank, default=None)
+
+    @property
     def role_label(self) -> str:
-        """The roles as users read them, e.g. 牵头（第1、2项）；经由 局机关相关科室（第3项）."""
-        by_label: dict[str, list[int]] = {}
-        for item in sorted(self.roles, key=lambda r: r.role.rank):
-            by_label.setdefault(item.role.label, []).append(item.clause)
-        if len(self.task.clauses) == 1:
-            return "；".join(by_label)
-        return "；".join(
-            f"{label}（第{'、'.join(map(str, clauses))}项）" for label, clauses in by_label.items()
+        """The strongest role as one word: 牵头, 责任, 配合 or 经由 局机关各科室."""
+        role = self.role
+        return role.label if role else ""
+
+    def covers(self, entry: Progress) -> bool:
+        """Tell whether a progress entry is about a clause this match involves the unit in."""
+        return (
+            entry.clause is None
+            or not self.roles
+            or any(item.clause == entry.clause for item in self.roles)
         )
 
 
@@ -80,13 +143,25 @@ class Scope(NamedTuple):
         """The unit's full name, or None for the whole plan."""
         return self.unit.name if self.unit else None
 
+    def entry_filter(self) -> Callable[[Task, Progress], bool] | None:
+        """For a unit: which entries count as its own progress (its clauses, or the task's)."""
+        if self.unit is None:
+            return None
+        by_task = {match.task.id: match for match in self.matches}
+        return lambda task, entry: task.id in by_task and by_task[task.id].covers(entry)
+
+    def role_of(self, task: Task) -> Role | None:
+        """The unit's strongest role in a task in scope; None for the whole plan."""
+        match = next((m for m in self.matches if m.task.id == task.id), None)
+        return match.role if match else None
+
 
 def select_tasks(
     timeline: Timeline,
     registry: Registry,
     *,
     unit: Unit | Collective | None = None,
-    role: RoleFilter = "any",
+    involvement: Involvement = DUTIES,
     section: int | None = None,
     status: Status | None = None,
 ) -> list[TaskMatch]:
@@ -109,7 +184,7 @@ def select_tasks(
                 ClauseRole(i, r)
                 for i, clause in enumerate(task.clauses, start=1)
                 for r in registry.roles(unit, clause)
-                if _role_passes(r, role)
+                if involvement.admits(r)
             ]
             if roles:
                 matches.append(TaskMatch(task, sec, roles))
@@ -122,19 +197,11 @@ def timeline_for(plan: Path | None, day: dt.date, period: Period | None = None) 
     return Timeline(loaded.plan, as_of=day)
 
 
-def scope(timeline: Timeline, dept: str | None) -> Scope:
+def scope(timeline: Timeline, dept: str | None, involvement: Involvement = DUTIES) -> Scope:
     """The tasks a unit is involved in (all tasks without dept), the unit resolved once."""
     registry = Registry(timeline.plan)
     unit = registry.resolve(dept) if dept else None
-    return Scope(unit, select_tasks(timeline, registry, unit=unit))
-
-
-def _role_passes(role: Role, wanted: RoleFilter) -> bool:
-    if wanted == "lead":
-        return role.kind == "lead"
-    if wanted == "responsible":
-        return role.kind != "lead"
-    return True
+    return Scope(unit, select_tasks(timeline, registry, unit=unit, involvement=involvement))
 
 
 # --- task tables ----------------------------------------------------------------------------
@@ -194,7 +261,7 @@ TASK_COLUMNS: list[Column[TaskLine]] = [
     Column("完成时限", 22, lambda line: line.deadline),
     Column("状态", 8, lambda line: line.status.value),
 ]
-ROLE_COLUMN: Column[TaskLine] = Column("本单位角色", 16, lambda line: line.match.role_label)
+ROLE_COLUMN: Column[TaskLine] = Column("角色", 10, lambda line: line.match.role_label)
 
 
 class TaskListing(NamedTuple):
@@ -212,7 +279,7 @@ def list_tasks(
     *,
     plan: Path | None,
     dept: str | None,
-    role: RoleFilter,
+    involvement: Involvement = DUTIES,
     section: int | None,
     status: str | None,
     as_of: str | None = None,
@@ -222,7 +289,9 @@ def list_tasks(
     timeline = timeline_for(plan, periods.today(as_of))
     registry = Registry(timeline.plan)
     unit = registry.resolve(dept) if dept else None
-    matches = select_tasks(timeline, registry, unit=unit, role=role, section=section, status=wanted)
+    matches = select_tasks(
+        timeline, registry, unit=unit, involvement=involvement, section=section, status=wanted
+    )
     lines = [TaskLine(match, timeline) for match in matches]
     return TaskListing(lines, [*TASK_COLUMNS, ROLE_COLUMN] if unit else TASK_COLUMNS)
 
@@ -255,28 +324,42 @@ class DueListing(NamedTuple):
 
     heading: str
     items: list[DueItem]
+    # For one unit: its strongest role in each task listed (empty for the whole plan).
+    roles: dict[int, Role]
+
+    def role_label(self, item: DueItem) -> str:
+        """The unit's role in the item's task, as one word; blank for the whole plan."""
+        role = self.roles.get(item.task.id)
+        return role.label if role else ""
 
     def records(self) -> list[dict[str, Any]]:
         """The items as JSON records."""
-        return [due_record(item) for item in self.items]
+        return [due_record(item, self.roles.get(item.task.id)) for item in self.items]
 
 
 def due(
-    *, plan: Path | None, dept: str | None, as_of: str | None, within: str, quarter: str | None
+    *,
+    plan: Path | None,
+    dept: str | None,
+    as_of: str | None,
+    within: str,
+    quarter: str | None,
+    involvement: Involvement = DUTIES,
 ) -> DueListing:
     """Occurrences overdue or due soon (or within a quarter) for a unit or the whole plan."""
     day = periods.today(as_of)
     window = periods.parse_window(within, day)
     period = periods.parse_quarter(quarter, day) if quarter else None
     timeline = timeline_for(plan, day, period)
-    tasks = scope(timeline, dept).tasks
+    chosen = scope(timeline, dept, involvement)
     if period is not None:
-        items = timeline.items_in_period(tasks, period=period, as_of=day)
+        items = timeline.items_in_period(chosen.tasks, period=period, as_of=day)
         heading = f"截至 {day}：{period.label}（{period.start} 至 {period.end}）的未完成时限"
     else:
-        items = timeline.due_items(tasks, as_of=day, within=window)
+        items = timeline.due_items(chosen.tasks, as_of=day, within=window)
         heading = f"截至 {day}：已逾期及 {window} 天内到期的事项"
-    return DueListing(heading, items)
+    roles = {m.task.id: m.role for m in chosen.matches if m.role} if chosen.unit else {}
+    return DueListing(heading, items, roles)
 
 
 # --- records for JSON -----------------------------------------------------------------------
@@ -371,9 +454,9 @@ def occurrence_record(occ: Occurrence, *, done: bool) -> dict[str, Any]:
     return record
 
 
-def due_record(item: DueItem) -> dict[str, Any]:
-    """The JSON object for one row of `plantrack due`."""
-    return {
+def due_record(item: DueItem, role: Role | None = None) -> dict[str, Any]:
+    """The JSON object for one row of `plantrack due`; with a unit, its role in the task."""
+    record = {
         "task": item.task.id,
         "title": item.task.title,
         **occurrence_record(item.occurrence, done=False),
@@ -382,6 +465,10 @@ def due_record(item: DueItem) -> dict[str, Any]:
         "level": item.level,
         "lead": item.task.lead_units,
     }
+    if role is not None:
+        record["role"] = role.kind
+        record["role_label"] = role.label
+    return record
 
 
 def progress_text(entry: Progress, task: Task, *, late: int | None = None) -> str:

@@ -6,7 +6,7 @@ No Jinja here: this module computes, the templates only lay out.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from plantrack.model import Plan, Progress, Status, Task
@@ -164,9 +164,19 @@ class Report:
 
 
 def build_report(
-    timeline: Timeline, tasks: list[Task], *, period: Period, as_of: dt.date, scope: str | None
+    timeline: Timeline,
+    tasks: list[Task],
+    *,
+    period: Period,
+    as_of: dt.date,
+    scope: str | None,
+    covers: Callable[[Task, Progress], bool] | None = None,
 ) -> Report:
-    """Compute the report context for the tasks in scope."""
+    """Compute the report context for the tasks in scope.
+
+    covers, for a unit's report, keeps the entries about its own clauses: another office's
+    work on a shared task is not this office's progress.
+    """
     plan = timeline.plan
     # One pass over the deadlines: overdue ones, and those within warn_days, per task.
     near = timeline.due_items(tasks, as_of=as_of, within=plan.warn_days)
@@ -176,7 +186,7 @@ def build_report(
     done = sum(1 for status in statuses.values() if status is Status.DONE)
     following = _following(period, as_of)
     subtitle = f"{_period_name(period)}进展报告" + (f"（{scope}）" if scope else "")
-    entries = list(_entries_in(timeline, tasks, period))
+    entries = list(_entries_in(timeline, tasks, period, covers))
     return Report(
         title=f"{plan.title} {subtitle}",
         subtitle=subtitle,
@@ -256,12 +266,15 @@ def _status_counts(statuses: list[Status]) -> list[StatusCount]:
 
 
 def _entries_in(
-    timeline: Timeline, tasks: list[Task], period: Period
+    timeline: Timeline,
+    tasks: list[Task],
+    period: Period,
+    covers: Callable[[Task, Progress], bool] | None,
 ) -> Iterable[tuple[int, ProgressLine]]:
     sections = timeline.plan.task_sections
     for task in tasks:
         for entry in timeline.entries(task):
-            if period.contains(entry.date):
+            if period.contains(entry.date) and (covers is None or covers(task, entry)):
                 yield sections[task.id].number, _progress_line(task, entry)
 
 
