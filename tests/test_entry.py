@@ -31,7 +31,7 @@ def test_exit_codes_of_the_real_process() -> None:
     assert run("check").stdout.startswith("plans/2023.yaml: 没有发现问题")
     assert "是否指 局法规科" in run("tasks", "--dept", "法规处", code=2).stderr
     assert "找不到计划文件" in run("check", "--plan", "nope.yaml", code=1).stderr
-    assert "No such option" in run("due", "--bogus", code=2).stderr
+    assert "没有选项 --bogus" in run("due", "--bogus", code=2).stderr
 
 
 def test_output_is_complete_despite_the_fast_exit() -> None:

@@ -13,15 +13,41 @@ from typing import Annotated, ParamSpec, TypeVar
 
 import typer
 
+from plantrack import frame
 from plantrack.errors import PlantrackError
 from plantrack.formats import EXPORT_FORMATS, REPORT_FORMATS, Format
 
+frame.install()
 app = typer.Typer(
     name="plantrack",
+    cls=frame.Group,
     help="把年度工作要点变成可跟踪的台账：按科室查任务、看到期与逾期、核对计划文件。",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
+    context_settings={"help_option_names": frame.HELP_OPTION_NAMES},
+    options_metavar=frame.OPTIONS_METAVAR,
+    subcommand_metavar=frame.SUBCOMMAND_METAVAR,
 )
+command = functools.partial(app.command, cls=frame.Command, options_metavar=frame.OPTIONS_METAVAR)
+
+
+def _version(value: bool) -> None:
+    if value:
+        from importlib.metadata import version
+
+        typer.echo(f"plantrack {version('plantrack')}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[
+        bool,
+        typer.Option("--version", "-V", callback=_version, is_eager=True, help="显示版本并退出"),
+    ] = False,
+) -> None:
+    """把年度工作要点变成可跟踪的台账：按科室查任务、看到期与逾期、核对计划文件。"""
+
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -89,22 +115,24 @@ PlanOption = Annotated[
     Path | None,
     typer.Option(
         "--plan",
+        metavar="文件",
         help="计划文件路径。缺省依次查找 $PLANTRACK_PLAN、plans/<年份>.yaml、最新的 plans/*.yaml",
         show_default=False,
     ),
 ]
 DeptOption = Annotated[
     str | None,
-    typer.Option("--dept", help="单位全称或简称，如 法规科、执法支队", show_default=False),
+    typer.Option(
+        "--dept", metavar="单位", help="单位全称或简称，如 法规科、执法支队", show_default=False
+    ),
 ]
 RoleOption = Annotated[
     str,
     typer.Option(
         "--role",
         parser=_role,
-        metavar="[牵头|责任|配合|统称|全部]",
-        help="与 --dept 同用：缺省为牵头、责任和配合（本单位的职责）；"
-        "lead 牵头、responsible 责任、support 配合、collective 统称（经由“各…”涉及）、any 全部",
+        metavar="角色",
+        help="与 --dept 同用：牵头、责任、配合、统称（经由“各…”涉及）或全部；缺省为前三者",
         show_default=False,
     ),
 ]
@@ -112,7 +140,7 @@ PossibleOption = Annotated[
     bool,
     typer.Option(
         "--include-possible",
-        help="也列出经由“相关/有关”统称可能涉及的任务（与 --role 统称/全部 同用）",
+        help="再加上经由“相关/有关”统称可能涉及的任务",
     ),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="输出 JSON（格式见 README）")]
@@ -120,38 +148,51 @@ AsOfOption = Annotated[
     str | None,
     typer.Option(
         "--as-of",
+        metavar="日期",
         help="按此日期计算（YYYY-MM-DD）；缺省为 $PLANTRACK_TODAY 或今天",
         show_default=False,
     ),
 ]
 OutputOption = Annotated[
     Path | None,
-    typer.Option("-o", "--output", help="输出文件；缺省写到标准输出", show_default=False),
+    typer.Option(
+        "-o", "--output", metavar="文件", help="输出文件；缺省写到标准输出", show_default=False
+    ),
 ]
 QuarterOption = Annotated[
     str | None,
     typer.Option(
-        "--quarter", help="季度：2023Q3、current（本季度）或 previous（上季度）", show_default=False
+        "--quarter",
+        metavar="季度",
+        help="季度：2023Q3、current（本季度）或 previous（上季度）",
+        show_default=False,
     ),
 ]
-TargetArgument = Annotated[str, typer.Argument(help="任务序号，或 序号.分工，如 13、7.2")]
-NoteOption = Annotated[str, typer.Option("--note", help="进展说明")]
+TargetArgument = Annotated[
+    str, typer.Argument(metavar="任务[.分工]", help="任务序号，或 序号.分工，如 13、7.2")
+]
+NoteOption = Annotated[str, typer.Option("--note", metavar="说明", help="进展说明")]
 DateOption = Annotated[
     str | None,
     typer.Option(
-        "--date", help="进展日期（YYYY-MM-DD）；缺省为 --as-of 或今天", show_default=False
+        "--date",
+        metavar="日期",
+        help="进展日期（YYYY-MM-DD）；缺省为 --as-of 或今天",
+        show_default=False,
     ),
 ]
 ByOption = Annotated[
     str | None,
-    typer.Option("--by", help="记录人；缺省为 git config user.name", show_default=False),
+    typer.Option(
+        "--by", metavar="姓名", help="记录人；缺省为 git config user.name", show_default=False
+    ),
 ]
 DryRunOption = Annotated[
     bool, typer.Option("--dry-run", help="只显示将要做的修改（diff），不写文件")
 ]
 
 
-@app.command()
+@command()
 @reports_errors
 def check(
     files: Annotated[
@@ -172,18 +213,20 @@ def check(
         raise typer.Exit(1)
 
 
-@app.command()
+@command()
 @reports_errors
 def tasks(
     dept: DeptOption = None,
     role: RoleOption = "named",
     include_possible: PossibleOption = False,
     section: Annotated[
-        int | None, typer.Option("--section", help="只看第 N 部分", show_default=False)
+        int | None, typer.Option("--section", metavar="N", help="只看第 N 部分", show_default=False)
     ] = None,
     status: Annotated[
         str | None,
-        typer.Option("--status", help="未开始/进行中/已完成/受阻 或 todo/doing/done/blocked"),
+        typer.Option(
+            "--status", metavar="状态", help="未开始/进行中/已完成/受阻 或 todo/doing/done/blocked"
+        ),
     ] = None,
     json: JsonOption = False,
     as_of: AsOfOption = None,
@@ -206,10 +249,10 @@ def tasks(
         console.print_tasks(listing)
 
 
-@app.command()
+@command()
 @reports_errors
 def show(
-    task: Annotated[int, typer.Argument(help="任务序号，如 13")],
+    task: Annotated[int, typer.Argument(metavar="任务", help="任务序号，如 13")],
     json: JsonOption = False,
     as_of: AsOfOption = None,
     plan: PlanOption = None,
@@ -224,7 +267,7 @@ def show(
         console.print_task(detail)
 
 
-@app.command()
+@command()
 @reports_errors
 def due(
     dept: DeptOption = None,
@@ -232,7 +275,7 @@ def due(
     include_possible: PossibleOption = False,
     as_of: AsOfOption = None,
     within: Annotated[
-        str, typer.Option("--within", help="往后看多久：天数，或 14d、2w、1m")
+        str, typer.Option("--within", metavar="时长", help="往后看多久：天数，或 14d、2w、1m")
     ] = "30",
     quarter: QuarterOption = None,
     json: JsonOption = False,
@@ -255,7 +298,7 @@ def due(
         console.print_due(listing)
 
 
-@app.command()
+@command()
 @reports_errors
 def export(
     format: Annotated[str, _format_option(EXPORT_FORMATS, "导出格式")],
@@ -281,21 +324,28 @@ def export(
     console.write_output(data, output)
 
 
-@app.command()
+@command()
 @reports_errors
 def report(
     quarter: QuarterOption = None,
     from_: Annotated[
         str | None,
         typer.Option(
-            "--from", help="自定义报告期起（YYYY-MM-DD），与 --to 同用", show_default=False
+            "--from",
+            metavar="日期",
+            help="自定义报告期起（YYYY-MM-DD），与 --to 同用",
+            show_default=False,
         ),
     ] = None,
     to: Annotated[
-        str | None, typer.Option("--to", help="自定义报告期止（YYYY-MM-DD）", show_default=False)
+        str | None,
+        typer.Option(
+            "--to", metavar="日期", help="自定义报告期止（YYYY-MM-DD）", show_default=False
+        ),
     ] = None,
     year: Annotated[
-        int | None, typer.Option("--year", help="全年报告，如 2023", show_default=False)
+        int | None,
+        typer.Option("--year", metavar="年份", help="全年报告，如 2023", show_default=False),
     ] = None,
     dept: DeptOption = None,
     role: RoleOption = "named",
@@ -314,6 +364,7 @@ def report(
         Path | None,
         typer.Option(
             "--templates",
+            metavar="目录",
             help="自定义模板目录（report.md.j2、report.html.j2、report.docx）",
             show_default=False,
         ),
@@ -340,12 +391,13 @@ def report(
     console.write_output(rendered.data, rendered.output)
 
 
-@app.command()
+@command()
 @reports_errors
 def mark(
     target: TargetArgument,
     status: Annotated[
-        str, typer.Argument(help="未开始/进行中/已完成/受阻 或 todo/doing/done/blocked")
+        str,
+        typer.Argument(metavar="状态", help="未开始/进行中/已完成/受阻 或 todo/doing/done/blocked"),
     ],
     note: NoteOption = "",
     date: DateOption = None,
@@ -353,7 +405,10 @@ def mark(
     occurrence: Annotated[
         str | None,
         typer.Option(
-            "--occurrence", help="只标记周期性时限的某一次，如 2023Q2", show_default=False
+            "--occurrence",
+            metavar="标识",
+            help="只标记周期性时限的某一次，如 2023Q2",
+            show_default=False,
         ),
     ] = None,
     dry_run: DryRunOption = False,
@@ -367,11 +422,11 @@ def mark(
     console.print_edit(edit.mark_request(request, status, occurrence=occurrence))
 
 
-@app.command()
+@command()
 @reports_errors
 def log(
     target: TargetArgument,
-    note: Annotated[str, typer.Argument(help="进展说明")],
+    note: Annotated[str, typer.Argument(metavar="说明", help="进展说明")],
     date: DateOption = None,
     by: ByOption = None,
     dry_run: DryRunOption = False,
@@ -385,14 +440,19 @@ def log(
     console.print_edit(edit.log_request(request))
 
 
-@app.command()
+@command()
 @reports_errors
 def actual(
-    task: Annotated[str, typer.Argument(help="任务序号，如 20")],
-    value: Annotated[str, typer.Argument(help="实际值，如 85 或 85%")],
+    task: Annotated[str, typer.Argument(metavar="任务", help="任务序号，如 20")],
+    value: Annotated[str, typer.Argument(metavar="实际值", help="实际值，如 85 或 85%")],
     target: Annotated[
         str | None,
-        typer.Option("--target", help="目标名称；任务只有一个目标时可省略", show_default=False),
+        typer.Option(
+            "--target",
+            metavar="目标",
+            help="目标名称；任务只有一个目标时可省略",
+            show_default=False,
+        ),
     ] = None,
     note: NoteOption = "",
     date: DateOption = None,
@@ -408,16 +468,27 @@ def actual(
     console.print_edit(edit.actual_request(request, value, target=target))
 
 
-@app.command("import")
+@command("import")
 @reports_errors
 def import_(
-    document: Annotated[Path, typer.Argument(help="工作要点原文（纯文本，UTF-8 或 GBK）")],
+    document: Annotated[
+        Path, typer.Argument(metavar="原文", help="工作要点原文（纯文本，UTF-8 或 GBK）")
+    ],
     year: Annotated[
-        int | None, typer.Option("--year", help="计划年度；缺省从标题中读取", show_default=False)
+        int | None,
+        typer.Option(
+            "--year", metavar="年份", help="计划年度；缺省从标题中读取", show_default=False
+        ),
     ] = None,
     output: Annotated[
         Path | None,
-        typer.Option("-o", "--output", help="写入的计划文件；缺省写到标准输出", show_default=False),
+        typer.Option(
+            "-o",
+            "--output",
+            metavar="文件",
+            help="写入的计划文件；缺省写到标准输出",
+            show_default=False,
+        ),
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="覆盖已存在的输出文件")] = False,
 ) -> None:
@@ -430,7 +501,7 @@ def import_(
         raise typer.Exit(1)
 
 
-@app.command()
+@command()
 @reports_errors
 def schema() -> None:
     """输出计划文件的 JSON Schema（供编辑器补全和校验，见 schema/plan.schema.json）。"""

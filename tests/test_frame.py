@@ -1,0 +1,63 @@
+"""The command line's frame in Chinese: help, usage lines and Click's own errors."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from helpers import Invoke
+from plantrack import frame
+
+# Words of Click's and Typer's English frame that must not reach a user.
+ENGLISH = re.compile(
+    r"Usage|Options|Arguments|Commands|Show this|Error|Try |for help|Invalid value|Missing"
+    r"|No such|Got unexpected|requires an argument|<bool>|<str>|\[default|\[required|OPTIONS"
+)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--help"],
+        ["-h"],
+        ["due", "--help"],
+        ["report", "-h"],
+        ["mark", "--help"],
+        ["export", "--help"],
+    ],
+)
+def test_help_is_chinese(cli: Invoke, args: list[str]) -> None:
+    out = cli(*args, env={"COLUMNS": "100"}).stdout
+    assert "用法：plantrack" in out and "显示本帮助并退出" in out
+    assert not ENGLISH.search(out), ENGLISH.search(out)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["due", "--bogus"], "没有选项 --bogus"),
+        (["due", "--dep", "x"], "没有选项 --dep。是否指：--dept"),
+        (["due", "--within"], "选项 --within 后面要写一个值"),
+        (["mark"], "缺少参数 任务[.分工]"),
+        (["export"], "缺少选项 --format"),
+        (["nosuch"], "没有命令“nosuch”"),
+        (["tasks", "--json", "true"], "多余的参数：true"),
+        (["show", "abc"], "的值无效：应为整数"),
+        (["tasks", "--role", "boss"], "--role 的值“boss”无效：可选 牵头（lead）"),
+        (["report", "--format", "pdf"], "“pdf”不是可选的格式：可选 md、html、docx"),
+    ],
+)
+def test_usage_errors_are_chinese(cli: Invoke, args: list[str], message: str) -> None:
+    err = cli(*args, code=2, env={"COLUMNS": "200"}).output
+    assert message in err
+    assert not ENGLISH.search(err), ENGLISH.search(err)
+
+
+def test_version(cli: Invoke) -> None:
+    assert re.fullmatch(r"plantrack \d+\.\d+\.\d+\n", cli("--version").stdout)
+    assert cli("-V").stdout == cli("--version").stdout
+
+
+def test_an_unknown_message_is_shown_as_click_wrote_it() -> None:
+    assert frame.chinese("Something new from Click.") == "Something new from Click."
