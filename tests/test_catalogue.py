@@ -43,7 +43,7 @@ EXPECTED: dict[str, str] = {
     "period-start-after-end": "{path}:30:13: 活动期的开始日期 2023-06-01 晚于结束日期 2023-05-30：请检查日期",
     "progress-before-year": "{path}:35:19: 进展日期 2022-12-01 不在计划年度 2023 年内：请检查年份",
     "progress-clause-out-of-range": "{path}:37:21: 任务 1 只有 1 项分工，没有第 3 项：可选 1.1",
-    "progress-unknown-occurrence": "{path}:37:25: 任务 1 没有“2023Q5”这一时限：可选 2023Q1、2023Q2、2023-06-30、2023Q3、2023Q4",
+    "progress-unknown-occurrence": "{path}:37:25: 任务 1 没有“2023Q5”这一时限：可选 2023Q1、2023Q2、2023-06、2023Q3、2023Q4",
     "recurrence-with-date": "{path}:28:13: 时限只能是 date、start/end 或 every 三者之一",
     "scalar-document": "{path}:1:1: 计划文件的顶层应是键值映射（title:、year:、sections: …），而不是单个值",
     "tab-indent": "{path}:21:1: YAML 语法错误：此处有制表符（Tab）：YAML 只能用空格缩进，请把 Tab 换成空格",

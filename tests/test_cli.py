@@ -359,3 +359,39 @@ def test_actual_records_a_targets_value_in_the_log(cli: Invoke, plan_in_git: Pat
     assert "没有量化目标" in cli("actual", "13", "5", "--plan", plan, code=2).stderr
     wrong = cli("actual", "20", "85", "--target", "结案率", "--plan", plan, code=2).stderr
     assert "可选 行政机关负责人出庭应诉率" in wrong
+
+
+def test_occurrences_have_identifiers_a_person_can_type(cli: Invoke, plan_in_git: Path) -> None:
+    plan = str(plan_in_git)
+    shown = cli("show", "25", "--plan", plan).stdout
+    for handle in (
+        "标识 2023-05",
+        "标识 2023-06",
+        "标识 2023-12-04",
+        "标识 2023-12-07",
+        "标识 信用交通月",
+    ):
+        assert handle in shown
+    result = cli(
+        "mark", "25", "done", "--occurrence", "2023-05", "--date", "2023-06-02", "--plan", plan
+    )
+    assert "进展：2023-06-02 路政宣传月 已完成" in result.stdout
+    assert "            occurrence: 2023-05\n" in plan_in_git.read_text(encoding="utf-8")
+    cli("mark", "26", "done", "--occurrence", "2023q2", "--plan", plan)  # any letter case
+    cli("mark", "25", "done", "--occurrence", "信用交通月", "--plan", plan)
+    record = json.loads(cli("show", "25", "--json", "--plan", plan).stdout)
+    done = {d["occurrence"] for d in record["deadlines"] if d["done"]}
+    assert done == {"2023-05", "信用交通月"}
+
+
+def test_old_identifiers_in_a_plan_still_count(cli: Invoke, plan_in_git: Path) -> None:
+    # Plans written before identifiers were short name a campaign month by its last day.
+    text = plan_in_git.read_text(encoding="utf-8")
+    anchor = "      - id: 26\n"
+    entry = (
+        "        progress:\n          - date: 2023-06-02\n            occurrence: 2023-05-31\n"
+        "            status: 已完成\n"
+    )
+    plan_in_git.write_text(text.replace(anchor, entry + anchor), encoding="utf-8")
+    record = json.loads(cli("show", "25", "--json", "--plan", str(plan_in_git)).stdout)
+    assert [d["occurrence"] for d in record["deadlines"] if d["done"]] == ["2023-05"]

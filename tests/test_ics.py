@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from pathlib import Path
 
 import icalendar
@@ -97,3 +98,12 @@ def test_an_office_gets_its_duties_not_every_mention(cli: Invoke) -> None:
     ]
     every = cli("export", "--format", "ics", "--dept", "安监科", "--role", "any").stdout_bytes
     assert len(events(every)) > len(duties)
+
+
+def test_a_campaign_months_uid_keeps_its_old_key(timeline: Timeline, plan: Plan) -> None:
+    # The identifier became 2023-05; calendars that imported the event under the old
+    # identifier must see the same event again, not a second one.
+    task = plan.tasks_by_id[25]
+    [may] = [o for o in timeline.occurrences(task) if o.key == "2023-05"]
+    old = uuid.uuid5(ics._NAMESPACE, f"{plan.title}|{plan.year}|25|2023-05-31")
+    assert ics.occurrence_uid(plan, task, may) == f"{old}@plantrack"

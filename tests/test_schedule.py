@@ -243,3 +243,14 @@ def test_a_targets_value_is_the_latest_recorded_by_the_date(plan_text: str) -> N
         "85%（2023-07-20）",
         "达到",
     )
+
+
+def test_identifiers_are_short_and_old_ones_still_answer(plan: Plan, timeline: Timeline) -> None:
+    occs = timeline.occurrences(plan.tasks_by_id[25])
+    assert [o.key for o in occs] == ["2023-05", "2023-06", "2023-12-04", "2023-12-07", "信用交通月"]
+    may = schedule.find_occurrence(occs, "2023-05-31")  # the key plans used before
+    assert may is not None and may.key == "2023-05"
+    assert schedule.find_occurrence(occs, "“信用交通月”集中普法活动") is occs[-1]
+    assert schedule.find_occurrence(timeline.occurrences(plan.tasks_by_id[26]), "2023q3")
+    assert schedule.short_name("“12·4”国家宪法日集中宣传活动") == "12·4"
+    assert schedule.short_name("报送法治建设工作文稿") == "报送法治建设工作文稿"

@@ -253,7 +253,10 @@ def _print_schedule(console: Console, line: TaskLine) -> None:
         if occ.start and occ.date:
             when = f"{occ.start.isoformat()} 至 {occ.date.isoformat()}"
         mark = "✓ " if timeline.is_done(task, occ) else ""
-        console.print(f"  {mark}{when}  {escape(occurrence_name(occ))}{_done_note(line, occ)}")
+        # The identifier to type after --occurrence, where the name does not already show it.
+        handle = f"  [dim]标识 {escape(occ.key)}[/]" if occ.kind != "recurring" else ""
+        name = escape(occurrence_name(occ))
+        console.print(f"  {mark}{when}  {name}{_done_note(line, occ)}{handle}")
         if occ.date_source:
             console.print(f"      [dim]日期来源：{escape(occ.date_source)}[/]")
 
@@ -300,7 +303,7 @@ def print_edit(outcome: Outcome) -> None:
     print_lines(
         [
             f"已更新 {outcome.path}：任务 {outcome.ref}「{task.title}」{now}",
-            f"  进展：{progress_text(entry, task)}",
+            f"  进展：{progress_text(entry, task, occurrences=list(outcome.occurrences))}",
         ]
     )
 

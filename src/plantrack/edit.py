@@ -20,7 +20,13 @@ from plantrack import files, load, periods, rules, yamltree
 from plantrack.errors import PlantrackError, UsageError
 from plantrack.model import Plan, Progress, Status, Task, parse_status
 from plantrack.problems import Loc
-from plantrack.schedule import Timeline, format_number
+from plantrack.schedule import (
+    Occurrence,
+    Timeline,
+    find_occurrence,
+    format_number,
+    occurrences,
+)
 from plantrack.yamltext import Splice, apply, insert_lines, scalar
 
 
@@ -52,6 +58,8 @@ class Outcome:
     unchanged: bool = False
     occurrence: str | None = None
     wanted: Status | None = None
+    # The task's occurrences, for naming the one an entry completed.
+    occurrences: tuple[Occurrence, ...] = ()
 
     def diff(self) -> str:
         """A unified diff of the change, as git would show it."""
@@ -166,8 +174,9 @@ def mark(
     def change(layout: _Layout, plan: Plan) -> str | _Unchanged:
         logged = entry.model_copy(update={"status": status, "clause": ref.clause})
         task = _vetted(plan, ref, logged, as_of)
-        if not entry.note and _already(Timeline(plan), task, ref, status, entry.occurrence):
-            return _Unchanged(entry.occurrence, status)
+        logged = _with_canonical_occurrence(plan, task, logged)
+        if not entry.note and _already(Timeline(plan), task, ref, status, logged.occurrence):
+            return _Unchanged(logged.occurrence, status)
         splices: list[Splice] = []
         if entry.occurrence is None:
             clauses = range(len(task.clauses)) if ref.clause is None else [ref.clause - 1]
@@ -178,12 +187,21 @@ def mark(
     return _edit(path, ref, change, dry_run=dry_run)
 
 
+def _with_canonical_occurrence(plan: Plan, task: Task, entry: Progress) -> Progress:
+    """The entry with its occurrence written as the key (2023Q2), however it was typed."""
+    if entry.occurrence is None:
+        return entry
+    found = find_occurrence(occurrences(task, plan), entry.occurrence)
+    return entry.model_copy(update={"occurrence": found.key}) if found else entry
+
+
 def _already(
     timeline: Timeline, task: Task, ref: TaskRef, status: Status, occurrence: str | None
 ) -> bool:
     """Tell whether the clause, the task or the occurrence is already in that state."""
     if occurrence is not None:
-        occ = next(o for o in timeline.occurrences(task) if o.key == occurrence)
+        occ = find_occurrence(timeline.occurrences(task), occurrence)
+        assert occ is not None  # vetted against the same occurrences
         return timeline.is_done(task, occ) == (status is Status.DONE)
     indexes = range(len(task.clauses)) if ref.clause is None else [ref.clause - 1]
     return all(
@@ -298,9 +316,11 @@ def _edit(path: Path, ref: TaskRef, change: Change, *, dry_run: bool) -> Outcome
         new_plan = _revalidate(layout, after, raw, shown)
         _check_progress_grew(plan, new_plan, ref.task)
         task = new_plan.tasks_by_id[ref.task]
+        status = _status_of(new_plan, task, ref)
         outcome = Outcome(
-            path, ref, before, after, task, _status_of(new_plan, task, ref), not dry_run
-        )
+            path, ref, before, after, task, status, not dry_run,
+            occurrences=tuple(occurrences(task, new_plan)),
+        )  # fmt: skip
         if dry_run:
             return outcome
         if files.read_plan(path) != original:

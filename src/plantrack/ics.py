@@ -17,7 +17,8 @@ _NAMESPACE = uuid.UUID("6f1c2a52-3c55-4c1e-9a55-2f6c8d1e7a10")
 
 def occurrence_uid(plan: Plan, task: Task, occ: Occurrence) -> str:
     """A UID that depends only on the plan, the task and the occurrence key, never on wording."""
-    name = f"{plan.title}|{plan.year}|{task.id}|{occ.key}"
+    # The old key where there is one, so calendars keep the events they already have.
+    name = f"{plan.title}|{plan.year}|{task.id}|{occ.legacy or occ.key}"
     return f"{uuid.uuid5(_NAMESPACE, name)}@plantrack"
 
 

@@ -29,7 +29,9 @@ from plantrack.schedule import (
     Occurrence,
     Timeline,
     deadline_text,
+    find_occurrence,
     format_number,
+    occurrence_handle,
 )
 from plantrack.units import Registry, Role
 
@@ -244,7 +246,14 @@ class TaskLine(NamedTuple):
         texts = []
         for entry in self.entries:
             found = late.pop(entry.date, []) if entry.status is Status.DONE else []
-            texts.append(progress_text(entry, task, late=max(found, default=None)))
+            texts.append(
+                progress_text(
+                    entry,
+                    task,
+                    late=max(found, default=None),
+                    occurrences=timeline.occurrences(task),
+                )
+            )
         return texts
 
 
@@ -471,13 +480,24 @@ def due_record(item: DueItem, role: Role | None = None) -> dict[str, Any]:
     return record
 
 
-def progress_text(entry: Progress, task: Task, *, late: int | None = None) -> str:
-    """One progress entry as a line: 2023-07-03 2023Q2 已完成（逾期完成 3 天） 说明（记录人）."""
+def progress_text(
+    entry: Progress,
+    task: Task,
+    *,
+    late: int | None = None,
+    occurrences: list[Occurrence] | None = None,
+) -> str:
+    """One progress entry as a line: 2023-07-03 2023Q2 已完成（逾期完成 3 天） 说明（记录人）.
+
+    Given the task's occurrences, an occurrence is named as people say it (路政宣传月), so a
+    line does not read as two dates.
+    """
     parts = [entry.date.isoformat()]
     if entry.clause:
         parts.append(f"分工{entry.clause}")
     if entry.occurrence:
-        parts.append(entry.occurrence)
+        found = find_occurrence(occurrences or [], entry.occurrence)
+        parts.append(occurrence_handle(found) if found else entry.occurrence)
     if entry.status:
         parts.append(entry.status.value + (f"（逾期完成 {late} 天）" if late else ""))
     if entry.target is not None:

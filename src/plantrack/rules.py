@@ -74,9 +74,9 @@ def entry_messages(
         if clause_problem:
             yield "clause", "progress-unknown-clause", clause_problem
     if entry.occurrence is not None:
-        keys = [occ.key for occ in schedule.occurrences(task, plan)]
-        if entry.occurrence not in keys:
-            valid = "、".join(keys)
+        found = schedule.occurrences(task, plan)
+        if schedule.find_occurrence(found, entry.occurrence) is None:
+            valid = "、".join(occ.key for occ in found)
             message = f"任务 {task.id} 没有“{entry.occurrence}”这一时限：可选 {valid}"
             yield "occurrence", "progress-unknown-occurrence", message
     if entry.target is not None and entry.target not in {t.name for t in task.targets}:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import re
 from dataclasses import dataclass
 from typing import Literal, NamedTuple
 
@@ -32,6 +33,19 @@ class Occurrence:
     quote: str | None = None
     date_source: str | None = None
     every: Recurrence | None = None
+    # The identifier this occurrence had before keys were made short (a period's end date,
+    # an undated event's whole label): still accepted, and kept in calendar UIDs.
+    legacy: str | None = None
+
+    def answers_to(self, text: str) -> bool:
+        """Tell whether text names this occurrence: its key or old key, in any letter case."""
+        wanted = text.strip().casefold()
+        return wanted in {self.key.casefold(), (self.legacy or self.key).casefold()}
+
+
+def find_occurrence(items: list[Occurrence], text: str) -> Occurrence | None:
+    """The occurrence text names, as typed by a person or written in an older plan."""
+    return next((occ for occ in items if occ.answers_to(text)), None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,7 +74,9 @@ def occurrences(task: Task, plan: Plan) -> list[Occurrence]:
 
 
 def _expand(task_id: int, deadline: Deadline, year: int) -> list[Occurrence]:
-    def make(key: str, kind: OccurrenceKind, due: dt.date | None) -> Occurrence:
+    def make(
+        key: str, kind: OccurrenceKind, due: dt.date | None, legacy: str | None = None
+    ) -> Occurrence:
         return Occurrence(
             task_id,
             key,
@@ -71,6 +87,7 @@ def _expand(task_id: int, deadline: Deadline, year: int) -> list[Occurrence]:
             quote=deadline.quote,
             date_source=deadline.date_source,
             every=deadline.every,
+            legacy=legacy if legacy != key else None,
         )
 
     if deadline.every is not None:
@@ -78,8 +95,35 @@ def _expand(task_id: int, deadline: Deadline, year: int) -> list[Occurrence]:
     if deadline.date is not None:
         return [make(deadline.date.isoformat(), "date", deadline.date)]
     if deadline.end is not None:
-        return [make(deadline.end.isoformat(), "period", deadline.end)]
-    return [make(deadline.label, "undated", None)]
+        return [make(_period_key(deadline), "period", deadline.end, deadline.end.isoformat())]
+    return [make(short_name(deadline.label), "undated", None, deadline.label)]
+
+
+def _period_key(deadline: Deadline) -> str:
+    """A campaign month is named by its month (2023-05); any other period by its last day."""
+    start, end = deadline.start, deadline.end
+    assert end is not None
+    whole_month = (
+        start is not None
+        and start.day == 1
+        and (start.year, start.month)
+        == (
+            end.year,
+            end.month,
+        )
+    )
+    if whole_month and end == month_end(end.year, end.month):
+        return f"{end.year}-{end.month:02d}"
+    return end.isoformat()
+
+
+_QUOTED = re.compile(r"[“\"「『]([^”\"」』]{1,20})[”\"」』]")
+
+
+def short_name(label: str) -> str:
+    """What a person calls an event: the quoted name in “信用交通月”集中普法活动, else the label."""
+    found = _QUOTED.search(label)
+    return found.group(1) if found else label
 
 
 def _recurrence(every: Recurrence, year: int) -> list[tuple[str, dt.date]]:
@@ -100,6 +144,15 @@ def _unique_keys(items: list[Occurrence]) -> list[Occurrence]:
             occ = dataclasses.replace(occ, key=f"{occ.key}#{count}")
         result.append(occ)
     return result
+
+
+def occurrence_handle(occ: Occurrence) -> str:
+    """An occurrence in a few characters: 2023Q2 for a recurring duty, else its short name."""
+    if occ.kind == "recurring":
+        return occ.key
+    if occ.kind == "default":
+        return "年度任务"
+    return short_name(occ.label)
 
 
 def occurrence_name(occ: Occurrence) -> str:
@@ -331,8 +384,8 @@ class Timeline:
             (e for e in task.progress if as_of is None or e.date <= as_of), key=_entry_date
         )
         recorded, setters, done_since = _recorded_statuses(task, entries)
-        done_on = _done_occurrences(entries)
         occs = self.occurrences(task)
+        done_on = _done_occurrences(entries, occs)
         if roll_up(set(recorded)) is Status.DONE:
             for occ in occs:
                 done_on.setdefault(occ.key, done_since)
@@ -403,16 +456,18 @@ def _logged_clauses(task: Task) -> set[int]:
     return logged
 
 
-def _done_occurrences(entries: list[Progress]) -> dict[str, dt.date | None]:
+def _done_occurrences(entries: list[Progress], occs: list[Occurrence]) -> dict[str, dt.date | None]:
     """Occurrence keys whose latest entry marks them done, with the day they were done."""
     done: dict[str, dt.date | None] = {}
     for entry in entries:
         if entry.occurrence is None or entry.status is None:
             continue
+        occ = find_occurrence(occs, entry.occurrence)
+        key = occ.key if occ else entry.occurrence
         if entry.status is Status.DONE:
-            done.setdefault(entry.occurrence, entry.date)
+            done.setdefault(key, entry.date)
         else:
-            done.pop(entry.occurrence, None)
+            done.pop(key, None)
     return done
 
 
