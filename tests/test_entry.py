@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -87,3 +88,39 @@ def test_plugin_scan_is_skipped_but_the_real_loader_stays_reachable() -> None:
         [sys.executable, "-c", script], capture_output=True, text=True, check=True
     )
     assert done.stdout.splitlines() == ["[] False", "pydantic", "function"]
+
+
+def complete(words: str) -> str:
+    """What the shell would be offered for the command line typed so far (zsh protocol)."""
+    env = {
+        **os.environ,
+        "PLANTRACK_TODAY": "2023-10-01",
+        "_PLANTRACK_COMPLETE": "complete_zsh",
+        "_TYPER_COMPLETE_ARGS": words,
+    }
+    # The installed console script: the variable's name comes from the program's name.
+    script = Path(sys.executable).with_name("plantrack")
+    done = subprocess.run([script], capture_output=True, text=True, cwd=ROOT, env=env, check=False)
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+@pytest.mark.parametrize(
+    ("words", "offered", "not_offered"),
+    [
+        ("plantrack due --dept 法", '"法规科":"局法规科"', "安监科"),
+        ("plantrack show 2", '"25":"积极开展对外普法宣传活动"', '"13"'),
+        ("plantrack mark 7.", '"7.3":', '"13"'),
+        ("plantrack mark 7.2 ", '"已完成":"done"', "7.1"),
+        (
+            "plantrack mark 25 done --occurrence 2023",
+            '"2023-05":"“路政宣传月”集中普法活动"',
+            "2023Q",
+        ),
+    ],
+)
+def test_shell_completion_offers_the_plans_values(
+    words: str, offered: str, not_offered: str
+) -> None:
+    out = complete(words)
+    assert offered in out and not_offered not in out

@@ -101,6 +101,26 @@ def _format_option(formats: dict[str, Format], help: str) -> typer.models.Option
     return option
 
 
+def _complete(kind: str) -> Callable[[typer.Context, str], list[tuple[str, str]]]:
+    """A shell-completion callback offering the plan's units, tasks, statuses or occurrences."""
+
+    def complete(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
+        from plantrack import query
+
+        params = ctx.params
+        # Completing an option's value, the arguments before it are left unparsed in ctx.args.
+        task = params.get("target") or params.get("task")
+        task = task or next((arg for arg in ctx.args if arg[:1].isdigit()), None)
+        return query.completions(
+            kind,  # type: ignore[arg-type]
+            incomplete,
+            plan=params.get("plan"),
+            task=str(task) if task is not None else None,
+        )
+
+    return complete
+
+
 def _role(value: str) -> str:
     """--role, in English or Chinese, checked against the choices."""
     from plantrack.query import parse_role
@@ -123,7 +143,11 @@ PlanOption = Annotated[
 DeptOption = Annotated[
     str | None,
     typer.Option(
-        "--dept", metavar="单位", help="单位全称或简称，如 法规科、执法支队", show_default=False
+        "--dept",
+        metavar="单位",
+        help="单位全称或简称，如 法规科、执法支队",
+        show_default=False,
+        autocompletion=_complete("unit"),
     ),
 ]
 RoleOption = Annotated[
@@ -169,7 +193,12 @@ QuarterOption = Annotated[
     ),
 ]
 TargetArgument = Annotated[
-    str, typer.Argument(metavar="任务[.分工]", help="任务序号，或 序号.分工，如 13、7.2")
+    str,
+    typer.Argument(
+        metavar="任务[.分工]",
+        help="任务序号，或 序号.分工，如 13、7.2",
+        autocompletion=_complete("target"),
+    ),
 ]
 NoteOption = Annotated[str, typer.Option("--note", metavar="说明", help="进展说明")]
 DateOption = Annotated[
@@ -252,7 +281,10 @@ def tasks(
 @command()
 @reports_errors
 def show(
-    task: Annotated[int, typer.Argument(metavar="任务", help="任务序号，如 13")],
+    task: Annotated[
+        int,
+        typer.Argument(metavar="任务", help="任务序号，如 13", autocompletion=_complete("task")),
+    ],
     json: JsonOption = False,
     as_of: AsOfOption = None,
     plan: PlanOption = None,
@@ -397,7 +429,11 @@ def mark(
     target: TargetArgument,
     status: Annotated[
         str,
-        typer.Argument(metavar="状态", help="未开始/进行中/已完成/受阻 或 todo/doing/done/blocked"),
+        typer.Argument(
+            metavar="状态",
+            help="未开始/进行中/已完成/受阻 或 todo/doing/done/blocked",
+            autocompletion=_complete("status"),
+        ),
     ],
     note: NoteOption = "",
     date: DateOption = None,
@@ -407,8 +443,9 @@ def mark(
         typer.Option(
             "--occurrence",
             metavar="标识",
-            help="只标记周期性时限的某一次，如 2023Q2",
+            help="只标记某一次时限：2023Q2、2023-05 或 show 列出的标识",
             show_default=False,
+            autocompletion=_complete("occurrence"),
         ),
     ] = None,
     dry_run: DryRunOption = False,
@@ -443,7 +480,10 @@ def log(
 @command()
 @reports_errors
 def actual(
-    task: Annotated[str, typer.Argument(metavar="任务", help="任务序号，如 20")],
+    task: Annotated[
+        str,
+        typer.Argument(metavar="任务", help="任务序号，如 20", autocompletion=_complete("task")),
+    ],
     value: Annotated[str, typer.Argument(metavar="实际值", help="实际值，如 85 或 85%")],
     target: Annotated[
         str | None,

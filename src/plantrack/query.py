@@ -13,7 +13,9 @@ from plantrack.columns import Column
 from plantrack.errors import UsageError
 from plantrack.load import load_for, load_for_period
 from plantrack.model import (
+    STATUS_ALIASES,
     Collective,
+    Plan,
     Progress,
     Section,
     Status,
@@ -32,6 +34,8 @@ from plantrack.schedule import (
     find_occurrence,
     format_number,
     occurrence_handle,
+    occurrence_name,
+    occurrences,
 )
 from plantrack.units import Registry, Role
 
@@ -507,3 +511,53 @@ def progress_text(
         parts.append(entry.note)
     text = " ".join(parts)
     return f"{text}（{entry.by}）" if entry.by else text
+
+
+# --- shell completion -----------------------------------------------------------------------
+
+CompletionKind = Literal["unit", "task", "target", "status", "occurrence"]
+
+
+def completions(
+    kind: CompletionKind, incomplete: str, *, plan: Path | None = None, task: str | None = None
+) -> list[tuple[str, str]]:
+    """Values the shell may offer for what is being typed, each with a short description.
+
+    Completion runs as the user types: a plan that cannot be read offers nothing rather
+    than an error.
+    """
+    if kind == "status":
+        choices = [(s.value, alias) for alias, s in STATUS_ALIASES.items()]
+        choices += [(alias, s.value) for alias, s in STATUS_ALIASES.items()]
+        return [c for c in choices if c[0].startswith(incomplete)]
+    try:
+        loaded = load_for(plan, year=periods.today().year).plan
+    except UsageError:
+        return []
+    except Exception:
+        return []
+    return [
+        c
+        for c in _plan_choices(kind, loaded, task)
+        if c[0].casefold().startswith(incomplete.casefold())
+    ]
+
+
+def _plan_choices(kind: CompletionKind, plan: Plan, task: str | None) -> list[tuple[str, str]]:
+    if kind == "unit":
+        choices = [(u.name, u.group) for u in plan.units]
+        return choices + [(a, u.name) for u in plan.units for a in u.aliases]
+    if kind in ("task", "target"):
+        choices = [(str(t.id), t.title) for t in plan.tasks]
+        if kind == "target":
+            choices += [
+                (f"{t.id}.{i}", clause.text[:20])
+                for t in plan.tasks
+                if len(t.clauses) > 1
+                for i, clause in enumerate(t.clauses, start=1)
+            ]
+        return choices
+    found = plan.tasks_by_id.get(int(task.split(".")[0])) if task and task[:1].isdigit() else None
+    if found is None:
+        return []
+    return [(o.key, occurrence_name(o)) for o in occurrences(found, plan)]
