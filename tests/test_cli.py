@@ -395,3 +395,18 @@ def test_old_identifiers_in_a_plan_still_count(cli: Invoke, plan_in_git: Path) -
     plan_in_git.write_text(text.replace(anchor, entry + anchor), encoding="utf-8")
     record = json.loads(cli("show", "25", "--json", "--plan", str(plan_in_git)).stdout)
     assert [d["occurrence"] for d in record["deadlines"] if d["done"]] == ["2023-05"]
+
+
+def test_an_office_is_not_sent_other_offices_duties(cli: Invoke) -> None:
+    items = json.loads(
+        cli("due", "--dept", "安监科", "--json", env={"PLANTRACK_TODAY": "2023-12-20"}).stdout
+    )
+    assert items and all(item["role"] in ("lead", "responsible", "support") for item in items)
+    assert all("role_label" in item for item in items)
+    # 法规科's annual report to 市交通局 names 安监科 only among 局机关各科室.
+    assert not [i for i in items if i["task"] == 26]
+    everything = cli(
+        "due", "--dept", "安监科", "--json", "--role", "any", "--include-possible",
+        env={"PLANTRACK_TODAY": "2023-12-20"},
+    ).stdout  # fmt: skip
+    assert {i["role"] for i in json.loads(everything)} >= {"lead", "via"}
