@@ -44,7 +44,7 @@ def test_help_is_chinese(cli: Invoke, args: list[str]) -> None:
         (["nosuch"], "没有命令“nosuch”"),
         (["tasks", "--json", "true"], "多余的参数：true"),
         (["show", "abc"], "的值无效：应为整数"),
-        (["tasks", "--role", "boss"], "--role 的值“boss”无效：可选 牵头（lead）"),
+        (["tasks", "--role", "boss"], "--role 的值无效：“boss”不是可选的角色"),
         (["report", "--format", "pdf"], "“pdf”不是可选的格式：可选 md、html、docx"),
     ],
 )

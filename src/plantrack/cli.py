@@ -91,7 +91,11 @@ def _format_option(formats: dict[str, Format], help: str) -> typer.models.Option
 
     def choose(value: str) -> str:
         if value not in formats:
-            raise typer.BadParameter(f"“{value}”不是可选的格式：可选 {'、'.join(formats)}")
+            import difflib
+
+            close = difflib.get_close_matches(value.lower(), list(formats), n=1)
+            hint = f"是否指 {close[0]}？" if close else ""
+            raise typer.BadParameter(f"“{value}”不是可选的格式：{hint}可选 {'、'.join(formats)}")
         return value
 
     described = "；".join(f"{f.name} {f.description}" for f in formats.values())

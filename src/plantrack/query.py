@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -83,8 +84,10 @@ def parse_role(text: str) -> RoleFilter:
     """Read --role in English or Chinese; list the choices otherwise."""
     found = ROLE_CHOICES.get(text.strip().lower())
     if found is None:
+        close = difflib.get_close_matches(text.strip().lower(), list(ROLE_CHOICES), n=1)
+        hint = f"是否指 {close[0]}？" if close else ""
         choices = "、".join(f"{zh}（{en}）" for en, zh in _ROLE_PAIRS)
-        raise UsageError(f"--role 的值“{text}”无效：可选 {choices}")
+        raise UsageError(f"“{text}”不是可选的角色：{hint}可选 {choices}")
     return found
 
 
