@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+import shutil
+import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from typer.testing import Result
 
 from plantrack.load import parse_plan
@@ -150,3 +154,36 @@ BROKEN_COPIES: dict[str, tuple[str, str, int, int, str]] = {
         "value 应是数字，实际是“八十”",
     ),
 }
+
+
+def require_tool(name: str) -> str:
+    """The path of a command-line tool; skip without it, unless PLANTRACK_REQUIRE_TOOLS is set."""
+    found = shutil.which(name)
+    if found:
+        return found
+    if os.environ.get("PLANTRACK_REQUIRE_TOOLS"):
+        pytest.fail(f"PLANTRACK_REQUIRE_TOOLS is set but {name} is missing")
+    pytest.skip(f"{name} is needed (apt-get install libreoffice-writer-nogui poppler-utils)")
+
+
+def to_pdf(*documents: Path) -> Path:
+    """Convert with LibreOffice in one run, in a profile of its own so parallel runs don't collide.
+
+    Returns the first document's PDF; the others lie beside their documents.
+    """
+    soffice = require_tool("soffice")
+    folder = documents[0].parent
+    command = [
+        soffice,
+        f"-env:UserInstallation=file://{folder / 'lo-profile'}",
+        "--headless",
+        "--convert-to",
+        "pdf",
+        "--outdir",
+        str(folder),
+        *map(str, documents),
+    ]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=300, check=False)
+    pdfs = [document.with_suffix(".pdf") for document in documents]
+    assert done.returncode == 0 and all(pdf.is_file() for pdf in pdfs), done.stdout + done.stderr
+    return pdfs[0]

@@ -4,14 +4,20 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from helpers import DATA, SOURCE_TEXT, Invoke
+from documents import BRACKETS, LABELS, LAYOUTS
+from helpers import DATA, SOURCE_TEXT, Invoke, bundled_plan
 from plantrack import importer
+from plantrack.errors import UsageError
+from plantrack.importer.sources import text_blocks
 from plantrack.load import parse_plan
+from plantrack.numerals import from_chinese
 
 DOCS = DATA / "docs"
 
@@ -33,7 +39,14 @@ def _shape(tasks: list[dict[str, Any]]) -> list[object]:
 def test_import_of_2023_text_matches_the_hand_made_plan(cli: Invoke, tmp_path: Path) -> None:
     out = tmp_path / "p.yaml"
     result = cli("import", str(SOURCE_TEXT), "--year", "2023", "-o", str(out))
-    assert result.stderr == f"已写入 {out}\n"  # nothing in the real document needs a look
+    plan = bundled_plan()
+    clauses = sum(len(task.clauses) for task in plan.tasks)
+    leads = sum(1 for task in plan.tasks if task.lead_units)
+    # Nothing in the real document needs a look: the summary alone follows.
+    assert result.stderr == (
+        f"已写入 {out}\n共读取 9 个部分、26 项任务、{clauses} 条分工；"
+        f"有牵头单位的任务 {leads} 项，没有的 {26 - leads} 项；找到时限 4 处。\n"
+    )
     assert "没有发现问题" in cli("check", "--plan", str(out)).stdout
     imported = json.loads(cli("tasks", "--json", "--plan", str(out)).stdout)
     bundled = json.loads(cli("tasks", "--json").stdout)
@@ -127,6 +140,7 @@ def test_unseen_document_imports_and_names_every_doubt(cli: Invoke, tmp_path: Pa
         f"{doc}:21: 这一行接在任务 7 的分工之后，已并入该任务；如不属于该任务，请手工移开",
         f"{doc}:21: 任务 7 有一段文字没有分工括注：已标记 unassigned: true，请补充单位",
         f"已写入 {out}",
+        "共读取 3 个部分、7 项任务、8 条分工；有牵头单位的任务 6 项，没有的 1 项；找到时限 4 处。",
         "共 3 处需要人工核对（见上）。",
     ]
     plan = parse_plan(out.read_text(encoding="utf-8"), str(out))
@@ -172,7 +186,7 @@ def test_find_targets() -> None:
     [("一", 1), ("九", 9), ("十", 10), ("十二", 12), ("二十", 20), ("二十三", 23)],
 )
 def test_section_numerals(numeral: str, number: int) -> None:
-    assert importer._numeral(numeral) == number
+    assert from_chinese(numeral) == number
 
 
 def test_import_refuses_to_overwrite(cli: Invoke, tmp_path: Path) -> None:
@@ -193,3 +207,116 @@ def test_import_reads_gbk_and_refuses_non_plans(cli: Invoke, tmp_path: Path) -> 
     undated = tmp_path / "undated.txt"
     undated.write_text("工作要点\n一、总体\n1.做好工作。（牵头单位：局办公室）\n", encoding="utf-8")
     assert "--year" in cli("import", str(undated), code=2).stderr
+
+
+# --- never a plan `check` rejects -----------------------------------------------------------
+
+
+def _mangled(text: str, every: int = 1) -> Iterator[tuple[str, str]]:
+    """The text with a line dropped, doubled, swapped or cut short, and a few global slips."""
+    lines = text.splitlines()
+    for i in range(0, len(lines), every):
+        yield f"drop {i + 1}", "\n".join(lines[:i] + lines[i + 1 :])
+        yield f"double {i + 1}", "\n".join(lines[: i + 1] + lines[i:])
+        yield (
+            f"swap {i + 1}",
+            "\n".join(lines[:i] + lines[i + 1 : i + 2] + lines[i : i + 1] + lines[i + 2 :]),
+        )
+        yield f"cut {i + 1}", "\n".join([*lines[:i], lines[i][: len(lines[i]) // 2]])
+    yield "half-width", text.translate(str.maketrans("（），：；。、", "(),:;.,"))
+    yield "no full stops", text.replace("。", "")
+    yield "no brackets", text.replace("（", "").replace("）", "")
+    yield "one line", text.replace("\n", "")
+    yield "yaml in names", text.replace("局", "局: [x] #")
+    yield "quotes", text.replace("单位", "'单位\"")
+    yield "blank lines", text.replace("\n", "\n\n \u3000\n")
+
+
+def _all_documents() -> dict[str, str]:
+    texts = {layout.name: layout.text() for layout in LAYOUTS}
+    texts["2023"] = SOURCE_TEXT.read_text(encoding="utf-8")
+    texts.update({p.stem: p.read_text(encoding="utf-8") for p in DOCS.glob("*.txt")})
+    return texts
+
+
+def test_no_import_of_any_document_or_mangled_copy_gives_a_plan_check_rejects() -> None:
+    outcomes: Counter[str] = Counter()
+    for name, text in _all_documents().items():
+        # Every line of the small documents; every fourth of the long 2023 one.
+        every = 4 if name == "2023" else 1
+        for slip, mangled in [("as written", text), *_mangled(text, every)]:
+            try:
+                imported = importer.import_blocks(
+                    text_blocks(mangled), source=Path(f"{name}.txt"), year=2024
+                )
+            except UsageError:
+                outcomes["not a plan"] += 1  # exit 2: no sections and no tasks at all
+                continue
+            if imported.refused:
+                assert all(p.line >= 1 for p in imported.problems), (name, slip)
+                outcomes["refused"] += 1
+                continue
+            # What the import would write passes every rule `check` applies.
+            parse_plan(imported.text, f"{name} ({slip})")
+            outcomes["written"] += 1
+    # Most slips still leave a plan; the rest (a document cut to its title, every
+    # assignment gone) are refused with a reason, never written half-valid.
+    assert outcomes["written"] >= 0.85 * sum(outcomes.values()), outcomes
+
+
+@pytest.mark.parametrize("slip", ["drop 3", "double 5", "swap 6", "cut 8", "half-width"])
+def test_a_mangled_document_written_as_a_plan_passes_check(
+    cli: Invoke, tmp_path: Path, slip: str
+) -> None:
+    document = tmp_path / "doc.txt"
+    document.write_text(dict(_mangled(BRACKETS.text()))[slip], encoding="utf-8")
+    out = tmp_path / "plan.yaml"
+    cli("import", str(document), "-o", str(out))
+    assert "没有发现问题" in cli("check", "--plan", str(out)).stdout
+
+
+def test_a_document_with_no_assignment_exits_1_with_its_line(cli: Invoke, tmp_path: Path) -> None:
+    document = tmp_path / "bare.txt"
+    document.write_text("2024年工作要点\n一、总体\n1.做好工作。\n2.抓好落实。\n", encoding="utf-8")
+    out = tmp_path / "plan.yaml"
+    result = cli("import", str(document), "-o", str(out), code=1)
+    assert f"{document}:3: 无法生成有效的计划：没有一项任务写明了牵头或责任单位" in result.stderr
+    assert "未写入任何文件" in result.stderr and not out.exists()
+
+
+def test_strict_turns_any_doubt_into_an_error(cli: Invoke, tmp_path: Path) -> None:
+    out = tmp_path / "plan.yaml"
+    doc = DOCS / "2024-other-city.txt"
+    result = cli("import", str(doc), "--strict", "-o", str(out), code=1)
+    assert "--strict 要求没有需要人工核对之处" in result.stderr and not out.exists()
+    cli("import", str(SOURCE_TEXT), "--year", "2023", "--strict", "-o", str(out))
+    assert out.exists()
+
+
+def test_dry_run_prints_the_outline_and_writes_nothing(cli: Invoke, tmp_path: Path) -> None:
+    out = tmp_path / "plan.yaml"
+    result = cli("import", str(DOCS / "2024-other-city.txt"), "--dry-run", "-o", str(out))
+    assert not out.exists()
+    assert result.stdout.splitlines()[:4] == [
+        "XX市交通运输局2024年法治政府建设工作要点",
+        "一、加强党对法治建设的领导",
+        "  1. 落实第一责任人职责  牵头：法规处",
+        "  2. 组织学习培训  牵头：人事处、法规处",
+    ]
+    assert "  5. 开展“双随机、一公开”抽查  牵头：（未写明）" in result.stdout
+    assert "共读取 3 个部分、7 项任务" in result.stderr
+
+
+def test_the_format_is_told_by_content_not_by_name(cli: Invoke, tmp_path: Path) -> None:
+    disguised = LABELS.docx(tmp_path / "分工方案.txt")  # a Word file saved with a .txt name
+    result = cli("import", str(disguised))
+    assert "title: XX区2024年重点工作任务分工方案" in result.stdout
+
+
+def test_a_scanned_pdf_is_refused_with_a_pointer_to_ocr(cli: Invoke, tmp_path: Path) -> None:
+    from PIL import Image
+
+    scanned = tmp_path / "扫描件.pdf"
+    Image.new("RGB", (200, 280), "white").save(scanned)
+    result = cli("import", str(scanned), code=2)
+    assert "没有文字层" in result.stderr and "OCR" in result.stderr

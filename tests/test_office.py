@@ -6,53 +6,27 @@ Skips when LibreOffice or poppler is absent, unless PLANTRACK_REQUIRE_TOOLS=1 (s
 
 from __future__ import annotations
 
-import os
-import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 
-from helpers import PROGRESS_PLAN, Invoke
-
-
-def _tool(name: str) -> str:
-    found = shutil.which(name)
-    if found:
-        return found
-    if os.environ.get("PLANTRACK_REQUIRE_TOOLS"):
-        pytest.fail(f"PLANTRACK_REQUIRE_TOOLS is set but {name} is missing")
-    pytest.skip(f"{name} is needed (apt-get install libreoffice-calc-nogui poppler-utils)")
-
-
-def to_pdf(document: Path) -> Path:
-    """Convert with LibreOffice, in a profile of its own so parallel runs don't collide."""
-    soffice = _tool("soffice")
-    profile = document.parent / "lo-profile"
-    command = [
-        soffice,
-        f"-env:UserInstallation=file://{profile}",
-        "--headless",
-        "--convert-to",
-        "pdf",
-        "--outdir",
-        str(document.parent),
-        str(document),
-    ]
-    done = subprocess.run(command, capture_output=True, text=True, timeout=180, check=False)
-    pdf = document.with_suffix(".pdf")
-    assert done.returncode == 0 and pdf.is_file(), done.stdout + done.stderr
-    return pdf
+from helpers import PROGRESS_PLAN, Invoke, require_tool, to_pdf
 
 
 def pdf_pages(pdf: Path) -> tuple[int, str]:
     """The PDF's page count and its text, as poppler reads them."""
-    info = subprocess.run([_tool("pdfinfo"), str(pdf)], capture_output=True, text=True, check=True)
+    info = subprocess.run(
+        [require_tool("pdfinfo"), str(pdf)], capture_output=True, text=True, check=True
+    )
     pages = next(
         int(row.split()[-1]) for row in info.stdout.splitlines() if row.startswith("Pages:")
     )
     text = subprocess.run(
-        [_tool("pdftotext"), "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+        [require_tool("pdftotext"), "-layout", str(pdf), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
     return pages, text
 

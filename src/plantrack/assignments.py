@@ -1,11 +1,18 @@
-"""The assignment in brackets after a clause: 牵头单位：…，责任单位：… read into units by role."""
+"""The assignment after a clause read into units by role: in labels (牵头单位：…，责任单位：…)
+or in a phrase (局法规科牵头，局属各单位按职责分工负责). Import and `check` share it."""
 
 from __future__ import annotations
 
 import re
 
 # 牵头科室：, 责任单位和科室：, 配合单位:, 牵头股室： … a role word, a short label, a colon.
-LABEL = re.compile(r"(牵头|责任|配合|参与|协办)[^：:，,；;（）()、。]{0,6}\s*[：:]")
+# 牵头领导：张三 names a person, not a unit: it is kept as written but assigns nothing.
+LABEL = re.compile(
+    r"(牵头|责任|配合|参与|协办)(?![^：:]{0,6}领导)[^：:，,；;（）()、。]{0,6}\s*[：:]"
+)
+# Any label, people's included: where one unit list stops and the next label begins.
+ANY_LABEL = re.compile(r"(牵头|责任|配合|参与|协办|分管)[^：:，,；;（）()、。]{0,6}\s*[：:]")
+LEADER = re.compile(r"(?:牵头|责任|分管|配合)?领导\s*[：:][^；;]*[；;]?\s*")
 OPENERS = {"（": "）", "(": ")", "〔": "〕"}
 ROLE_OF = {
     "牵头": "lead",
@@ -18,21 +25,26 @@ ROLE_OF = {
 
 def is_assignment_text(inner: str) -> bool:
     """Tell whether bracketed text starts with a role label such as 牵头单位：."""
-    return LABEL.match(inner.strip()) is not None
+    text = inner.strip()
+    while (leader := LEADER.match(text)) is not None:
+        text = text[leader.end() :]
+    return LABEL.match(text) is not None
 
 
 def parse_assignment(inner: str) -> dict[str, list[str]]:
     """Units by role from 牵头科室：局法规科、组教科，责任单位和科室：局属各单位 and the like."""
     roles: dict[str, list[str]] = {}
-    labels = list(LABEL.finditer(inner))
+    labels = list(ANY_LABEL.finditer(inner))
     for i, label in enumerate(labels):
+        if label.group(1) not in ROLE_OF or "领导" in label.group(0):
+            continue  # 牵头领导：张三 names a person
         stop = labels[i + 1].start() if i + 1 < len(labels) else len(inner)
         role = ROLE_OF[label.group(1)]
-        roles.setdefault(role, []).extend(_unit_names(inner[label.end() : stop]))
-    return roles
+        roles.setdefault(role, []).extend(unit_names(inner[label.end() : stop]))
+    return {role: names for role, names in roles.items() if names}
 
 
-def _unit_names(text: str) -> list[str]:
+def unit_names(text: str) -> list[str]:
     """Split a unit list at 、 ， and ； that are not inside brackets."""
     names, depth, current = [], 0, ""
     for char in text:
@@ -46,4 +58,41 @@ def _unit_names(text: str) -> list[str]:
         else:
             current += char
     names.append(current)
-    return [name.strip() for name in names if name.strip()]
+    found = [name.strip() for name in names if name.strip()]
+    if found and len(found[-1]) > 2 and found[-1].endswith("等"):
+        found[-1] = found[-1][:-1]  # 区财政局等: the list ends, the unit is 区财政局
+    return found
+
+
+_PHRASE = re.compile(r"^(?:由)?(?P<lead>[^，,；;。：:]+?)牵头(?:[，,、；;]\s*(?P<rest>.+?))?[。]?$")
+_OTHERS = re.compile(
+    r"^(?:由)?(?P<units>.+?)"
+    r"(?P<verb>按职责分工负责|按职责负责|分工负责|负责落实|配合落实|负责|配合|参与|协办|落实)$"
+)
+
+
+def parse_phrase(inner: str) -> dict[str, list[str]]:
+    """Units by role from a sentence: 局法规科牵头，局属各单位按职责分工负责; {} if not one."""
+    found = _PHRASE.match(inner.strip())
+    if found is None or LABEL.search(inner):
+        return {}
+    roles = {"lead": unit_names(found.group("lead"))}
+    rest = found.group("rest")
+    if rest:
+        others = _OTHERS.match(rest.strip())
+        if others is None:
+            return {}  # what follows is not units and a verb: not an assignment
+        role = (
+            "support"
+            if others.group("verb") in ("配合", "参与", "协办", "配合落实")
+            else "responsible"
+        )
+        roles[role] = unit_names(others.group("units"))
+    return roles if all(roles.values()) else {}
+
+
+def read_assignment(inner: str) -> dict[str, list[str]]:
+    """Units by role from an assignment in labels or in a phrase; {} if it is neither."""
+    if is_assignment_text(inner):
+        return parse_assignment(inner)
+    return parse_phrase(inner)

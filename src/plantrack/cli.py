@@ -591,7 +591,11 @@ def notify(
 @reports_errors
 def import_(
     document: Annotated[
-        Path, typer.Argument(metavar="原文", help="工作要点原文（纯文本，UTF-8 或 GBK）")
+        Path,
+        typer.Argument(
+            metavar="原文",
+            help="工作要点或分工方案：.txt（UTF-8 或 GBK）、.docx、.pdf（有文字层）或 .xlsx",
+        ),
     ],
     year: Annotated[
         int | None,
@@ -610,13 +614,21 @@ def import_(
         ),
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="覆盖已存在的输出文件")] = False,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="有任何需要人工核对之处即报错、不写入（供 CI 使用）")
+    ] = False,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="只显示读出的提纲（部分、任务、牵头单位），不写入")
+    ] = False,
 ) -> None:
-    """从工作要点原文生成计划文件：部分、任务、分工、单位、时限和目标。"""
+    """从工作要点或分工方案生成计划文件：部分、任务、分工、单位、时限和目标。"""
     from plantrack import console, importer
 
-    imported = importer.import_document(document, year=year, output=output, force=force)
-    console.print_import(imported, output)
-    if imported.problems:
+    imported = importer.import_document(
+        document, year=year, output=None if dry_run else output, force=force, strict=strict
+    )
+    console.print_import(imported, None if dry_run else output, dry_run=dry_run)
+    if imported.refused:
         raise typer.Exit(1)
 
 

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from plantrack import files
 from plantrack.columns import Column, headings, text_rows
 from plantrack.model import Plan, Status
+from plantrack.numerals import to_chinese
 from plantrack.periods import month_end
 from plantrack.query import DueListing, TaskDetail, TaskLine, TaskListing, progress_text
 from plantrack.schedule import DueItem, Occurrence, describe_target, occurrence_name
@@ -332,15 +333,36 @@ def print_sent(sent: list[Sent], *, dry_run: bool) -> None:
             print_lines([f"已发送：{result.dept}（{result.service}，{result.messages} 条）"])
 
 
-def print_import(imported: Imported, output: Path | None) -> None:
-    """Write the imported plan, with every note that needs a person's look on stderr."""
+def print_import(imported: Imported, output: Path | None, *, dry_run: bool = False) -> None:
+    """Write the imported plan (or its outline), with notes and the summary on stderr."""
+    where = imported.source
     for note in imported.notes:
-        print_error(f"{imported.document}:{note.line}: {note.message}")
-    write_output(imported.text.encode("utf-8"), output)
+        print_error(f"{where}:{note.line}: {note.message}")
+    for problem in imported.problems:
+        print_error(f"{where}:{problem.line}: 无法生成有效的计划：{problem.message}")
+    if dry_run:
+        sys.stdout.write("\n".join(import_outline(imported)) + "\n")
+    elif not imported.refused:
+        write_output(imported.text.encode("utf-8"), output)
+    print_error(str(imported.summary))
     if imported.notes:
         print_error(f"共 {len(imported.notes)} 处需要人工核对（见上）。")
-    for problem in imported.problems:
-        print_error(str(problem))
+    if imported.problems:
+        print_error("未写入任何文件：请按上面的提示修改原文后重新导入。")
+    elif imported.strict and imported.notes and not dry_run:
+        print_error("未写入任何文件：--strict 要求没有需要人工核对之处。")
+
+
+def import_outline(imported: Imported) -> list[str]:
+    """Section, then each task with its lead units: what the import read, at a glance."""
+    lines = [imported.read.title]
+    for section in imported.read.sections:
+        lines.append(f"{to_chinese(section.number)}、{section.title}")
+        for task in section.tasks:
+            leads = dict.fromkeys(n for c in task.clauses for n in c.roles.get("lead", []))
+            lead = "、".join(leads) or "（未写明）"
+            lines.append(f"  {task.id}. {task.title}  牵头：{lead}")
+    return lines
 
 
 def write_output(data: bytes, output: Path | None) -> None:

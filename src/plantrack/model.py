@@ -181,7 +181,9 @@ class Task(_Strict):
     @property
     def text(self) -> str:
         """The task's full text as published: title, then each clause with its assignment."""
-        parts = [f"{self.title}。"]
+        # A one-sentence task repeats its sentence as its only clause: say it once.
+        repeats = self.clauses[0].text.startswith(self.title)
+        parts = [] if repeats else [f"{self.title}。"]
         for clause in self.clauses:
             parts.append(clause.text)
             if clause.assignment:
@@ -204,6 +206,8 @@ class Plan(_Strict):
     title: str = Field(min_length=1)
     year: int = Field(ge=1900, le=2999)
     issuer: str | None = None
+    doc_number: str | None = Field(default=None, description="文号，如“X交发〔2024〕5号”")
+    issued: dt.date | None = Field(default=None, description="印发日期（原文落款所载）")
     preamble: str = ""
     default_due: dt.date | None = Field(
         default=None, description="原文未写明时限的任务的默认时限；缺省为当年12月31日"

@@ -14,6 +14,7 @@ from typing import Any
 
 from plantrack.errors import PlantrackError, UsageError
 from plantrack.model import Status
+from plantrack.numerals import to_chinese
 
 STATUS_CSS = {
     Status.NOT_STARTED.value: "todo",
@@ -27,9 +28,6 @@ PROBLEM_CSS = {"逾期": "red", "逾期完成": "yellow", "受阻": "blocked"}
 BAR_WIDTH = 20
 
 
-NUMERALS = "一二三四五六七八九十"
-
-
 def chinese_date(value: object) -> str:
     """2023-10-08 (a date or its ISO text) as 2023年10月8日, as 公文 write dates."""
     text = str(value)
@@ -38,15 +36,6 @@ def chinese_date(value: object) -> str:
     except ValueError:
         return text
     return f"{day.year}年{day.month}月{day.day}日"
-
-
-def chinese_number(value: int) -> str:
-    """1 to 99 as 一 to 九十九, for headings such as （三）."""
-    if value <= 10:
-        return NUMERALS[value - 1]
-    tens, ones = divmod(value, 10)
-    head = "" if tens == 1 else NUMERALS[tens - 1]
-    return f"{head}十{NUMERALS[ones - 1] if ones else ''}"
 
 
 def packaged_templates() -> Path:
@@ -135,5 +124,5 @@ FILTERS: dict[str, Callable[..., str]] = {
     "level_css": LEVEL_CSS.__getitem__,
     "problem_css": PROBLEM_CSS.__getitem__,
     "cn_date": chinese_date,
-    "cn_number": chinese_number,
+    "cn_number": to_chinese,
 }

@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Iterator
 
 from plantrack import schedule
-from plantrack.assignments import parse_assignment
+from plantrack.assignments import read_assignment
 from plantrack.model import Clause, Plan, Progress, Task
 from plantrack.problems import Finding, Loc
 from plantrack.units import Registry
@@ -184,7 +184,7 @@ def _assignment_findings(plan: Plan, registry: Registry) -> Iterator[Finding]:
 
 def _assignment_messages(clause: Clause, registry: Registry) -> Iterator[str]:
     assert clause.assignment is not None
-    written = parse_assignment(clause.assignment)
+    written = read_assignment(clause.assignment)
     if not written:
         return  # no role labels to compare with: nothing can be said either way
     for role, word in ROLE_WORDS.items():

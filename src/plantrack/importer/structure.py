@@ -1,0 +1,515 @@
+"""Read a document's blocks into a plan's shape: cover, title, sections, tasks and clauses.
+
+Items are found by structure. The numbering style that carries the assignments is the
+task level; shallower styles are sections and sub-sections, deeper ones are a task's own
+text. A number that skips, repeats or runs into its title is read all the same and named
+at its line, so one odd number cannot derail the items after it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from plantrack.assignments import OPENERS, unit_names
+from plantrack.errors import UsageError
+from plantrack.importer.clauses import TITLE_END, brackets, split_task
+from plantrack.importer.document import Document, Note, RawClause, RawSection, RawTask
+from plantrack.importer.recognise import (
+    Column,
+    Marker,
+    Style,
+    bracket_assignment,
+    cover_notice,
+    due_line,
+    inline_label,
+    is_page_number,
+    label_line,
+    marker,
+    table_header,
+)
+from plantrack.importer.sources import Block
+
+# The official-document hierarchy (GB/T 9704): 一、 > （一） > 1. > （1） > ①.
+DEPTH: dict[Style, int] = {"section": 0, "paren_cn": 1, "arabic": 2, "paren_num": 3, "circled": 4}
+# A jump further than this is not a skipped item but a number in the text (110、119).
+LARGEST_GAP = 20
+_CN_NUMBER = re.compile(r"^[一二三四五六七八九十]{1,3}[、.．]?$")
+_CN_PAREN = re.compile(r"^[（(][一二三四五六七八九十]{1,3}[）)]$")
+_ARABIC = re.compile(r"^(\d{1,3})[.．、]?$")
+_ATTACHMENT = re.compile(r"^附件\s*\d*\s*[:：]?$")
+
+
+def read_document(blocks: list[Block], *, year: int | None) -> Document:
+    """Split the blocks into cover, title, preamble, sections, sub-sections and tasks."""
+    lines = [cleaned for block in blocks if (cleaned := _clean(block)) is not None]
+    first = _first_numbered(lines)
+    cover = cover_notice([block.text for block in lines[:first]])
+    body = lines[cover.ends_before :] if cover else lines
+    style = task_style(body)
+    reader = _Reader(style, has_sections=style != "section" and _has_sections(body))
+    for block in body:
+        reader.feed(block)
+    document = reader.finish(year, "\n".join(block.text for block in lines))
+    if cover:
+        document.issuer, document.doc_number, document.issued = cover[:3]
+    return document
+
+
+def _clean(block: Block) -> Block | None:
+    if block.cells:
+        cells = tuple(cell.replace("\u3000", " ").strip() for cell in block.cells)
+        values = {cell for cell in cells if cell}
+        if len(values) == 1:
+            # A heading merged across a table, or a spreadsheet row of text: a line.
+            return _clean(Block(block.line, _flat(values.pop())))
+        return Block(block.line, "\t".join(cells), cells) if values else None
+    text = block.text.replace("\u3000", " ").strip()
+    return Block(block.line, text) if text else None
+
+
+def _first_numbered(lines: list[Block]) -> int:
+    """Where numbered content starts: a cover notice can only come before it."""
+    for index, block in enumerate(lines):
+        found = marker(block.text)
+        if (found and not found.fused) or (block.cells and table_header(block.cells)):
+            return index
+    return len(lines)
+
+
+def _has_sections(lines: list[Block]) -> bool:
+    return any((m := marker(b.text)) and m.style == "section" for b in lines if not b.cells)
+
+
+def task_style(lines: list[Block]) -> Style | None:
+    """The numbering style of tasks: the one whose items carry the assignments.
+
+    An assignment on a numbered line belongs to that line's item. One on a line of its
+    own closes the shallowest item opened since the last assignment: the ① ② under a
+    task do not own the (牵头…) line that follows them.
+    """
+    owners: Counter[Style] = Counter()
+    present: Counter[Style] = Counter()
+    since: list[Style] = []
+    owner: Style | None = None
+    for text in _logical_lines(lines):
+        found = marker(text)
+        if found is not None:
+            present[found.style] += 1
+            since.append(found.style)
+        if not assigns(text):
+            continue
+        if found is not None:
+            owner = found.style
+        elif since:
+            # Sections own an assignment only in a plan with no other items.
+            below = [style for style in since if style != "section"] or since
+            owner = min(below, key=lambda style: DEPTH[style])
+        since = []
+        if owner:
+            owners[owner] += 1
+    below = [style for style in owners if style != "section"]
+    if below:
+        return max(below, key=lambda style: (owners[style], -DEPTH[style]))
+    if owners:
+        return "section"  # a short plan whose only items are 一、 二、, each assigned
+    return next((s for s in ("arabic", "paren_cn", "paren_num", "circled") if present[s]), None)
+
+
+def _logical_lines(lines: list[Block]) -> list[str]:
+    """Text lines with a bracket that a page wrapped joined back to its opening line."""
+    joined: list[str] = []
+    depth = 0
+    for block in lines:
+        if block.cells:
+            continue
+        if depth > 0 and joined and marker(block.text) is None:
+            joined[-1] += block.text
+        else:
+            joined.append(block.text)
+        depth = max(0, _depth(joined[-1]))
+    return joined
+
+
+def _depth(text: str) -> int:
+    """How many brackets are open at the end of the text."""
+    return sum(text.count(opener) - text.count(closer) for opener, closer in OPENERS.items())
+
+
+def assigns(text: str) -> bool:
+    """Whether a line assigns units: a label line, or a bracket that assigns."""
+    if label_line(text) is not None:
+        return True
+    return any(bracket_assignment(text[a + 1 : b]) for a, b in brackets(text, 0))
+
+
+@dataclass
+class _Numbers:
+    """Numbers as written made into unique ids; every oddity is noted at its line."""
+
+    noun: str
+    notes: list[Note]
+    last: int = 0  # the last number as written
+    largest: int = 0  # the largest id given
+    offset: int = 0  # id = number as written + offset
+    parent_changed: bool = False
+    restarted: bool = False
+    sublist: int = 0  # a 1. 2. list inside an item, read as that item's text
+
+    def accept(self, number: int, line: int, *, fused: bool = False, rest: str = "") -> int | None:
+        """The id for a numbered line, or None when the number is text after all."""
+        expected = self.last + 1
+        if self.sublist and number == self.sublist + 1 != expected and not self.parent_changed:
+            self.sublist = number
+            return None
+        if fused and number != expected:
+            return None  # 12.5%的… : a number in the text, not an item
+        if number == expected:
+            if fused:
+                self._fused(number, line, rest)
+        elif number == 1 and self.parent_changed and self.last:
+            self._restart(number, line)
+        elif expected < number <= expected + LARGEST_GAP:
+            self._gap(number, line)
+        elif number > expected:
+            return None
+        elif number == 1:
+            self.sublist = 1
+            return None
+        else:
+            self._repeat(number, line)
+        return self._take(number)
+
+    def _take(self, number: int) -> int:
+        self.last, self.parent_changed, self.sublist = number, False, 0
+        self.largest = max(self.largest, number + self.offset)
+        return number + self.offset
+
+    def _fused(self, number: int, line: int, rest: str) -> None:
+        head = re.split(r"[。；;，,]", rest, maxsplit=1)[0][:20]
+        self.notes.append(
+            Note(
+                line,
+                f"编号 {number} 与标题开头的数字相连（{number}.{head}）："
+                f"已作为第 {number} 项读取，标题为“{head}”，请核对",
+            )
+        )
+
+    def _restart(self, number: int, line: int) -> None:
+        self.offset = self.largest
+        if not self.restarted:
+            self.notes.append(
+                Note(
+                    line,
+                    f"{self.noun}编号在这里重新从 1 开始：plantrack 的{self.noun}编号须全文唯一，"
+                    f"已按全文顺序连续编号（这一项记为第 {number + self.offset} 项，其后类推），请核对",
+                )
+            )
+        self.restarted = True
+
+    def _gap(self, number: int, line: int) -> None:
+        missing = f"{self.last + 1}" if number == self.last + 2 else f"{self.last + 1}–{number - 1}"
+        self.notes.append(
+            Note(
+                line,
+                f"{self.noun}编号从 {self.last} 跳到 {number}：原文没有第 {missing} 项，"
+                "已照原编号读取，请核对原文是否漏项",
+            )
+        )
+
+    def _repeat(self, number: int, line: int) -> None:
+        self.offset = self.largest + 1 - number
+        word = "重复" if number == self.last else "倒退"
+        self.notes.append(
+            Note(
+                line,
+                f"{self.noun}编号 {number} {word}（上一项是 {self.last}）：仍作为新的一项读取，"
+                f"记为第 {number + self.offset} 项，其后各项顺延，请核对原文",
+            )
+        )
+
+
+@dataclass
+class _Reader:
+    """Reads blocks one by one into sections and tasks."""
+
+    style: Style | None
+    has_sections: bool
+    notes: list[Note] = field(default_factory=list)
+    title: str = ""
+    preamble: list[str] = field(default_factory=list)
+    sections: list[RawSection] = field(default_factory=list)
+    subsection: str | None = None
+    task: RawTask | None = None
+    labels: list[tuple[int, str]] = field(default_factory=list)
+    columns: dict[Column, int] | None = None
+    row_number: str = ""
+    row_title: str = ""
+
+    def __post_init__(self) -> None:
+        self.tasks = _Numbers("任务", self.notes)
+        self.section_numbers = _Numbers("部分", self.notes)
+
+    # --- lines ---------------------------------------------------------------------------
+
+    def feed(self, block: Block) -> None:
+        """Take the next line or table row."""
+        if block.cells:
+            self._flush_labels()
+            self._row(block)
+            return
+        if is_page_number(block.text) and (self.sections or self.preamble or self.title):
+            self.notes.append(Note(block.line, f"“{block.text}”看起来是页码，已略去"))
+            return
+        if self._label(block):
+            return
+        self._flush_labels()
+        self._line(block.line, block.text)
+
+    def _label(self, block: Block) -> bool:
+        """Hold a label line (牵头单位：…) or its wrapped end until the task's text is complete."""
+        if self.task is None or _depth(self.task.body.text) > 0:
+            return False  # inside a bracket the page wrapped: the line continues it
+        due = due_line(block.text)
+        if due is not None:
+            self.task.due_text = f"{self.task.due_text}；{due}" if self.task.due_text else due
+            return True
+        if label_line(block.text) is not None:
+            self.labels.append((block.line, block.text))
+            return True
+        if self.labels and marker(block.text) is None and "。" not in block.text:
+            # A label wrapped onto the next line, as PDFs and narrow pages do.
+            line, text = self.labels[-1]
+            self.labels[-1] = (line, text + block.text)
+            return True
+        return False
+
+    def _flush_labels(self) -> None:
+        """Close the task's text with its label lines, read as one assignment."""
+        if not self.labels or self.task is None:
+            return
+        line = self.labels[0][0]
+        joined = "；".join(text.rstrip("；;。 ") for _, text in self.labels)
+        self.task.body.add(f"（{joined}）", line)
+        self.labels = []
+
+    def _line(self, line: int, text: str) -> None:
+        found = marker(text)
+        if found and found.style == "section" != self.style and self._section(found, line, text):
+            return
+        if found and found.style == self.style and self._task(found, line, text):
+            return
+        if found and self._is_subsection(found):
+            self.subsection, self.task = text, None
+            self.tasks.parent_changed = True
+            return
+        self._text(line, text)
+
+    def _is_subsection(self, found: Marker) -> bool:
+        if self.style is None or found.style in ("section", self.style):
+            return False
+        return DEPTH[found.style] < DEPTH[self.style] and bool(
+            self.sections or not self.has_sections
+        )
+
+    def _section(self, found: Marker, line: int, text: str) -> bool:
+        expected = self.section_numbers.last + 1
+        if found.number != expected and not _looks_like_heading(found.rest):
+            return False  # “一、…” inside a task's text
+        number = self.section_numbers.accept(found.number, line, fused=found.fused, rest=found.rest)
+        if number is None:
+            return False
+        self.sections.append(RawSection(number, found.rest, line))
+        self.subsection, self.task = None, None
+        self.tasks.parent_changed = True
+        return True
+
+    def _task(self, found: Marker, line: int, text: str) -> bool:
+        if self.has_sections and not self.sections:
+            return False  # numbered lines before the first section are preamble
+        number = self.tasks.accept(found.number, line, fused=found.fused, rest=found.rest)
+        if number is None:
+            return False
+        self.task = RawTask(number, line, self.subsection)
+        self._section_for_task(line).tasks.append(self.task)
+        self._add(found.rest, line)
+        return True
+
+    def _add(self, text: str, line: int) -> None:
+        """Add a line to the task's text; labels at its end wait with the other labels."""
+        assert self.task is not None
+        # Inside a bracket the page wrapped, a label belongs to the bracket.
+        split = inline_label(text) if _depth(self.task.body.text) <= 0 else None
+        if split is None:
+            self.task.body.add(text, line)
+        else:
+            self.task.body.add(text[:split], line)
+            self.labels.append((line, text[split:]))
+
+    def _section_for_task(self, line: int) -> RawSection:
+        if not self.sections:
+            # A 分工方案 may list its items with no 一、 parts: keep them in one part.
+            self.section_numbers.accept(1, line)
+            self.sections.append(RawSection(1, self.title or "全部任务", line))
+            self.notes.append(
+                Note(
+                    line,
+                    "原文没有“一、……”这样的部分标题：全部任务记入一个部分，"
+                    f"部分标题取“{self.sections[0].title}”，请核对",
+                )
+            )
+        return self.sections[-1]
+
+    def _text(self, line: int, text: str) -> None:
+        if self.task is not None:
+            if self.task.body.text.endswith(("）", ")", "〕")) and not assigns(text):
+                self.notes.append(
+                    Note(
+                        line,
+                        f"这一行接在任务 {self.task.id} 的分工之后，已并入该任务；"
+                        "如不属于该任务，请手工移开",
+                    )
+                )
+            self._add(text, line)
+        elif self.sections:
+            self.sections[-1].intro.append(text)
+            self.notes.append(
+                Note(
+                    line,
+                    f"这段文字在第{self.sections[-1].number}部分标题之下、任务之前，"
+                    "已记入该部分的 intro",
+                )
+            )
+        elif _ATTACHMENT.match(text):
+            self.notes.append(Note(line, f"“{text}”是公文的附件标记，已略去"))
+        elif not self.title and _looks_like_title(text):
+            self.title = text
+        else:
+            self.preamble.append(text)
+
+    # --- tables --------------------------------------------------------------------------
+
+    def _row(self, block: Block) -> None:
+        header = table_header(block.cells)
+        if header is not None:
+            self.columns = header  # a header repeated on a new page starts nothing new
+            return
+        if self.columns is None:
+            # Not a task table (a layout box, a signature block): read its cells as lines.
+            for value in dict.fromkeys(cell for cell in block.cells if cell):
+                self._line(block.line, _flat(value))
+            return
+        self._task_row(block)
+
+    def _cell(self, block: Block, column: Column) -> str:
+        index = self.columns.get(column) if self.columns else None
+        return block.cells[index] if index is not None and index < len(block.cells) else ""
+
+    def _task_row(self, block: Block) -> None:
+        number = re.sub(r"\s", "", self._cell(block, "number"))
+        title = _flat(self._cell(block, "task")).rstrip("。")
+        content = _flat(self._cell(block, "content"))
+        if _CN_NUMBER.match(number):
+            self._line(block.line, f"{number.rstrip('、.．')}、{title or content}")
+            return
+        if _CN_PAREN.match(number):
+            self.subsection, self.task = number + (title or content), None
+            self.tasks.parent_changed = True
+            return
+        continues = self.task is not None and (
+            (not number and title in ("", self.row_title))
+            or (number == self.row_number and title == self.row_title)
+        )
+        if not continues and not self._row_task(block, number, title or _first_sentence(content)):
+            self._text(block.line, _flat("".join(block.cells)))
+            return
+        assert self.task is not None
+        self.row_number, self.row_title = number, title
+        roles = {
+            role: unit_names(self._cell(block, role).replace("\n", "、"))
+            for role in ("lead", "responsible", "support")
+        }
+        roles = {role: names for role, names in roles.items() if names}
+        self.task.clauses.append(RawClause(content or title, block.line, None, roles))
+        due = _flat(self._cell(block, "due"))
+        if due:
+            self.task.due_text = f"{self.task.due_text}；{due}" if self.task.due_text else due
+        if not roles:
+            self.notes.append(
+                Note(
+                    block.line,
+                    f"任务 {self.task.id} 的表格行没有填写牵头或责任单位："
+                    "已标记 unassigned: true，请补充单位",
+                )
+            )
+
+    def _row_task(self, block: Block, number: str, title: str) -> bool:
+        """Start the task a table row opens; False when the row opens none."""
+        if not title:
+            return False
+        written = _ARABIC.match(number)
+        if written:
+            found = self.tasks.accept(int(written.group(1)), block.line)
+        else:
+            found = self.tasks.accept(self.tasks.last + 1, block.line)
+            if self.columns and "number" in self.columns:
+                self.notes.append(
+                    Note(block.line, f"这一行没有序号：已作为第 {found} 项任务读取，请核对")
+                )
+        if found is None:
+            return False
+        self.task = RawTask(found, block.line, self.subsection, title=title)
+        self._section_for_task(block.line).tasks.append(self.task)
+        return True
+
+    # --- the end -------------------------------------------------------------------------
+
+    def finish(self, year: int | None, all_text: str) -> Document:
+        """The document as read, each task's text cut into clauses."""
+        self._flush_labels()
+        if not self.sections:
+            raise UsageError(
+                "没有找到“一、……”这样的部分标题，也没有编号的任务或任务表："
+                "这份文字不像工作要点，未生成计划"
+            )
+        for section in self.sections:
+            for task in section.tasks:
+                if not task.clauses:
+                    split_task(task, self.notes)
+        self.notes.sort(key=lambda note: note.line)
+        return Document(
+            self.title or "工作要点",
+            _year(year, self.title, all_text),
+            "".join(self.preamble),
+            self.sections,
+            self.notes,
+        )
+
+
+def _flat(text: str) -> str:
+    """A cell's text on one line: a cell's paragraphs run on, as Chinese text does."""
+    return "".join(part.strip() for part in text.splitlines())
+
+
+def _first_sentence(text: str) -> str:
+    end = TITLE_END.search(text)
+    return text[: end.start()] if end else text
+
+
+def _looks_like_title(line: str) -> bool:
+    wrapped = line[:1] in "（(" and line[-1:] in "）)"
+    return len(line) <= 40 and not line.endswith(("。", "：", ":")) and not wrapped
+
+
+def _looks_like_heading(rest: str) -> bool:
+    return len(rest) <= 30 and not rest.endswith(("。", "；", ";")) and not assigns(rest)
+
+
+def _year(year: int | None, title: str, text: str) -> int:
+    if year is not None:
+        return year
+    found = re.search(r"(20\d\d)\s*年", title) or re.search(r"(20\d\d)\s*年", text)
+    if found is None:
+        raise UsageError("无法从标题判断年度：请用 --year 指定，如 --year 2024")
+    return int(found.group(1))

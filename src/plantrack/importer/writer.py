@@ -1,0 +1,180 @@
+"""Write what was read as plan YAML in the layout of plans/2023.yaml, remembering each line's source.
+
+Every YAML line carries the document line it came from, so a problem `check` finds in the
+written plan can be reported where the clerk can fix it: in the document.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from plantrack.assignments import OPENERS
+from plantrack.importer.dates import find_deadlines, find_targets
+from plantrack.importer.document import Document, RawSection, RawTask
+from plantrack.importer.units import UnitBook
+from plantrack.yamltext import scalar
+
+INFERRED = "# 推断"
+
+
+@dataclass
+class Written:
+    """Plan text, and for each of its lines the document line it came from (0: none)."""
+
+    lines: list[str] = field(default_factory=list)
+    origins: list[int] = field(default_factory=list)
+
+    def add(self, origin: int, *lines: str) -> None:
+        """Append lines that came from the document's line `origin`."""
+        self.lines += lines
+        self.origins += [origin] * len(lines)
+
+    @property
+    def text(self) -> str:
+        """The plan file's text."""
+        return "\n".join(self.lines) + "\n"
+
+    def origin(self, line: int) -> int:
+        """The document line behind a 1-based line of the plan, or 0."""
+        return self.origins[line - 1] if 1 <= line <= len(self.origins) else 0
+
+
+def write_yaml(document: Document, book: UnitBook, *, source_name: str) -> Written:
+    """The plan in the layout of plans/2023.yaml."""
+    out = Written()
+    out.add(
+        0,
+        "# yaml-language-server: $schema=../schema/plan.schema.json",
+        f"# 由 plantrack import 从“{source_name}”生成。请对照原文核对后再使用，并运行 plantrack check。",
+        f"title: {scalar(document.title)}",
+        f"year: {document.year}",
+    )
+    if document.issuer:
+        out.add(0, f"issuer: {scalar(document.issuer)}")
+    if document.doc_number:
+        out.add(0, f"doc_number: {scalar(document.doc_number)}")
+    if document.issued:
+        out.add(0, f"issued: {document.issued.isoformat()}")
+    if document.preamble:
+        out.add(0, f"preamble: {scalar(document.preamble)}")
+    out.add(
+        0,
+        "# 原文未写明时限的任务，以年底为限。",
+        f"default_due: {document.year}-12-31",
+        "warn_days: 7",
+    )
+    _units(out, book)
+    out.add(0, "sections:")
+    for section in document.sections:
+        _section(out, section, document.year)
+    return out
+
+
+def _units(out: Written, book: UnitBook) -> None:
+    out.add(
+        0,
+        f"# 原文不写单位的类别：标有“{INFERRED[2:]}”的 group 是按名称推断的，核对后请删去该标记。",
+        "units:" if book.units else "units: []",
+    )
+    taken = set(book.units) | set(book.collectives)
+    for name, group in book.units.items():
+        out.add(0, f"  - name: {scalar(name)}", f"    group: {scalar(group)}  {INFERRED}")
+        alias = _alias(name)
+        if alias and alias not in taken:
+            taken.add(alias)  # 区发改局 and 县发改局 cannot both be 发改局
+            out.add(0, f"    aliases: [{scalar(alias)}]")
+    if book.collectives:
+        out.add(0, "collectives:")
+        for name, (home, scope) in book.collectives.items():
+            out.add(0, f"  - name: {scalar(name)}")
+            if home and home in book.units.values():
+                out.add(0, f"    group: {scalar(home)}  {INFERRED}")
+            out.add(0, f"    scope: {scope}")
+
+
+def _alias(name: str) -> str | None:
+    # 局法规科 -> 法规科, 区交通执法支队 -> 交通执法支队; other bodies keep their full name.
+    own = name[:1] in "局区县" and not any(b in name for b in OPENERS)
+    return name[1:] if own and len(name) > 3 else None
+
+
+def _section(out: Written, section: RawSection, year: int) -> None:
+    out.add(section.line, f"  - number: {section.number}", f"    title: {scalar(section.title)}")
+    if section.intro:
+        out.add(section.line, f"    intro: {scalar(''.join(section.intro))}")
+    out.add(section.line, "    tasks:" if section.tasks else "    tasks: []")
+    for task in section.tasks:
+        _task(out, task, year)
+
+
+def _task(out: Written, task: RawTask, year: int) -> None:
+    out.add(task.line, f"      - id: {task.id}", f"        title: {scalar(task.title)}")
+    if task.subsection:
+        out.add(task.line, f"        subsection: {scalar(task.subsection)}")
+    out.add(task.line, "        clauses:")
+    for clause in task.clauses:
+        out.add(clause.line, f"          - text: {scalar(clause.text)}")
+        if clause.assignment:
+            out.add(clause.line, f"            assignment: {scalar(clause.assignment)}")
+        for role in ("lead", "responsible", "support"):
+            if clause.roles.get(role):
+                names = ", ".join(scalar(n) for n in clause.roles[role])
+                out.add(clause.line, f"            {role}: [{names}]")
+        if not clause.roles:
+            out.add(clause.line, "            unassigned: true")
+        out.add(clause.line, "            status: 未开始")
+    _deadlines(out, task, year)
+    _targets(out, task)
+
+
+def task_text(task: RawTask) -> str:
+    """The task's words as the document gives them, for finding dates and targets."""
+    head = "" if task.clauses and task.clauses[0].text.startswith(task.title) else task.title + "。"
+    return head + "".join(clause.text for clause in task.clauses)
+
+
+def task_deadlines(task: RawTask, year: int) -> list[dict[str, str]]:
+    """Dates in the task's text and in its 完成时限, each once."""
+    found = find_deadlines(task_text(task), year)
+    stated = {deadline.get("date") or deadline.get("every") for deadline in found}
+    for deadline in find_deadlines(task.due_text, year):
+        if (deadline.get("date") or deadline.get("every")) not in stated:
+            # A 完成时限 cell says only when: what is due is the task itself.
+            found.append({**deadline, "label": task.title[:40]})
+    unique = {tuple(sorted(d.items())): d for d in found}
+    return list(unique.values())
+
+
+def _deadlines(out: Written, task: RawTask, year: int) -> None:
+    deadlines = task_deadlines(task, year)
+    if task.due_text and not find_deadlines(task.due_text, year):
+        # 长期坚持, 持续推进: words, not a date; kept for the person who checks the plan.
+        written = " ".join(task.due_text.split())
+        out.add(task.line, f"        # 原文完成时限：{written}（不是日期，未作为时限）")
+    if not deadlines:
+        return
+    out.add(task.line, "        deadlines:")
+    for deadline in deadlines:
+        first = True
+        for key in ("every", "date", "label", "quote"):
+            if key in deadline:
+                value = deadline[key] if key in ("every", "date") else scalar(deadline[key])
+                out.add(task.line, f"          {'- ' if first else '  '}{key}: {value}")
+                first = False
+
+
+def _targets(out: Written, task: RawTask) -> None:
+    targets = find_targets(task_text(task))
+    if not targets:
+        return
+    out.add(task.line, "        targets:")
+    for target in targets:
+        unit = scalar(target["unit"]) if target["unit"] else '""'
+        out.add(
+            task.line,
+            f"          - name: {scalar(target['name'])}",
+            '            op: ">="',
+            f"            value: {target['value']}",
+            f"            unit: {unit}",
+            f"            quote: {scalar(target['quote'])}",
+        )

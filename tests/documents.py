@@ -1,0 +1,297 @@
+"""Documents in each layout the importer reads, written once and rendered as .txt, .docx and .xlsx.
+
+Each layout is a list of parts: a paragraph (str) or a table (rows of cells). A row with
+one cell is a heading merged across the table. With each layout goes what a person reads
+in it: every task's number, section, and each clause's lead and responsible units.
+The .pdf renderings are made from the .docx by LibreOffice (see test_importer.py).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+Row = tuple[str, ...]
+Part = str | tuple[Row, ...]
+# (task id, section number, [(lead, responsible) for each clause])
+Expected = tuple[int, int, list[tuple[list[str], list[str]]]]
+
+
+@dataclass(frozen=True)
+class Layout:
+    """A test document and what must be read from it."""
+
+    name: str
+    parts: tuple[Part, ...]
+    tasks: tuple[Expected, ...]
+    support: dict[int, list[str]] = field(default_factory=dict)
+    year: int = 2024
+
+    def text(self) -> str:
+        """The document as plain text: a table row as tab-separated cells."""
+        lines: list[str] = []
+        for part in self.parts:
+            if isinstance(part, str):
+                lines.append(part)
+            else:
+                lines += ["\t".join(row) if len(row) > 1 else row[0] for row in part]
+        return "\n".join(lines) + "\n"
+
+    def docx(self, path: Path) -> Path:
+        """The document as Word writes it: paragraphs, and tables with ruled cells."""
+        from docx import Document
+
+        document = Document()
+        for part in self.parts:
+            if isinstance(part, str):
+                document.add_paragraph(part)
+                continue
+            width = max(len(row) for row in part)
+            table = document.add_table(rows=len(part), cols=width)
+            table.style = "Table Grid"
+            for row, cells in zip(table.rows, part, strict=True):
+                if len(cells) == 1:
+                    merged = row.cells[0].merge(row.cells[width - 1])
+                    merged.text = cells[0]
+                    continue
+                for cell, text in zip(row.cells, cells, strict=False):
+                    cell.text = text
+        document.save(str(path))
+        return path
+
+    def xlsx(self, path: Path) -> Path:
+        """The document's tables as one sheet, the way a 台账 arrives in Excel."""
+        from openpyxl import Workbook
+
+        workbook = Workbook()
+        sheet = workbook.active
+        assert sheet is not None
+        for part in self.parts:
+            rows = [(part,)] if isinstance(part, str) else part
+            for row in rows:
+                sheet.append(list(row))
+        workbook.save(str(path))
+        return path
+
+
+LABELS = Layout(
+    "labels",
+    (
+        "XX区人民政府办公室文件",
+        "X府办发〔2024〕6号",
+        "关于印发XX区2024年重点工作任务分工方案的通知",
+        "各镇街,区政府各部门:",
+        "现将《XX区2024年重点工作任务分工方案》印发给你们,请认真抓好落实。",
+        "XX区人民政府办公室",
+        "2024年2月20日",
+        "XX区2024年重点工作任务分工方案",
+        "为确保全年目标任务完成,现将重点工作任务分工如下。",
+        "一、经济发展主要预期目标",
+        "1.努力实现地区生产总值增长6.2%左右。",
+        "牵头单位:区发改局",
+        "责任单位:立山经济开发区,全区经济运行各专班",
+        "2.一般公共预算收入增长5%。",
+        "牵头单位:区财政局",
+        "责任单位:区税务局、各镇街",
+        "二、重点任务",
+        "1、扩大有效投资,全年实施重点项目120个以上。",
+        "牵头部门:区发改局",
+        "责任部门:区住建局;区交通局",
+        "完成时限:2024年12月底前",
+        "2、优化营商环境,6月30日前完成政务服务事项清单修订。",
+        "牵头科室：区政务服务中心",
+        "配合单位:区司法局、区市场监管局",
+        "牵头领导：张三",
+        "3、深化“放管服”改革,推行“一网通办”,网上可办率达到98%。",
+        "牵头处室:区行政审批局",
+        "协办单位:区大数据中心",
+    ),
+    (
+        (1, 1, [(["区发改局"], ["立山经济开发区", "全区经济运行各专班"])]),
+        (2, 1, [(["区财政局"], ["区税务局", "各镇街"])]),
+        (3, 2, [(["区发改局"], ["区住建局", "区交通局"])]),
+        (4, 2, [(["区政务服务中心"], [])]),
+        (5, 2, [(["区行政审批局"], [])]),
+    ),
+    support={4: ["区司法局", "区市场监管局"], 5: ["区大数据中心"]},
+)
+
+BRACKETS = Layout(
+    "brackets",
+    (
+        "XX市交通运输局2024年依法行政工作要点",
+        "一、制度建设",
+        "1.清理规范性文件。年底前完成清理。（牵头处室：法规处；责任处室：办公室，财务处；"
+        "配合单位：市交通执法支队）",
+        "2.完善权责清单。（牵头部门：法规处、政务服务处 责任部门：各直属单位）",
+        "二、执法监督",
+        "3.开展执法评议。每季度开展1次。(牵头科室:执法监督处,责任科室:执法一大队;执法二大队,"
+        "参与单位:市公路中心)",
+        "4.配合开展法治督察。(协办单位:办公室)",
+        "5.推进执法规范化。统一执法文书。（责任单位：执法一大队）细化裁量基准。"
+        "（牵头单位：法规处，责任单位：执法二大队）",
+    ),
+    (
+        (1, 1, [(["法规处"], ["办公室", "财务处"])]),
+        (2, 1, [(["法规处", "政务服务处"], ["各直属单位"])]),
+        (3, 2, [(["执法监督处"], ["执法一大队", "执法二大队"])]),
+        (4, 2, [([], [])]),
+        (5, 2, [([], ["执法一大队"]), (["法规处"], ["执法二大队"])]),
+    ),
+    support={1: ["市交通执法支队"], 3: ["市公路中心"], 4: ["办公室"]},
+)
+
+PHRASES = Layout(
+    "phrases",
+    (
+        "某市交通运输局2024年法治政府建设工作要点",
+        "2024年是实施“八五”普法规划的关键之年。",
+        "一、健全依法决策机制",
+        "（一）严格落实重大行政决策程序。重大行政决策事项全部履行法定程序"
+        "（法规处牵头，各处室按职责分工负责）。",
+        "（二）加强合法性审查。①规范性文件全部经过合法性审查；②重大合同审查率达到100%：",
+        "1.合同审查意见书面反馈；",
+        "2.审查台账按月更新。",
+        "（法规处牵头，办公室、财务处配合）",
+        "二、规范行政执法",
+        "（三）推行行政执法“三项制度”。执法公示信息及时公开（执法监督处牵头，"
+        "市交通综合执法支队负责落实）。",
+        "（四）开展案卷评查。每半年开展一次案卷评查。",
+        "（牵头处室：执法监督处；参与单位：市交通综合执法支队）",
+    ),
+    (
+        (1, 1, [(["法规处"], ["各处室"])]),
+        (2, 1, [(["法规处"], [])]),
+        (3, 2, [(["执法监督处"], ["市交通综合执法支队"])]),
+        (4, 2, [(["执法监督处"], [])]),
+    ),
+    support={2: ["办公室", "财务处"], 4: ["市交通综合执法支队"]},
+)
+
+DEEP = Layout(
+    "deep",
+    (
+        "XX区交通运输局2024年安全生产工作要点",
+        "一、压实安全责任",
+        "(1)落实安全生产责任制。签订责任书。(牵头科室:局安监科;责任科室:局办公室、局运输科)",
+        "(2)开展隐患排查。",
+        "①每月开展一次隐患排查;",
+        "②重大隐患挂牌督办。",
+        "（牵头科室：局安监科，参与单位：区交通执法支队）",
+        "二、强化应急管理",
+        "(3)修订应急预案。10月31日前完成修订。（由局应急办牵头，局属各单位负责落实）",
+    ),
+    (
+        (1, 1, [(["局安监科"], ["局办公室", "局运输科"])]),
+        (2, 1, [(["局安监科"], [])]),
+        (3, 2, [(["局应急办"], ["局属各单位"])]),
+    ),
+    support={2: ["区交通执法支队"]},
+)
+
+TABLE = Layout(
+    "table",
+    (
+        "XX县2024年优化营商环境重点任务分工表",
+        (
+            ("序号", "工作任务", "具体内容", "牵头单位", "责任单位", "完成时限"),
+            ("一、提升政务服务水平",),
+            (
+                "1",
+                "推进“一网通办”",
+                "政务服务事项网上可办率达到95%以上。",
+                "县行政审批局",
+                "县大数据中心、各乡镇",
+                "2024年6月底前",
+            ),
+            (
+                "2",
+                "压缩审批时限",
+                "工程建设项目审批时限压缩至60个工作日以内。",
+                "县住建局",
+                "县自然资源局，县发改局",
+                "2024年9月30日前",
+            ),
+            ("二、加强市场监管",),
+            (
+                "3",
+                "开展“双随机、一公开”监管",
+                "每季度开展一次联合抽查。",
+                "县市场监管局",
+                "县直有关部门",
+                "每季度",
+            ),
+            ("4", "清理拖欠企业账款", "建立台账，逐笔销号。", "县财政局", "", "长期坚持"),
+        ),
+    ),
+    (
+        (1, 1, [(["县行政审批局"], ["县大数据中心", "各乡镇"])]),
+        (2, 1, [(["县住建局"], ["县自然资源局", "县发改局"])]),
+        (3, 2, [(["县市场监管局"], ["县直有关部门"])]),
+        (4, 2, [(["县财政局"], [])]),
+    ),
+)
+
+NUMBERING = Layout(
+    "numbering",
+    (
+        "XX市交通运输局2024年人才工作要点",
+        "一、人才引进",
+        "1.实施青年人才计划。引进青年人才10名。（牵头单位：人事处）",
+        "2.开展校园招聘。赴高校开展招聘。（牵头单位：人事处，责任单位：各直属单位）",
+        "4.完善引才政策。修订引才办法。（牵头单位：人事处、法规处）",
+        "二、人才培养",
+        "4.开展岗位练兵。组织技能竞赛。（牵头单位：工会）",
+        "5.加强教育培训。全年培训不少于500人次。（牵头单位：人事处）",
+        "6.121人才梯队项目。遴选121名骨干。（牵头单位：人事处）",
+        "7.建立导师制度。（牵头单位：人事处，责任单位：各处室）",
+    ),
+    (
+        (1, 1, [(["人事处"], [])]),
+        (2, 1, [(["人事处"], ["各直属单位"])]),
+        (4, 1, [(["人事处", "法规处"], [])]),
+        (5, 2, [(["工会"], [])]),
+        (6, 2, [(["人事处"], [])]),
+        (7, 2, [(["人事处"], [])]),
+        (8, 2, [(["人事处"], ["各处室"])]),
+    ),
+)
+
+# No 序号 column, no 牵头 column; a row with no task continues the one above.
+CHECKLIST = Layout(
+    "checklist",
+    (
+        "2024年交通运输重点工作任务清单",
+        (
+            ("重点工作", "工作目标", "责任部门", "配合部门", "时间要求"),
+            ("推进公路建设", "完成国省道改造30公里。", "局建管科", "区公路中心", "11月底前"),
+            ("", "完成农村公路提档升级50公里。", "局建管科、区公路中心", "", "12月31日前"),
+            ("加强安全监管", "开展安全生产大检查。", "局安监科", "区交通执法支队", "每月"),
+        ),
+    ),
+    (
+        (1, 1, [([], ["局建管科"]), ([], ["局建管科", "区公路中心"])]),
+        (2, 1, [([], ["局安监科"])]),
+    ),
+    support={1: ["区公路中心"], 2: ["区交通执法支队"]},
+)
+
+INLINE = Layout(
+    "inline",
+    (
+        "XX区交通运输局2024年交通建设工作要点",
+        "第一部分 项目建设",
+        "1）推进重点项目建设。全年完成投资20亿元。牵头单位：局建管科 责任单位：区公路中心、区港航中心",
+        "2）加快农村公路建设。牵头单位：局建管科；配合单位：各镇街",
+        "第二部分 行业管理",
+        "3）规范工程招投标。（局建管科牵头，局法规科配合）",
+    ),
+    (
+        (1, 1, [(["局建管科"], ["区公路中心", "区港航中心"])]),
+        (2, 1, [(["局建管科"], [])]),
+        (3, 2, [(["局建管科"], [])]),
+    ),
+    support={2: ["各镇街"], 3: ["局法规科"]},
+)
+
+LAYOUTS = (LABELS, BRACKETS, PHRASES, DEEP, TABLE, NUMBERING, CHECKLIST, INLINE)

@@ -1,0 +1,94 @@
+"""Reading structure: which numbering carries the tasks, and numbers that mislead."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from plantrack.errors import UsageError
+from plantrack.importer.document import Note
+from plantrack.importer.sources import text_blocks
+from plantrack.importer.structure import _Numbers, read_document, task_style
+
+
+@pytest.mark.parametrize(
+    ("text", "style"),
+    [
+        ("一、甲\n（一）小节\n1.任务。（牵头单位：A）\n2.任务。（牵头单位：B）", "arabic"),
+        ("一、甲\n（一）任务。（A牵头）\n1.细项；\n2.细项。\n（二）任务。（B牵头）", "paren_cn"),
+        ("一、甲\n(1)任务。\n①细项；\n②细项。\n（牵头科室：A）", "paren_num"),
+        ("一、甲\n1.任务。\n牵头单位：A\n2.任务。\n牵头单位：B", "arabic"),
+        ("一、做好工作（牵头单位：A）\n二、抓好落实（牵头单位：B）", "section"),
+        ("一、甲\n1.任务。\n2.任务。", "arabic"),  # no assignment anywhere: the usual level
+    ],
+)
+def test_task_style_is_the_numbering_that_carries_assignments(text: str, style: str) -> None:
+    assert task_style(text_blocks(text)) == style
+
+
+def test_numbers_that_skip_repeat_restart_or_fuse_are_read_and_noted() -> None:
+    notes: list[Note] = []
+    numbers = _Numbers("任务", notes)
+    ids = [
+        numbers.accept(1, 1),
+        numbers.accept(2, 2),
+        numbers.accept(4, 3),  # a gap: kept as 4
+        numbers.accept(4, 4),  # a repeat: becomes 5
+        numbers.accept(5, 5, fused=True, rest="121人才梯队项目"),  # due next: an item
+        numbers.accept(9, 6, fused=True, rest="5%的增长"),  # not due: a number in text
+        numbers.accept(110, 7),  # too far to be a skipped item
+    ]
+    assert ids == [1, 2, 4, 5, 6, None, None]
+    assert [note.line for note in notes] == [3, 4, 5]
+
+
+def test_numbering_that_restarts_in_each_section_is_made_unique_once_noted() -> None:
+    notes: list[Note] = []
+    numbers = _Numbers("任务", notes)
+    ids = [numbers.accept(1, 1), numbers.accept(2, 2)]
+    numbers.parent_changed = True
+    ids += [numbers.accept(1, 3), numbers.accept(2, 4)]
+    numbers.parent_changed = True
+    ids += [numbers.accept(1, 5)]
+    assert ids == [1, 2, 3, 4, 5] and [note.line for note in notes] == [3]
+
+
+def test_a_list_inside_an_item_stays_its_text() -> None:
+    document = read_document(
+        text_blocks(
+            "2024年要点\n一、甲\n1.任务一。\n2.任务二，包括：\n1.细项甲；\n2.细项乙。\n"
+            "（牵头单位：A）\n3.任务三。（牵头单位：B）"
+        ),
+        year=None,
+    )
+    assert [task.id for task in document.tasks] == [1, 2, 3]
+    assert "细项甲；2.细项乙。" in document.tasks[1].clauses[0].text
+
+
+def test_items_with_no_parts_go_into_one_part_named_from_the_title() -> None:
+    document = read_document(
+        text_blocks("2024年重点任务\n1.任务一。（牵头单位：A）\n2.任务二。（牵头单位：B）"),
+        year=None,
+    )
+    assert [(s.number, s.title, len(s.tasks)) for s in document.sections] == [
+        (1, "2024年重点任务", 2)
+    ]
+    assert "原文没有“一、……”这样的部分标题" in document.notes[0].message
+
+
+def test_text_with_neither_parts_nor_items_is_not_a_plan() -> None:
+    with pytest.raises(UsageError, match="不像工作要点"):
+        read_document(text_blocks("这是一篇普通的文章。\n没有编号。"), year=2024)
+
+
+def test_labels_wrapped_by_a_page_rejoin_their_line(tmp_path: Path) -> None:
+    document = read_document(
+        text_blocks(
+            "2024年要点\n一、甲\n1.做好工作。\n责任单位:立山经济开发区,全区经济运行各\n专班"
+        ),
+        year=None,
+    )
+    assert document.tasks[0].clauses[0].roles == {
+        "responsible": ["立山经济开发区", "全区经济运行各专班"]
+    }
