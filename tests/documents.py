@@ -294,4 +294,29 @@ INLINE = Layout(
     support={2: ["各镇街"], 3: ["局法规科"]},
 )
 
-LAYOUTS = (LABELS, BRACKETS, PHRASES, DEEP, TABLE, NUMBERING, CHECKLIST, INLINE)
+# 责任单位 over two columns, split by a second header row into 牵头 and 配合.
+GROUPED_HEADER = Layout(
+    "grouped-header",
+    (
+        "XX区2024年交通运输工作任务分解表",
+        (
+            ("序号", "重点任务", "责任单位", "责任单位", "完成时限"),
+            ("", "", "牵头单位", "配合单位", ""),
+            (
+                "1",
+                "推进轨道交通建设，开工建设3号线二期。",
+                "区交通局",
+                "区发改委、区财政局",
+                "12月底前",
+            ),
+            ("2", "完善公交线网，新开公交线路5条。", "区交通局", "区公交公司", "9月底前"),
+        ),
+    ),
+    (
+        (1, 1, [(["区交通局"], [])]),
+        (2, 1, [(["区交通局"], [])]),
+    ),
+    support={1: ["区发改委", "区财政局"], 2: ["区公交公司"]},
+)
+
+LAYOUTS = (LABELS, BRACKETS, PHRASES, DEEP, TABLE, NUMBERING, CHECKLIST, INLINE, GROUPED_HEADER)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from documents import LABELS, LAYOUTS, NUMBERING, TABLE, Layout
+from documents import CHECKLIST, GROUPED_HEADER, LABELS, LAYOUTS, NUMBERING, TABLE, Layout
 from helpers import DATA, SOURCE_TEXT, Invoke, bundled_plan, to_pdf
 from plantrack import importer
 from plantrack.load import parse_plan
@@ -80,7 +80,9 @@ def test_layout_reads_every_lead_and_responsible_unit(
     assert_reads_as(layout, rendered(layout, tmp_path, suffix))
 
 
-@pytest.mark.parametrize("layout", [TABLE, LAYOUTS[-2]], ids=lambda layout: layout.name)
+@pytest.mark.parametrize(
+    "layout", [TABLE, CHECKLIST, GROUPED_HEADER], ids=lambda layout: layout.name
+)
 def test_a_table_reads_the_same_from_excel(layout: Layout, tmp_path: Path) -> None:
     assert_reads_as(layout, rendered(layout, tmp_path, "xlsx"))
 

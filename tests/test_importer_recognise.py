@@ -33,6 +33,8 @@ from plantrack.importer.recognise import (
         ("4）半括号", Marker("paren_num", 4, "半括号")),
         ("②重大隐患挂牌督办。", Marker("circled", 2, "重大隐患挂牌督办。")),
         ("11.121人才梯队项目", Marker("arabic", 11, "121人才梯队项目", fused=True)),
+        ("3、2024年工作", Marker("arabic", 3, "2024年工作")),  # 、 cannot be a decimal point
+        ("一、2024年主要预期目标", Marker("section", 1, "2024年主要预期目标")),
         ("12345、12328 等热线", None),
         ("2023年全区交通法治工作", None),
         ("各单位要抓好落实。", None),

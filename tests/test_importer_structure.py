@@ -92,3 +92,15 @@ def test_labels_wrapped_by_a_page_rejoin_their_line(tmp_path: Path) -> None:
     assert document.tasks[0].clauses[0].roles == {
         "responsible": ["立山经济开发区", "全区经济运行各专班"]
     }
+
+
+def test_a_completion_date_inside_the_assignment_is_a_date_not_a_unit() -> None:
+    document = read_document(
+        text_blocks(
+            "2024年要点\n一、甲\n1.编制规划。（牵头单位：A，配合单位：B；完成时限：2024年6月底）"
+        ),
+        year=None,
+    )
+    [task] = document.tasks
+    assert task.clauses[0].roles == {"lead": ["A"], "support": ["B"]}
+    assert task.due_text == "2024年6月底"

@@ -11,7 +11,14 @@ LABEL = re.compile(
     r"(牵头|责任|配合|参与|协办)(?![^：:]{0,6}领导)[^：:，,；;（）()、。]{0,6}\s*[：:]"
 )
 # Any label, people's included: where one unit list stops and the next label begins.
-ANY_LABEL = re.compile(r"(牵头|责任|配合|参与|协办|分管)[^：:，,；;（）()、。]{0,6}\s*[：:]")
+ANY_LABEL = re.compile(
+    r"(牵头|责任|配合|参与|协办|分管)[^：:，,；;（）()、。]{0,6}\s*[：:]"
+    r"|(?:完成时限|完成时间|时间要求|时限要求|时限)\s*[：:]"
+)
+# 完成时限：2024年6月底前 inside an assignment: when, not who.
+DUE_LABEL = re.compile(
+    r"(?:完成时限|完成时间|时间要求|时限要求|时限)\s*[：:]\s*(?P<due>[^；;，,）)]+)"
+)
 LEADER = re.compile(r"(?:牵头|责任|分管|配合)?领导\s*[：:][^；;]*[；;]?\s*")
 OPENERS = {"（": "）", "(": ")", "〔": "〕"}
 ROLE_OF = {

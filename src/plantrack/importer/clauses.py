@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from plantrack.assignments import OPENERS, read_assignment
+from plantrack.assignments import DUE_LABEL, OPENERS, read_assignment
 from plantrack.importer.document import Note, RawClause, RawTask
 from plantrack.importer.recognise import bracket_assignment
 
@@ -37,6 +37,8 @@ def split_task(task: RawTask, notes: list[Note]) -> None:
         if roles is None:
             _note_unread_label(task, inner, open_at, notes)
             continue
+        for due in DUE_LABEL.finditer(inner):
+            task.due_text = f"{task.due_text}；{due['due']}" if task.due_text else due["due"]
         text = _words(body[start:open_at])
         if not text and task.clauses:
             _merge(task.clauses[-1], inner.strip(), roles, notes)

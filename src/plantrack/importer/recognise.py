@@ -11,7 +11,14 @@ import datetime as dt
 import re
 from typing import Literal, NamedTuple
 
-from plantrack.assignments import LABEL, LEADER, OPENERS, parse_assignment, read_assignment
+from plantrack.assignments import (
+    DUE_LABEL,
+    LABEL,
+    LEADER,
+    OPENERS,
+    parse_assignment,
+    read_assignment,
+)
 from plantrack.numerals import from_chinese
 
 Style = Literal["section", "paren_cn", "arabic", "paren_num", "circled"]
@@ -52,7 +59,9 @@ def marker(line: str) -> Marker | None:
             number = ord(raw) - 0x2460 + 1
         else:
             number = int(raw)
-        return Marker(style, number, rest, fused=rest[:1].isdigit())
+        # Only 11.121… is ambiguous: a decimal point or a number's full stop.
+        dotted = style == "arabic" and line[len(raw) :].lstrip()[:1] in ".．"
+        return Marker(style, number, rest, fused=dotted and rest[:1].isdigit())
     return None
 
 
@@ -99,13 +108,10 @@ def inline_label(text: str) -> int | None:
     return None
 
 
-DUE_LABEL = re.compile(r"^(?:完成时限|完成时间|时间要求|时限要求|时限)\s*[：:]\s*(?P<due>.+)$")
-
-
 def due_line(line: str) -> str | None:
     """A line of its own that says when: 完成时限：2024年6月底前."""
     found = DUE_LABEL.match(line.strip())
-    return found["due"] if found else None
+    return found["due"].strip() if found else None
 
 
 def bracket_assignment(inner: str) -> Roles | None:
@@ -135,6 +141,14 @@ _HEADERS: list[tuple[Column, tuple[str, ...]]] = [
 
 def table_header(cells: tuple[str, ...]) -> dict[Column, int] | None:
     """Which column holds what, when a row is a header with a task and a 牵头/责任 column."""
+    found = header_words(cells)
+    assigns = "lead" in found or "responsible" in found
+    has_text = "task" in found or "content" in found
+    return found if assigns and has_text else None
+
+
+def header_words(cells: tuple[str, ...]) -> dict[Column, int]:
+    """The columns a row names, header or not: 牵头单位 | 配合单位 under a merged 责任单位."""
     found: dict[Column, int] = {}
     for index, cell in enumerate(cells):
         text = re.sub(r"\s+", "", cell)
@@ -144,9 +158,7 @@ def table_header(cells: tuple[str, ...]) -> dict[Column, int] | None:
             if column not in found and any(text.startswith(word) for word in words):
                 found[column] = index
                 break
-    assigns = "lead" in found or "responsible" in found
-    has_text = "task" in found or "content" in found
-    return found if assigns and has_text else None
+    return found
 
 
 # --- the cover notice before a plan's own title ---------------------------------------------

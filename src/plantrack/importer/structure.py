@@ -23,6 +23,7 @@ from plantrack.importer.recognise import (
     bracket_assignment,
     cover_notice,
     due_line,
+    header_words,
     inline_label,
     is_page_number,
     label_line,
@@ -246,6 +247,7 @@ class _Reader:
     columns: dict[Column, int] | None = None
     row_number: str = ""
     row_title: str = ""
+    header_line: int = 0
 
     def __post_init__(self) -> None:
         self.tasks = _Numbers("任务", self.notes)
@@ -394,6 +396,10 @@ class _Reader:
         header = table_header(block.cells)
         if header is not None:
             self.columns = header  # a header repeated on a new page starts nothing new
+            self.header_line = block.line
+            return
+        follows_header = self.columns is not None and self.header_line == block.line - 1
+        if follows_header and self._sub_header(block.cells):
             return
         if self.columns is None:
             # Not a task table (a layout box, a signature block): read its cells as lines.
@@ -401,6 +407,20 @@ class _Reader:
                 self._line(block.line, _flat(value))
             return
         self._task_row(block)
+
+    def _sub_header(self, cells: tuple[str, ...]) -> bool:
+        """A second header row (牵头单位 | 配合单位 under 责任单位) refines the first."""
+        assert self.columns is not None
+        refined = {
+            column: index
+            for column, index in header_words(cells).items()
+            if column in ("lead", "responsible", "support", "due")
+        }
+        if not refined:
+            return False
+        taken = set(refined.values())
+        self.columns = {c: i for c, i in self.columns.items() if i not in taken} | refined
+        return True
 
     def _cell(self, block: Block, column: Column) -> str:
         index = self.columns.get(column) if self.columns else None
