@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from documents import TABLE
-from plantrack.errors import PlantrackError
+from plantrack.errors import PlantrackError, UsageError
 from plantrack.importer.sources import read_blocks, sniff, text_blocks
 
 
@@ -19,6 +19,13 @@ def test_sniff_tells_the_format_by_content(tmp_path: Path) -> None:
     assert sniff(b"%PDF-1.7\n") == "pdf"
     assert sniff("一、甲".encode()) == "text"
     assert sniff(b"PK\x03\x04 not really a zip") == "text"
+    assert sniff(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504)) == "ole"
+
+
+def test_an_old_word_file_is_refused_with_how_to_convert_it(tmp_path: Path) -> None:
+    path = tmp_path / "方案.doc"
+    with pytest.raises(UsageError, match=r"另存为 \.docx"):
+        read_blocks(path, b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504))
 
 
 def test_text_lines_are_numbered_and_tab_separated_rows_keep_their_cells() -> None:

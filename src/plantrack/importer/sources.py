@@ -27,6 +27,11 @@ class Block(NamedTuple):
 def read_blocks(path: Path, data: bytes) -> list[Block]:
     """The document's blocks in reading order."""
     kind = sniff(data)
+    if kind == "ole":
+        raise UsageError(
+            f"{path}: 这是旧版 Word（.doc）、WPS 或 Excel（.xls）文件，无法直接读取："
+            "请在 Word 或 WPS 中另存为 .docx（表格另存为 .xlsx）后再导入"
+        )
     if kind == "pdf":
         return _pdf_blocks(path, data)
     if kind == "docx":
@@ -37,9 +42,11 @@ def read_blocks(path: Path, data: bytes) -> list[Block]:
 
 
 def sniff(data: bytes) -> str:
-    """pdf, docx, xlsx or text, from the content."""
+    """pdf, docx, xlsx, ole (.doc, .wps, .xls) or text, from the content."""
     if data.startswith(b"%PDF-"):
         return "pdf"
+    if data.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        return "ole"
     if data.startswith(b"PK\x03\x04"):
         try:
             names = set(zipfile.ZipFile(io.BytesIO(data)).namelist())
