@@ -209,20 +209,35 @@ def test_invalid_plan_is_refused_untouched(tmp_path: Path, plan_text: str) -> No
     assert path.read_bytes() == before
 
 
-def test_refuses_when_file_changed_on_disk(
-    plan_copy: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def _someone_saves(plan_copy: Path, monkeypatch: pytest.MonkeyPatch, text: str) -> None:
+    """Make another program save text to the plan while an edit is being prepared."""
     original = edit._check_progress_grew
-    other = plan_copy.read_text(encoding="utf-8") + "# 另一位同事刚保存的修改\n"
 
     def someone_saves(*args: object) -> None:
         original(*args)  # type: ignore[arg-type]
-        plan_copy.write_text(other, encoding="utf-8")
+        plan_copy.write_text(text, encoding="utf-8")
 
     monkeypatch.setattr(edit, "_check_progress_grew", someone_saves)
+
+
+def test_refuses_when_file_changed_on_disk(
+    plan_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    other = plan_copy.read_text(encoding="utf-8").replace("title: 2023年", "title: 2024年", 1)
+    _someone_saves(plan_copy, monkeypatch, other)
     with pytest.raises(PlantrackError, match="被其他程序修改过"):
         edit.mark(plan_copy, edit.TaskRef(13), Status.DONE, entry())
     assert plan_copy.read_text(encoding="utf-8") == other
+
+
+def test_lines_appended_meanwhile_are_kept_with_the_edit(
+    plan_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    added = "# 另一位同事刚追加的一行\n"
+    _someone_saves(plan_copy, monkeypatch, plan_copy.read_text(encoding="utf-8") + added)
+    edit.mark(plan_copy, edit.TaskRef(13), Status.DONE, entry())
+    after = plan_copy.read_text(encoding="utf-8")
+    assert after.endswith(added) and status_of(plan_copy, 13) == Status.DONE
 
 
 def test_dry_run_writes_nothing_and_shows_the_diff(plan_copy: Path) -> None:
@@ -279,7 +294,7 @@ def test_parse_ref_rejects(text: str) -> None:
 
 def test_lock_file_sits_beside_the_plan(plan_copy: Path) -> None:
     edit.log(plan_copy, edit.TaskRef(1), entry())
-    assert (plan_copy.parent / f".{plan_copy.name}.lock").exists()
+    assert (plan_copy.parent / f".{plan_copy.name}{files.LOCK_SUFFIX}").exists()
 
 
 def test_progress_date_before_the_plan_year_is_refused(plan_copy: Path) -> None:

@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import errno
+import os
+import shutil
 import stat
+import sys
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from plantrack import files
+from helpers import PLAN_2023, ROOT, SOURCE_TEXT, Invoke
+from plantrack import edit, files
 from plantrack.errors import PlantrackError
+from plantrack.load import parse_plan
+from plantrack.model import Progress
 
 
 def test_read_errors_name_the_path_and_the_fix(tmp_path: Path) -> None:
@@ -40,7 +49,7 @@ def test_lock_sits_beside_the_plan_and_queues_a_second_holder(tmp_path: Path) ->
             order.append("second")
 
     with files.locked(path):
-        assert (tmp_path / ".2023.yaml.lock").exists()
+        assert (tmp_path / f".2023.yaml{files.LOCK_SUFFIX}").exists()
         waiting = threading.Thread(target=second)
         waiting.start()
         time.sleep(0.2)  # the second holder must still be waiting
@@ -52,3 +61,179 @@ def test_lock_sits_beside_the_plan_and_queues_a_second_holder(tmp_path: Path) ->
 def test_output_that_cannot_be_written_is_an_error_not_a_traceback(tmp_path: Path) -> None:
     with pytest.raises(PlantrackError, match="无法写入"):
         files.write_output(tmp_path / "no-such-folder" / "r.md", b"x")
+
+
+# --- -o: never the plan, never without --force, never through a link -----------------------
+
+
+@pytest.fixture
+def plan(tmp_path: Path) -> Path:
+    """A copy of the 2023 plan in a folder of its own."""
+    path = tmp_path / "plans" / "2023.yaml"
+    path.parent.mkdir()
+    path.write_bytes(PLAN_2023.read_bytes())
+    return path
+
+
+REPORT = ("report", "--quarter", "2023Q3", "--as-of", "2023-10-08")
+
+
+def test_a_report_is_never_written_over_the_plan_it_came_from(cli: Invoke, plan: Path) -> None:
+    before = plan.read_bytes()
+    for force in ([], ["--force"]):
+        result = cli(*REPORT, "--plan", str(plan), "-o", str(plan), *force, code=2)
+        assert "是计划文件本身" in result.stderr
+    link = plan.parent / "link.md"
+    link.symlink_to(plan)
+    cli(*REPORT, "--plan", str(plan), "-o", str(link), "--force", code=2)
+    assert plan.read_bytes() == before
+
+
+def test_an_existing_output_needs_force_and_is_replaced_whole(cli: Invoke, plan: Path) -> None:
+    out = plan.parent / "r.md"
+    out.write_text("旧报告\n", encoding="utf-8")
+    out.chmod(0o640)
+    result = cli(*REPORT, "--plan", str(plan), "-o", str(out), code=2)
+    assert "已存在" in result.stderr and "--force" in result.stderr
+    assert out.read_text(encoding="utf-8") == "旧报告\n"
+    cli(*REPORT, "--plan", str(plan), "-o", str(out), "--force")
+    assert out.read_text(encoding="utf-8").startswith("# 2023年交通法治工作要点")
+    assert stat.S_IMODE(out.stat().st_mode) == 0o640
+    assert sorted(p.name for p in out.parent.iterdir()) == ["2023.yaml", "r.md"]
+
+
+def test_output_never_writes_through_a_symlink(cli: Invoke, plan: Path) -> None:
+    precious = plan.parent / "precious.txt"
+    precious.write_text("珍贵\n", encoding="utf-8")
+    link = plan.parent / "r.html"
+    link.symlink_to(precious)
+    cli(*REPORT, "--plan", str(plan), "--format", "html", "-o", str(link), code=2)
+    cli(*REPORT, "--plan", str(plan), "--format", "html", "-o", str(link), "--force")
+    assert precious.read_text(encoding="utf-8") == "珍贵\n"
+    assert not link.is_symlink() and "<html" in link.read_text(encoding="utf-8")
+    dangling = plan.parent / "new.yaml"
+    dangling.symlink_to(plan.parent / "elsewhere.yaml")
+    result = cli("import", str(SOURCE_TEXT), "--year", "2023", "-o", str(dangling), code=2)
+    assert "已存在" in result.stderr and not (plan.parent / "elsewhere.yaml").exists()
+
+
+def test_dash_means_standard_output(cli: Invoke, plan: Path, tmp_path: Path) -> None:
+    result = cli(*REPORT, "--plan", str(plan), "-o", "-")
+    assert result.stdout.startswith("# 2023年交通法治工作要点")
+    assert not (Path.cwd() / "-").exists()
+
+
+def test_a_full_disk_leaves_the_old_file_whole_and_no_litter(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "r.md"
+    path.write_bytes(b"old\n")
+
+    def full(fd: int) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", full)
+    with pytest.raises(PlantrackError, match="磁盘空间不足（原文件未改动）"):
+        files.write_output(path, b"new\n" * 1000, force=True)
+    assert path.read_bytes() == b"old\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["r.md"]
+
+
+# --- editing: links, permissions, owners, pipes, leftovers -----------------------------------
+
+
+def test_mark_through_a_symlink_changes_the_real_file_and_keeps_the_link(
+    cli: Invoke, plan: Path, tmp_path: Path
+) -> None:
+    link = tmp_path / "current.yaml"
+    link.symlink_to(plan)
+    cli("mark", "9", "done", "--plan", str(link))
+    assert link.is_symlink() and link.resolve() == plan
+    assert "status: 已完成" in plan.read_text(encoding="utf-8")
+    assert (plan.parent / f".2023.yaml{files.LOCK_SUFFIX}").exists()
+    assert not (tmp_path / f".current.yaml{files.LOCK_SUFFIX}").exists()
+
+
+def test_read_only_and_hard_linked_plans_are_refused_unchanged(cli: Invoke, plan: Path) -> None:
+    before = plan.read_bytes()
+    plan.chmod(0o444)
+    result = cli("mark", "9", "done", "--plan", str(plan), code=2)
+    assert "只读" in result.stderr and "chmod u+w" in result.stderr
+    plan.chmod(0o644)
+    os.link(plan, plan.parent / "copy.yaml")
+    result = cli("log", "9", "x", "--plan", str(plan), code=2)
+    assert "硬链接" in result.stderr
+    assert plan.read_bytes() == before
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="only root can give a file to another owner")
+def test_an_edit_by_root_keeps_the_owner_group_and_mode(cli: Invoke, plan: Path) -> None:
+    os.chown(plan, 65534, 65534)
+    plan.chmod(0o640)
+    cli("mark", "9", "done", "--plan", str(plan))
+    after = plan.stat()
+    assert (after.st_uid, after.st_gid, stat.S_IMODE(after.st_mode)) == (65534, 65534, 0o640)
+
+
+def test_a_lock_file_that_is_a_symlink_is_not_followed(cli: Invoke, plan: Path) -> None:
+    target = plan.parent / "victim.txt"
+    target.write_text("keep\n", encoding="utf-8")
+    (plan.parent / f".2023.yaml{files.LOCK_SUFFIX}").symlink_to(target)
+    result = cli("mark", "9", "done", "--plan", str(plan), code=1)
+    assert "锁文件是一个符号链接" in result.stderr
+    assert target.read_text(encoding="utf-8") == "keep\n"
+
+
+def test_a_pipe_as_the_plan_is_refused_not_waited_on(cli: Invoke, tmp_path: Path) -> None:
+    fifo = tmp_path / "plan.yaml"
+    os.mkfifo(fifo)
+    result = cli("check", "--plan", str(fifo), code=2)
+    assert "不是普通文件" in result.stderr
+
+
+def test_no_lock_is_left_for_a_missing_plan(cli: Invoke, tmp_path: Path) -> None:
+    cli("mark", "9", "done", "--plan", str(tmp_path / "none.yaml"), code=1)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_stale_temporaries_are_removed_and_a_dry_run_takes_no_lock(cli: Invoke, plan: Path) -> None:
+    stale = plan.parent / f".2023.yaml.999999999.abc{files.TEMP_SUFFIX}"
+    stale.write_bytes(b"half a plan")
+    with files.locked(plan):  # another edit holds the lock: a dry run need not wait
+        cli("mark", "9", "done", "--plan", str(plan), "--dry-run")
+    cli("mark", "9", "done", "--plan", str(plan))
+    assert not stale.exists()
+
+
+# --- races with the world outside (bench/races.py runs these at full size) -------------------
+
+
+def _races() -> Any:
+    sys.path.insert(0, str(ROOT / "bench"))
+    try:
+        import races
+    finally:
+        sys.path.pop(0)
+    return races
+
+
+def test_lines_another_program_appends_during_edits_are_never_lost(tmp_path: Path) -> None:
+    path = tmp_path / "2023.yaml"
+    path.write_bytes(PLAN_2023.read_bytes())
+
+    def log(plan: Path, run: int) -> bool:
+        entry = Progress(date=dt.date(2023, 7, 1), note=f"第 {run} 次记录")
+        edit.log(plan, edit.TaskRef(1), entry, as_of=dt.date(2023, 12, 31))
+        return True
+
+    appended, lost, written = _races().lost_appends(path, 40, log)
+    assert (lost, written) == (0, 40) and appended > 40
+    plan = parse_plan(path.read_text(encoding="utf-8"), str(path))
+    assert len(plan.tasks_by_id[1].progress) == 40
+
+
+def test_edits_killed_midway_leave_only_the_plan_changed_in_git(tmp_path: Path) -> None:
+    if not shutil.which("git"):
+        pytest.skip("git is needed")
+    porcelain, valid = _races().killed_marks(tmp_path, 8)
+    assert porcelain in ("", " M plans/2023.yaml\n") and valid

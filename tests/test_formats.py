@@ -30,8 +30,9 @@ def test_the_command_line_offers_the_registry(
 
 @pytest.mark.parametrize("name", sorted(formats.EXPORT_FORMATS))
 def test_every_export_format_writes_bytes(name: str) -> None:
-    data = formats.export(name, plan=None, dept="法规科", as_of=AS_OF, to_file=True)
-    assert isinstance(data, bytes) and data
+    rendered = formats.export(name, plan=None, dept="法规科", as_of=AS_OF, output=Path("x"))
+    assert isinstance(rendered.data, bytes) and rendered.data
+    assert rendered.source.name == "2023.yaml"
 
 
 @pytest.mark.parametrize("name", sorted(formats.REPORT_FORMATS))
@@ -64,7 +65,7 @@ def test_binary_formats_need_a_file() -> None:
     ]
     assert binary == ["docx", "xlsx"]
     with pytest.raises(UsageError, match=r"-o 台账\.xlsx"):
-        formats.export("xlsx", plan=None, dept=None, as_of=AS_OF, to_file=False)
+        formats.export("xlsx", plan=None, dept=None, as_of=AS_OF, output=None)
 
 
 def test_a_unit_names_the_export(cli: Invoke) -> None:

@@ -184,8 +184,11 @@ AsOfOption = Annotated[
 OutputOption = Annotated[
     Path | None,
     typer.Option(
-        "-o", "--output", metavar="文件", help="输出文件；缺省写到标准输出", show_default=False
+        "-o", "--output", metavar="文件", help="输出文件；缺省或 - 写到标准输出", show_default=False
     ),
+]
+ForceOption = Annotated[
+    bool, typer.Option("--force", help="覆盖已存在的输出文件（计划文件本身除外）")
 ]
 QuarterOption = Annotated[
     str | None,
@@ -342,6 +345,7 @@ def export(
     role: RoleOption = "named",
     include_possible: PossibleOption = False,
     output: OutputOption = None,
+    force: ForceOption = False,
     as_of: AsOfOption = None,
     plan: PlanOption = None,
 ) -> None:
@@ -349,15 +353,15 @@ def export(
     from plantrack import console, formats, query
 
     involvement = query.Involvement(query.parse_role(role), include_possible)
-    data = formats.export(
+    rendered = formats.export(
         format,
         plan=plan,
         dept=dept,
         involvement=involvement,
         as_of=as_of,
-        to_file=output is not None,
+        output=console.output_path(output),
     )
-    console.write_output(data, output)
+    console.write_rendered(rendered, force=force)
 
 
 @command()
@@ -392,10 +396,11 @@ def report(
         typer.Option(
             "-o",
             "--output",
-            help="输出文件；其中的 {period} 换成报告期，如 进展报告-{period}.md；缺省写到标准输出",
+            help="输出文件；其中的 {period} 换成报告期，如 进展报告-{period}.md；缺省或 - 写到标准输出",
             show_default=False,
         ),
     ] = None,
+    force: ForceOption = False,
     templates: Annotated[
         Path | None,
         typer.Option(
@@ -421,10 +426,10 @@ def report(
         involvement=query.Involvement(query.parse_role(role), include_possible),
         as_of=as_of,
         templates=templates,
-        output=output,
+        output=console.output_path(output),
         year=year,
     )
-    console.write_output(rendered.data, rendered.output)
+    console.write_rendered(rendered, force=force)
 
 
 @command()
@@ -613,7 +618,7 @@ def import_(
             show_default=False,
         ),
     ] = None,
-    force: Annotated[bool, typer.Option("--force", help="覆盖已存在的输出文件")] = False,
+    force: ForceOption = False,
     strict: Annotated[
         bool, typer.Option("--strict", help="有任何需要人工核对之处即报错、不写入（供 CI 使用）")
     ] = False,
@@ -624,10 +629,11 @@ def import_(
     """从工作要点或分工方案生成计划文件：部分、任务、分工、单位、时限和目标。"""
     from plantrack import console, importer
 
+    target = None if dry_run else console.output_path(output)
     imported = importer.import_document(
-        document, year=year, output=None if dry_run else output, force=force, strict=strict
+        document, year=year, output=target, force=force, strict=strict
     )
-    console.print_import(imported, None if dry_run else output, dry_run=dry_run)
+    console.print_import(imported, target, dry_run=dry_run, force=force)
     if imported.refused:
         raise typer.Exit(1)
 

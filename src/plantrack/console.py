@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 
     from plantrack.digest import Digest
     from plantrack.edit import Outcome
+    from plantrack.formats import Rendered
     from plantrack.importer import Imported
     from plantrack.load import Checked
     from plantrack.notify import Sent
@@ -333,7 +334,9 @@ def print_sent(sent: list[Sent], *, dry_run: bool) -> None:
             print_lines([f"已发送：{result.dept}（{result.service}，{result.messages} 条）"])
 
 
-def print_import(imported: Imported, output: Path | None, *, dry_run: bool = False) -> None:
+def print_import(
+    imported: Imported, output: Path | None, *, dry_run: bool = False, force: bool = False
+) -> None:
     """Write the imported plan (or its outline), with notes and the summary on stderr."""
     where = imported.source
     for note in imported.notes:
@@ -343,7 +346,7 @@ def print_import(imported: Imported, output: Path | None, *, dry_run: bool = Fal
     if dry_run:
         sys.stdout.write("\n".join(import_outline(imported)) + "\n")
     elif not imported.refused:
-        write_output(imported.text.encode("utf-8"), output)
+        write_output(imported.text.encode("utf-8"), output, force=force)
     print_error(str(imported.summary))
     if imported.notes:
         print_error(f"共 {len(imported.notes)} 处需要人工核对（见上）。")
@@ -365,13 +368,25 @@ def import_outline(imported: Imported) -> list[str]:
     return lines
 
 
-def write_output(data: bytes, output: Path | None) -> None:
+def output_path(output: Path | None) -> Path | None:
+    """The file -o names; None for standard output (no -o, or -o -)."""
+    return None if output is None or str(output) == "-" else output
+
+
+def write_rendered(rendered: Rendered, *, force: bool) -> None:
+    """Write a report or export where -o points, never over the plan it was made from."""
+    write_output(rendered.data, rendered.output, force=force, protected=[rendered.source])
+
+
+def write_output(
+    data: bytes, output: Path | None, *, force: bool = False, protected: list[Path] | None = None
+) -> None:
     """Write an exported file, or send it to stdout when no file is named."""
     if output is None:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
         return
-    files.write_output(output, data)
+    files.write_output(output, data, force=force, protected=protected or [])
     print_error(f"已写入 {output}")
 
 

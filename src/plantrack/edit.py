@@ -296,8 +296,9 @@ Change = Callable[["_Layout", Plan], "str | _Unchanged"]
 
 def _edit(path: Path, ref: TaskRef, change: Change, *, dry_run: bool) -> Outcome:
     shown = str(path)
-    with files.locked(path):
-        original = files.read_plan(path)
+    # A dry run writes nothing, so it need not wait for another edit to finish.
+    with files.editing(path, lock=not dry_run) as opened:
+        original = opened.data
         has_bom = original.startswith(files.BOM)
         before = load.decode(original, shown)
         plan, raw = load.parse_with_values(before, shown)
@@ -321,13 +322,8 @@ def _edit(path: Path, ref: TaskRef, change: Change, *, dry_run: bool) -> Outcome
             path, ref, before, after, task, status, not dry_run,
             occurrences=tuple(occurrences(task, new_plan)),
         )  # fmt: skip
-        if dry_run:
-            return outcome
-        if files.read_plan(path) != original:
-            raise PlantrackError(
-                f"{shown}: 文件在读取之后被其他程序修改过，为免覆盖他人的修改，本次未写入。请重新运行命令。"
-            )
-        files.write_atomically(path, (files.BOM if has_bom else b"") + after.encode("utf-8"))
+        if not dry_run:
+            opened.replace((files.BOM if has_bom else b"") + after.encode("utf-8"))
         return outcome
 
 

@@ -1,25 +1,42 @@
-"""The plan file on disk: reading it, locking it, and replacing it atomically."""
+"""Files on disk: reading the plan, editing it under a lock, and writing any output safely.
+
+Every write goes through one writer: a temporary file beside the target, fsync, and a
+rename, so a crash or a full disk leaves the old file whole. The user's files are theirs:
+a symlinked plan is edited where it really is and stays a link; hard links, read-only
+files, pipes and devices are refused with the reason; owner, group and mode are kept;
+`-o` never replaces a file without --force, never the plan itself, and never writes
+through a symlink. Temporary and lock files carry a name the project's .gitignore
+ignores, and temporary files a dead process left are removed on the next write.
+"""
 
 from __future__ import annotations
 
+import errno
+import functools
 import os
 import stat
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
 from pathlib import Path
 
-from plantrack.errors import PlantrackError
+from plantrack.errors import PlantrackError, UsageError
 
 BOM = b"\xef\xbb\xbf"
 LOCK_TIMEOUT_SECONDS = 30.0
+APPEND_RETRIES = 20
+# Both names are in the project's .gitignore, which applies in every folder of a repository.
+TEMP_SUFFIX = ".plantrack-tmp"
+LOCK_SUFFIX = ".plantrack-lock"
 
 
 def read_plan(path: Path) -> bytes:
     """The plan file's bytes, or an error that says what is wrong with the path."""
     try:
+        _require_regular(path, path.stat(), "计划文件")
         return path.read_bytes()
     except FileNotFoundError:
         raise PlantrackError(f"{path}: 找不到计划文件。请用 --plan 指定路径。") from None
@@ -28,33 +45,210 @@ def read_plan(path: Path) -> bytes:
             f"{path}: 这是一个目录，不是计划文件。请用 --plan 指定 .yaml 文件。"
         ) from None
     except OSError as exc:
-        raise PlantrackError(f"{path}: 无法读取计划文件：{exc.strerror}") from None
+        raise PlantrackError(f"{path}: 无法读取计划文件：{_reason(exc)}") from None
 
 
 def read_document(path: Path) -> bytes:
     """A document's bytes, for import."""
     try:
+        _require_regular(path, path.stat(), "原文")
         return path.read_bytes()
     except OSError as exc:
-        raise PlantrackError(f"{path}: 无法读取：{exc.strerror}") from None
+        raise PlantrackError(f"{path}: 无法读取：{_reason(exc)}") from None
 
 
-def write_output(path: Path, data: bytes) -> None:
-    """Write a report or an export where -o points."""
+def _require_regular(path: Path, status: os.stat_result, what: str) -> None:
+    # Reading a pipe or /dev/zero would hang or never end.
+    if stat.S_ISDIR(status.st_mode):
+        raise IsADirectoryError(errno.EISDIR, "是目录", str(path))
+    if not stat.S_ISREG(status.st_mode):
+        raise UsageError(f"{path}: 不是普通文件（是管道、设备或套接字），不能作为{what}读取")
+
+
+# --- writing a report or an export: -o ------------------------------------------------------
+
+
+def write_output(
+    path: Path, data: bytes, *, force: bool = False, protected: Iterable[Path] = ()
+) -> None:
+    """Write where -o points: atomically, over an existing file only with --force.
+
+    Never over a protected file (the plan the output was made from), even with --force,
+    and never through a symlink: with --force the link itself is replaced.
+    """
+    for plan in protected:
+        if _same_file(path, plan):
+            raise UsageError(f"{path} 是计划文件本身：输出不能写到计划文件上。请换一个文件名（-o）")
     try:
-        path.write_bytes(data)
+        existing: os.stat_result | None = os.lstat(path)
+    except FileNotFoundError:
+        existing = None
     except OSError as exc:
-        raise PlantrackError(f"{path}: 无法写入：{exc.strerror}") from None
+        raise PlantrackError(f"{path}: 无法写入：{_reason(exc)}") from None
+    if existing is not None:
+        _may_replace(path, existing, force=force)
+    mode = 0o666 & ~_umask() if existing is None or stat.S_ISLNK(existing.st_mode) else None
+    replace(path, data, like=None if mode is not None else existing, mode=mode)
+
+
+def _may_replace(path: Path, existing: os.stat_result, *, force: bool) -> None:
+    if stat.S_ISDIR(existing.st_mode):
+        raise UsageError(f"{path} 是一个目录：请在 -o 中写出文件名")
+    if not force:
+        link = "（一个符号链接）" if stat.S_ISLNK(existing.st_mode) else ""
+        raise UsageError(f"{path}{link} 已存在：为免覆盖，未写入。换一个文件名，或加 --force 覆盖")
+    if not (stat.S_ISREG(existing.st_mode) or stat.S_ISLNK(existing.st_mode)):
+        raise UsageError(f"{path} 不是普通文件（是管道或设备）：不能写到这里")
+
+
+def _same_file(path: Path, other: Path) -> bool:
+    try:
+        return path.samefile(other)
+    except OSError:
+        return False
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+# --- editing the plan: mark and log ---------------------------------------------------------
+
+
+@dataclass
+class Editing:
+    """A plan opened for editing: where it really is, its bytes and identity as read."""
+
+    path: Path
+    data: bytes
+    status: os.stat_result
+    descriptor: int
+
+    def replace(self, data: bytes) -> None:
+        """Write the new plan, keeping what others appended meanwhile; refuse any other change.
+
+        A program that only appends (a logger, a script adding lines) loses nothing: its
+        lines are carried over, even those that land in the instant of the rename.
+        """
+        for _ in range(APPEND_RETRIES):
+            current = self._appended_to()
+            try:
+                replace(
+                    self.path,
+                    data + current[len(self.data) :],
+                    like=self.status,
+                    before_rename=functools.partial(self._still, current),
+                )
+            except _Moved:
+                continue  # more was appended while the new file was written: again
+            self._keep_appended(len(current))
+            return
+        raise PlantrackError(
+            f"{self.path}: 其他程序一直在向文件追加内容，本次未写入。请稍后重新运行命令。"
+        )
+
+    def _appended_to(self) -> bytes:
+        """The file as it is now, when it is the file read with only lines appended."""
+        try:
+            now = self.path.stat()
+            current = self.path.read_bytes()
+        except OSError:
+            current, now = b"", None
+        same = now is not None and (now.st_dev, now.st_ino) == (
+            self.status.st_dev,
+            self.status.st_ino,
+        )
+        if not same or not current.startswith(self.data):
+            raise PlantrackError(
+                f"{self.path}: 文件在读取之后被其他程序修改过，为免覆盖他人的修改，本次未写入。"
+                "请重新运行命令。"
+            )
+        return current
+
+    def _still(self, expected: bytes) -> None:
+        """At the last moment before the rename: the file must still be `expected`."""
+        if self._appended_to() != expected:
+            raise _Moved
+
+    def _keep_appended(self, written: int) -> None:
+        """Lines appended in the instant of the rename went to the old file: add them."""
+        size = os.fstat(self.descriptor).st_size
+        if size <= written:
+            return
+        os.lseek(self.descriptor, written, os.SEEK_SET)
+        late = b""
+        while chunk := os.read(self.descriptor, 1 << 20):
+            late += chunk
+        with self.path.open("ab") as handle:
+            handle.write(late)
+            handle.flush()
+            os.fsync(handle.fileno())
+
+
+class _Moved(PlantrackError):
+    """The file grew while its replacement was being written."""
+
+
+@contextmanager
+def editing(path: Path, *, lock: bool = True) -> Iterator[Editing]:
+    """Open the plan for an edit: the real file behind a symlink, locked unless told not to."""
+    real = _editable(path)
+    with locked(real) if lock else _nothing():
+        if lock:
+            remove_stale_temporaries(real)
+        try:
+            descriptor = os.open(real, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        except OSError as exc:
+            raise PlantrackError(f"{path}: 无法读取计划文件：{_reason(exc)}") from None
+        try:
+            status = os.fstat(descriptor)
+            with os.fdopen(os.dup(descriptor), "rb") as handle:
+                data = handle.read()
+            yield Editing(real, data, status, descriptor)
+        finally:
+            os.close(descriptor)
+
+
+@contextmanager
+def _nothing() -> Iterator[None]:
+    yield
+
+
+def _editable(path: Path) -> Path:
+    """The file an edit of path must change, or why plantrack will not change it."""
+    read_plan(path)  # the same messages as every other command for a missing or odd path
+    real = path.resolve()
+    status = real.stat()
+    if status.st_nlink > 1:
+        raise UsageError(
+            f"{path}: 计划文件有 {status.st_nlink} 个硬链接。改写会把它们拆开，"
+            "所以 plantrack 不改写它：请改用符号链接，或先复制成独立的文件"
+        )
+    if not status.st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH):
+        raise UsageError(
+            f"{path}: 计划文件是只读的（权限 {stat.S_IMODE(status.st_mode):04o}），"
+            "plantrack 不会改写它。确需修改，请先 chmod u+w"
+        )
+    if not os.access(real.parent, os.W_OK):
+        raise UsageError(f"{real.parent}: 没有写入这个文件夹的权限，无法改写其中的计划文件")
+    return real
 
 
 @contextmanager
 def locked(path: Path) -> Iterator[None]:
     """Hold an exclusive lock beside the plan so concurrent edits queue instead of colliding."""
-    lock_path = path.with_name(f".{path.name}.lock")
+    lock_path = path.with_name(f".{path.name}{LOCK_SUFFIX}")
+    flags = os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0)
     try:
-        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+        fd = os.open(lock_path, flags, 0o644)
     except OSError as exc:
-        raise PlantrackError(f"{lock_path}: 无法创建锁文件：{exc.strerror}") from None
+        if exc.errno == errno.ELOOP:
+            raise PlantrackError(
+                f"{lock_path}: 锁文件是一个符号链接，plantrack 不会跟随它：请删除它后重试"
+            ) from None
+        raise PlantrackError(f"{lock_path}: 无法创建锁文件：{_reason(exc)}") from None
     try:
         _acquire(fd, lock_path)
         yield
@@ -90,22 +284,84 @@ def _try_lock(fd: int) -> bool:
     return True
 
 
+# --- the one writer -------------------------------------------------------------------------
+
+
 def write_atomically(path: Path, data: bytes) -> None:
-    """Write to a temporary file, fsync it, and rename it over the plan, keeping its mode."""
-    mode = stat.S_IMODE(path.stat().st_mode)
-    fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    tmp = Path(name)
+    """Replace an existing file with data, keeping its mode, owner and group."""
+    replace(path, data, like=path.stat())
+
+
+def replace(
+    path: Path,
+    data: bytes,
+    *,
+    like: os.stat_result | None,
+    mode: int | None = None,
+    before_rename: object = None,
+) -> None:
+    """Write data to a temporary file beside path, fsync it, and rename it over path.
+
+    like: the file being replaced, whose mode, owner and group the new one keeps.
+    before_rename: a check run at the last moment; when it raises, nothing is replaced.
+    """
+    try:
+        fd, name = tempfile.mkstemp(
+            dir=path.parent, prefix=f".{path.name}.{os.getpid()}.", suffix=TEMP_SUFFIX
+        )
+    except OSError as exc:
+        raise PlantrackError(f"{path}: 无法写入：{_reason(exc)}") from None
+    temporary = Path(name)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        tmp.chmod(mode)
-        tmp.replace(path)
+        _take_on(temporary, like, mode)
+        if callable(before_rename):
+            before_rename()
+        temporary.replace(path)
+    except OSError as exc:
+        temporary.unlink(missing_ok=True)
+        kept = "（原文件未改动）" if like is not None else ""
+        raise PlantrackError(f"{path}: 无法写入：{_reason(exc)}{kept}") from None
     except BaseException:
-        tmp.unlink(missing_ok=True)
+        temporary.unlink(missing_ok=True)
         raise
     _fsync_directory(path.parent)
+
+
+def _take_on(temporary: Path, like: os.stat_result | None, mode: int | None) -> None:
+    """Give the new file the old one's mode, owner and group (or mode for a new file)."""
+    if like is None:
+        temporary.chmod(mode if mode is not None else 0o644)
+        return
+    temporary.chmod(stat.S_IMODE(like.st_mode))
+    if (like.st_uid, like.st_gid) != (os.geteuid(), os.getegid()):
+        # Only root may give a file away; others keep what they can (the group, often).
+        with suppress(PermissionError):
+            os.chown(temporary, like.st_uid, like.st_gid)
+
+
+def remove_stale_temporaries(path: Path) -> None:
+    """Delete temporary files of path that a killed plantrack left behind."""
+    for temporary in path.parent.glob(f".{path.name}.*{TEMP_SUFFIX}"):
+        pid = temporary.name[len(path.name) + 2 :].split(".", 1)[0]
+        if pid.isdigit() and not _alive(int(pid)):
+            with suppress(OSError):
+                temporary.unlink()
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _fsync_directory(folder: Path) -> None:
@@ -120,3 +376,17 @@ def _fsync_directory(folder: Path) -> None:
         pass
     finally:
         os.close(fd)
+
+
+def _reason(exc: OSError) -> str:
+    """An OS error in words a clerk can act on."""
+    reasons = {
+        errno.ENOSPC: "磁盘空间不足",
+        errno.EACCES: "没有权限",
+        errno.EPERM: "没有权限",
+        errno.EROFS: "文件系统是只读的",
+        errno.ENOENT: "文件夹不存在",
+        errno.ENOTDIR: "路径中有一段不是文件夹",
+        errno.EDQUOT: "超出磁盘配额",
+    }
+    return reasons.get(exc.errno or 0, exc.strerror or type(exc).__name__)

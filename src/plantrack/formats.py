@@ -141,10 +141,11 @@ EXPORT_FORMATS: dict[str, Format] = {
 
 
 class Rendered(NamedTuple):
-    """A report's bytes, and the file they go to (None: standard output)."""
+    """A file's bytes, the file they go to (None: standard output), and the plan they came from."""
 
     data: bytes
     output: Path | None
+    source: Path
 
 
 PERIOD_FIELD = "{period}"
@@ -176,10 +177,12 @@ def report(
     day = periods.today(as_of)
     period = periods.report_period(quarter, start, end, day, year)
     who = _Who(dept, involvement)
-    data = _write(REPORT_FORMATS, name, plan, who, day, output is not None, period, templates)
+    data, source = _write(
+        REPORT_FORMATS, name, plan, who, day, output is not None, period, templates
+    )
     if output is None or PERIOD_FIELD not in str(output):
-        return Rendered(data, output)
-    return Rendered(data, Path(str(output).replace(PERIOD_FIELD, period.slug)))
+        return Rendered(data, output, source)
+    return Rendered(data, Path(str(output).replace(PERIOD_FIELD, period.slug)), source)
 
 
 def export(
@@ -188,14 +191,16 @@ def export(
     plan: Path | None,
     dept: str | None,
     as_of: str | None,
-    to_file: bool,
+    output: Path | None,
     involvement: Involvement | None = None,
-) -> bytes:
+) -> Rendered:
     """The plan, or one unit's part of it, in the named export format."""
     from plantrack import periods
 
     day = periods.today(as_of)
-    return _write(EXPORT_FORMATS, name, plan, _Who(dept, involvement), day, to_file, None, None)
+    who = _Who(dept, involvement)
+    data, source = _write(EXPORT_FORMATS, name, plan, who, day, output is not None, None, None)
+    return Rendered(data, output, source)
 
 
 class _Who(NamedTuple):
@@ -214,15 +219,17 @@ def _write(
     to_file: bool,
     period: Period | None,
     templates: Path | None,
-) -> bytes:
+) -> tuple[bytes, Path]:
     from plantrack.errors import UsageError
-    from plantrack.query import DUTIES, scope, timeline_for
+    from plantrack.query import DUTIES, loaded_for, scope
+    from plantrack.schedule import Timeline
 
     chosen = registry[name]
     if chosen.binary and not to_file:
         raise UsageError(
             f"{chosen.name} 是二进制文件：请用 -o 指定输出文件，如 -o {chosen.example}"
         )
-    timeline = timeline_for(plan, day, period)
+    loaded = loaded_for(plan, day, period)
+    timeline = Timeline(loaded.plan, as_of=day)
     chosen_scope = scope(timeline, who.dept, who.involvement or DUTIES)
-    return chosen.write(Job(timeline, chosen_scope, day, period, templates))
+    return chosen.write(Job(timeline, chosen_scope, day, period, templates)), loaded.path

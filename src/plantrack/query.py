@@ -12,7 +12,7 @@ from typing import Any, Literal, NamedTuple
 from plantrack import periods, rules
 from plantrack.columns import Column
 from plantrack.errors import UsageError
-from plantrack.load import load_for, load_for_period
+from plantrack.load import LoadedPlan, load_for, load_for_period
 from plantrack.model import (
     STATUS_ALIASES,
     Collective,
@@ -202,8 +202,12 @@ def select_tasks(
 
 def timeline_for(plan: Path | None, day: dt.date, period: Period | None = None) -> Timeline:
     """The plan's timeline on day: the plan --plan names, or the one for the period or day."""
-    loaded = load_for_period(plan, period) if period else load_for(plan, year=day.year)
-    return Timeline(loaded.plan, as_of=day)
+    return Timeline(loaded_for(plan, day, period).plan, as_of=day)
+
+
+def loaded_for(plan: Path | None, day: dt.date, period: Period | None = None) -> LoadedPlan:
+    """The plan --plan names, or the one for the period or day, with where it came from."""
+    return load_for_period(plan, period) if period else load_for(plan, year=day.year)
 
 
 def scope(timeline: Timeline, dept: str | None, involvement: Involvement = DUTIES) -> Scope:

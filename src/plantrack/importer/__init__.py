@@ -9,6 +9,7 @@ reject is never written, and its problems are given at DOC:LINE.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -85,7 +86,7 @@ def import_document(
     strict: bool = False,
 ) -> Imported:
     """Read a document and turn it into plan text, validated as `check` would."""
-    if output is not None and output.exists() and not force:
+    if output is not None and os.path.lexists(output) and not force:
         raise UsageError(f"{output} 已存在：为免覆盖，未写入。换一个文件名，或加 --force 覆盖")
     blocks = read_blocks(source, files.read_document(source))
     return import_blocks(blocks, source=source, year=year, strict=strict)
