@@ -20,7 +20,7 @@ MINIMAL = DATA / "valid" / "minimal.yaml"
 
 EXPECTED: dict[str, str] = {
     "alias-instead-of-full-name": "{path}:24:20: “法规科”是简称：请写全称“局法规科”",
-    "bad-anchor-name": "{path}:25:27: YAML 语法错误：锚点或别名的名称（&名称、*名称）只能用英文字母、数字和连字符",
+    "bad-anchor-name": "{path}:25:27: YAML 语法错误：锚点或别名的名称（&名称、*名称）只能用英文字母、数字和连字符；若 & 或 * 是文字的一部分，请给整段文字加引号",
     "bad-date-format": "{path}:35:19: date 日期无效：“2023/03/01”（应为 YYYY-MM-DD 格式的真实日期），例如 2023-10-31",
     "bad-indent": "{path}:21:15: YAML 语法错误：此处不能出现“: ”：可能是缩进不对；若文字本身含“: ”，请给整段文字加引号",
     "bad-recurrence": "{path}:28:20: every 的值“fortnight”无效：可选 month、quarter、half-year",
@@ -64,6 +64,15 @@ EXPECTED: dict[str, str] = {
     "assignment-omits-a-listed-unit": "{path}:24:25: responsible 中有“局属各单位”，但 assignment 的责任单位里没有它：请核对原文，改正 assignment，或从 responsible 中删去它",
     "progress-after-year": "{path}:35:19: 进展日期 2024-01-15 不在计划年度 2023 年内：请检查年份",
     "progress-after-as-of": "{path}:35:19: 进展日期 2023-09-01 晚于 2023-07-05（--as-of 或今天）：尚未发生的进展不能先记",
+    "warn-days-huge": "{path}:5:12: warn_days 应不大于 366，实际是“99999999999”",
+    "default-due-far-future": "{path}:4:14: default_due 日期无效：“9999-12-31”（超出范围：年份应在 1900 至 2999 之间），例如 2023-10-31",
+    "full-width-colon": "{path}:42:19: YAML 语法错误：键“status”后面是全角冒号“：”：请改用英文冒号加空格，写成“status: 进行中”",
+    "ideographic-space-indent": "{path}:38:1: YAML 语法错误：行首有全角空格（U+3000）：YAML 只能用半角空格缩进，请把它换成半角空格",
+    "conflict-markers": "{path}:42:1: 合并冲突没有解决：第 42 行起是 git 冲突标记（<<<<<<<、=======、>>>>>>>）：请保留正确的一边，删去另一边和这三行标记，再运行 plantrack check",
+    "unclosed-bracket": "{path}:24:19: YAML 语法错误：方括号“[”没有闭合：请在这组值的末尾补上“]”（解析器到第 25 行才发现出错）",
+    "value-needs-quotes": '{path}:36:19: YAML 语法错误：以“[”开头的值会被当成列表：若这是一段文字，请给整段文字加引号，例如 note: "[已报送]第3期简报"',
+    "misspelt-collective": "{path}:25:27: 未登记的统称“局属各单住”。是否指 局属各单位？请改用 collectives 中登记的统称，或先在 collectives 中登记它",
+    "percent-in-number": '{path}:39:21: actual 应是数字，实际是“85%”：请去掉 %，写成 actual: 85（百分号写在目标的 unit: "%" 中）',
 }
 
 # The stable rule code of each problem, for tools that sort or filter problems by kind.
@@ -113,6 +122,15 @@ RULES: dict[str, tuple[str, ...]] = {
     "assignment-omits-a-listed-unit": ("assignment-disagrees-with-units",),
     "progress-after-year": ("progress-outside-plan-year",),
     "progress-after-as-of": ("progress-after-as-of",),
+    "warn-days-huge": ("out-of-range",),
+    "default-due-far-future": ("invalid-date",),
+    "full-width-colon": ("syntax",),
+    "ideographic-space-indent": ("syntax",),
+    "conflict-markers": ("merge-conflict",),
+    "unclosed-bracket": ("syntax",),
+    "value-needs-quotes": ("syntax",),
+    "misspelt-collective": ("unit-unknown",),
+    "percent-in-number": ("wrong-type",),
 }
 
 

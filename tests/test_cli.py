@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import subprocess
+import sys
 import unicodedata
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from helpers import BROKEN_COPIES, Invoke
+from helpers import BROKEN_COPIES, ROOT, Invoke
 
 Breaker = Callable[[str, str], tuple[Path, int]]
 
@@ -410,3 +412,48 @@ def test_an_office_is_not_sent_other_offices_duties(cli: Invoke) -> None:
         env={"PLANTRACK_TODAY": "2023-12-20"},
     ).stdout  # fmt: skip
     assert {i["role"] for i in json.loads(everything)} >= {"lead", "via"}
+
+
+# --- ordinary bad input: a Chinese message and exit 1 or 2, never 3 (内部错误) ---------------
+
+ORDINARY_SLIPS = [
+    (["due", "--within", "²"], "--within 的值"),
+    (["due", "--within", "999999999"], "--within 的值"),
+    (["due", "--within", "99999m"], "太大"),
+    (["due", "--quarter", "0000Q1"], "超出范围"),
+    (["due", "--as-of", "9999-12-31"], "超出范围"),
+    (["due", "--as-of", ""], "日期为空"),
+    (["report", "--from", "0001-01-01", "--to", "9999-12-31"], "超出范围"),
+    (["show", "9" * 5000], "任务写法"),
+    (["log", "9" * 5000, "x", "--dry-run"], "任务写法"),
+    (["log", "13", "x", "--date", "", "--dry-run"], "日期为空"),
+    (["log", "13", "x", "--date", "9999-12-31", "--dry-run"], "超出范围"),
+    (["log", "13", "已报送\udce9", "--dry-run"], "不是 UTF-8"),
+]
+
+
+@pytest.mark.parametrize(("args", "message"), ORDINARY_SLIPS, ids=lambda v: str(v)[:40])
+def test_ordinary_bad_input_is_a_usage_error_never_an_internal_one(
+    cli: Invoke, args: list[str], message: str
+) -> None:
+    result = cli(*args, code=2)
+    assert message in result.output
+    assert "内部错误" not in result.output
+
+
+def test_garbage_in_plantrack_today_is_named_as_the_variable(cli: Invoke) -> None:
+    result = cli("check", code=2, env={"PLANTRACK_TODAY": "garbage"})
+    assert "环境变量 PLANTRACK_TODAY 的日期“garbage”无效" in result.output
+
+
+def test_full_width_task_numbers_work_in_show_as_in_log(cli: Invoke) -> None:
+    assert cli("show", "２６", "--json").output == cli("show", "26", "--json").output
+
+
+def test_non_utf8_bytes_on_a_real_command_line_are_refused(tmp_path: Path) -> None:
+    # The bytes a GBK terminal sends for 已报送: Python sees them as lone surrogates.
+    script = Path(sys.executable).with_name("plantrack")
+    argv = [os.fsencode(str(script)), b"log", b"13", "已报送".encode("gbk"), b"--dry-run"]
+    done = subprocess.run(argv, capture_output=True, cwd=ROOT, check=False)
+    assert done.returncode == 2
+    assert "不是 UTF-8" in done.stderr.decode("utf-8")

@@ -375,3 +375,80 @@ def test_task_using_an_anchor_defined_elsewhere_is_still_edited_in_place(
         "局属各单位",
         "局机关各科室",
     ]
+
+
+# --- plans `check` accepts but whose shape is unusual: every edit must land ----------------
+
+MINIMAL_TEXT = (Path(__file__).parent / "data" / "valid" / "minimal.yaml").read_text(
+    encoding="utf-8"
+)
+TASK_2_BLOCK = """      - id: 2
+        title: 任务二
+        clauses:
+          - text: 任务二的内容。
+            responsible: [区交通执法支队]
+            status: 进行中
+"""
+SHAPES = {
+    "clause-without-status": ("            status: 进行中\n", ""),
+    "last-note-a-block-followed-by-blanks": (
+        "            note: 已部署\n",
+        "            note: |\n              已部署\n              第二行\n\n\n",
+    ),
+    "task-in-flow-style": (
+        TASK_2_BLOCK,
+        "      - {id: 2, title: 任务二, clauses: [{text: 任务二的内容。,"
+        " responsible: [区交通执法支队]}]}\n",
+    ),
+    "anchored-empty-progress": (
+        "        progress:\n          - date: 2023-03-01\n            note: 已部署\n",
+        "        progress: &p []\n",
+    ),
+    "progress-at-key-indent": (
+        "        progress:\n          - date: 2023-03-01\n            note: 已部署\n",
+        "        progress:\n        - date: 2023-03-01\n          note: 已部署\n",
+    ),
+}
+
+
+@pytest.mark.parametrize("shape", sorted(SHAPES))
+@pytest.mark.parametrize("target", ["1", "2", "2.1"])
+@pytest.mark.parametrize("how", ["mark", "log"])
+def test_edits_land_in_every_shape_check_accepts(
+    tmp_path: Path, shape: str, target: str, how: str
+) -> None:
+    old, new = SHAPES[shape]
+    assert MINIMAL_TEXT.count(old) == 1
+    text = MINIMAL_TEXT.replace(old, new)
+    before = parse_plan(text, "p.yaml")
+    path = tmp_path / "p.yaml"
+    path.write_text(text, encoding="utf-8")
+    ref = edit.parse_ref(target)
+    note = "已报送, [第3期]: 简报"  # flow-style punctuation must not break a flow task
+    if how == "mark":
+        edit.mark(path, ref, Status.DONE, entry(note))
+    else:
+        edit.log(path, ref, entry(note))
+    after = load_plan(path).plan  # the whole file still reads, by check's rules
+    task = after.tasks_by_id[ref.task]
+    assert len(task.progress) == len(before.tasks_by_id[ref.task].progress) + 1
+    assert task.progress[-1].note == note and task.progress[-1].clause == ref.clause
+    if how == "mark":
+        assert Timeline(after).status(task) is Status.DONE
+    other = 2 if ref.task == 1 else 1
+    assert after.tasks_by_id[other] == before.tasks_by_id[other]
+    removed, _ = changed_lines(text, path.read_text(encoding="utf-8"))
+    # Only a status value, an empty list's brackets or the one-line task itself are rewritten.
+    assert all("status:" in line or "[]" in line or "{id: 2" in line for line in removed)
+
+
+def test_a_progress_list_shared_through_an_alias_is_refused_with_why(tmp_path: Path) -> None:
+    text = MINIMAL_TEXT.replace(
+        "        progress:\n          - date: 2023-03-01\n            note: 已部署\n",
+        "        progress: &log\n          - date: 2023-03-01\n            note: 已部署\n",
+    ).replace(TASK_2_BLOCK, TASK_2_BLOCK + "        progress: *log\n")
+    path = tmp_path / "p.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(UsageError, match="引用了别处的列表（\\*log）"):
+        edit.log(path, edit.TaskRef(2), entry())
+    assert path.read_text(encoding="utf-8") == text

@@ -41,9 +41,14 @@ def test_a_tab_where_the_parser_stopped_is_named_whatever_the_parser_said() -> N
     assert "把 Tab 换成空格" in messages.yaml_syntax(error, "\t")
 
 
-def test_an_unknown_syntax_error_keeps_the_parsers_words() -> None:
-    message = messages.yaml_syntax(syntax_error("a: @x\n"))
-    assert message.startswith("YAML 语法错误：") and "@" in message
+def test_a_syntax_error_no_hint_explains_is_still_said_in_chinese() -> None:
+    error = syntax_error("a: @x\n")
+    error.context, error.problem = "while doing something new", "found a thing"
+    message = messages.yaml_syntax(error)
+    assert (
+        message
+        == "YAML 语法错误：这里的写法无法解析：请检查本行和上一行的缩进、冒号（英文“: ”）、引号和括号"
+    )
 
 
 class _Sample(BaseModel):
@@ -74,6 +79,16 @@ def errors(model: type[BaseModel], data: dict[str, Any]) -> list[ErrorDetails]:
         ),
         ({"title": "x", "names": []}, "names 不能为空：至少要有一项", "out-of-range"),
         ({"title": "x", "names": "a"}, "names 应是列表", "wrong-type"),
+        (
+            {"title": "x", "count": "85%", "names": ["a"]},
+            "count 应是数字，实际是“85%”：请去掉 %，写成 count: 85",
+            "wrong-type",
+        ),
+        (
+            {"title": "x", "names": ["a"], "\u3000count": 1},
+            "字段名“\u3000count”前面有全角空格：YAML 只能用半角空格缩进",
+            "unknown-field",
+        ),
     ],
 )
 def test_validation_errors_in_chinese_with_a_rule(

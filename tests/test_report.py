@@ -251,3 +251,23 @@ def test_an_offices_report_lists_its_own_work_only(cli: Invoke) -> None:
     assert "降本增效政策清单待市局下发" in own  # task 7's third clause: 财审科 leads it
     assert "报送《法治工作简报》第2期" not in own  # task 26 is 法规科's duty
     assert "| 26 |" not in own.split("## 附：任务一览")[1]
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ("第一行\n{{ 1 / 0 }}\n", "report.md.j2:2: 模板运行出错：ZeroDivisionError"),
+        ("{% include 'missing.j2' %}\n", "report.md.j2:1: 模板要引入的模板 missing.j2 不存在"),
+        ("{% macro m() %}{{ m() }}{% endmacro %}\n\n{{ m() }}\n", "模板无限递归"),
+        ("{{ '已报送' }}".encode("gbk"), "report.md.j2: 模板不是 UTF-8 编码"),
+    ],
+    ids=["zero-division", "not-found", "recursion", "gbk"],
+)
+def test_a_user_template_that_fails_is_named_with_its_line(
+    cli: Invoke, tmp_path: Path, body: str | bytes, message: str
+) -> None:
+    template = tmp_path / "report.md.j2"
+    template.write_bytes(body if isinstance(body, bytes) else body.encode("utf-8"))
+    err = cli("report", "--templates", str(tmp_path), code=1).stderr
+    assert message in err
+    assert str(template) in err and "内部错误" not in err

@@ -139,3 +139,61 @@ def test_alias_bomb_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_aliases_within_budget_are_expanded() -> None:
     values, _ = yamltree.read_values("a: &u [局法规科]\nb: *u\n", "p.yaml")
     assert values == {"a": ["局法规科"], "b": ["局法规科"]}
+
+
+@pytest.mark.parametrize(
+    ("text", "where", "words"),
+    [
+        (
+            "a: 1\nstatus：已完成\nb: 2\n",
+            (2, 7),
+            "全角冒号“：”：请改用英文冒号加空格，写成“status: 已完成”",
+        ),
+        ("a:\n  b: 1\n\u3000\u3000c: 2\n  d: 3\n", (3, 1), "行首有全角空格（U+3000）"),
+        ("a: 1\n<<<<<<< HEAD\nb: 2\n=======\nb: 3\n>>>>>>> x\n", (2, 1), "合并冲突没有解决"),
+        ("a: [x, y\nb: [z]\nc: 1\n", (1, 4), "方括号“[”没有闭合"),
+        ("a:\n  - {k: v\n  - c\n", (2, 5), "花括号“{”没有闭合"),
+        ("a: 1\nnote: [已报送]第3期简报\n", (2, 7), 'note: "[已报送]第3期简报"'),
+        ("- x\n- [甲]乙\n", (2, 3), '- "[甲]乙"'),
+    ],
+    ids=["full-width-colon", "u3000", "conflict", "bracket", "brace", "quotes", "list-item"],
+)
+def test_slips_are_named_where_they_were_typed(
+    text: str, where: tuple[int, int], words: str
+) -> None:
+    found = problem(text)
+    assert (found.line, found.col) == where
+    assert words in found.message
+    assert not any(ch.isascii() and ch.isalpha() for ch in found.message.split("：")[1][:2])
+
+
+LIBYAML_ENGLISH = [
+    "a: 'x\n",
+    "a: b: c\n",
+    "a:\n  - b\n  c: d\n",
+    "[1, 2\n",
+    "{a: 1\n",
+    "a: !!python/name:os.system x\n",
+    "a: |0\n  x\n",
+    'a: "\\q"\n',
+    "? [a]\n: b\n",
+    "%YAML 1.1\n%YAML 1.1\n---\na: 1\n",
+    "a: &\n",
+    "a: `x`\n",
+    "a: @x\n",
+    "- a\nb: c\n",
+    "a:\n- b\n - c\n",
+    "a: 1\n...\nb: 2\n",
+    "a: *\n",
+    "!<tag:x a: 1\n",
+]
+
+
+@pytest.mark.parametrize("text", LIBYAML_ENGLISH)
+def test_no_syntax_error_reaches_the_user_in_english(text: str) -> None:
+    try:
+        yamltree.read_values(text, "p.yaml")
+    except PlanError as caught:
+        for found in caught.problems:
+            english = [w for w in found.message.replace("p.yaml", "").split() if w.isascii()]
+            assert not any(len(w) > 3 and w.isalpha() and w.islower() for w in english), found

@@ -7,14 +7,14 @@ libraries that only `report` or `export` need.
 import functools
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Annotated, ParamSpec, TypeVar
 
 import typer
 
 from plantrack import frame
-from plantrack.errors import PlantrackError
+from plantrack.errors import PlantrackError, UsageError
 from plantrack.formats import EXPORT_FORMATS, REPORT_FORMATS, Format
 
 frame.install()
@@ -61,6 +61,7 @@ def reports_errors(func: Callable[P, R]) -> Callable[P, R]:
         from plantrack.console import print_error
 
         try:
+            _refuse_undecodable(kwargs.values())
             return func(*args, **kwargs)
         except typer.Exit:
             raise
@@ -84,6 +85,19 @@ def reports_errors(func: Callable[P, R]) -> Callable[P, R]:
             raise typer.Exit(3) from None
 
     return wrapper
+
+
+def _refuse_undecodable(values: Iterable[object]) -> None:
+    """Refuse arguments holding bytes that are not UTF-8 (a terminal in GBK, a stray byte)."""
+    for value in values:
+        for text in value if isinstance(value, list) else [value]:
+            if isinstance(text, str | Path) and not str(text).isprintable():
+                shown = str(text).encode("utf-8", "replace").decode("utf-8")
+                if shown != str(text):
+                    raise UsageError(
+                        f"参数“{shown}”中有无法识别的字节（不是 UTF-8 编码）："
+                        "请把终端或脚本的编码设为 UTF-8 后重试"
+                    )
 
 
 def _format_option(formats: dict[str, Format], help: str) -> typer.models.OptionInfo:
@@ -289,7 +303,7 @@ def tasks(
 @reports_errors
 def show(
     task: Annotated[
-        int,
+        str,
         typer.Argument(metavar="任务", help="任务序号，如 13", autocompletion=_complete("task")),
     ],
     json: JsonOption = False,
@@ -299,7 +313,7 @@ def show(
     """显示一项任务的全文、分工、时限、目标和进展（截至 --as-of 那天）。"""
     from plantrack import console, query
 
-    detail = query.show_task(plan=plan, task_id=task, as_of=as_of)
+    detail = query.show_task(plan=plan, task=task, as_of=as_of)
     if json:
         console.print_json(detail.record())
     else:

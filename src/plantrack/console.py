@@ -86,6 +86,8 @@ def print_check(results: list[Checked]) -> None:
             print_lines([f"{result.path}: 没有发现问题（{plan_counts(result.plan)}）"])
         for problem in result.problems:
             print_error(str(problem))
+        for warning in result.warnings:
+            print_error(f"{warning.path}:{warning.line}:{warning.col}: 提示：{warning.message}")
 
 
 def plan_counts(plan: Plan) -> str:

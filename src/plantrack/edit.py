@@ -19,6 +19,7 @@ from typing import Any
 from plantrack import files, load, periods, rules, yamltree
 from plantrack.errors import PlantrackError, UsageError
 from plantrack.model import Plan, Progress, Status, Task, parse_status
+from plantrack.numerals import half_width
 from plantrack.problems import Loc
 from plantrack.schedule import (
     Occurrence,
@@ -27,7 +28,7 @@ from plantrack.schedule import (
     format_number,
     occurrences,
 )
-from plantrack.yamltext import Splice, apply, insert_lines, scalar
+from plantrack.yamltext import Splice, apply, double_quoted, insert_lines, scalar
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,10 +75,11 @@ class Outcome:
 
 
 def parse_ref(text: str) -> TaskRef:
-    """Read TASK or TASK.CLAUSE."""
-    match = re.fullmatch(r"(\d+)(?:\.(\d+))?", text.strip())
+    """Read TASK or TASK.CLAUSE (full-width digits too: ２６, ７．２)."""
+    match = re.fullmatch(r"([0-9]{1,9})(?:\.([0-9]{1,4}))?", half_width(text).strip())
     if match is None:
-        raise UsageError(f"任务写法“{text}”无效：应为任务序号（如 13）或 序号.分工（如 7.2）")
+        shown = text if len(text) <= 20 else text[:20] + "…"
+        raise UsageError(f"任务写法“{shown}”无效：应为任务序号（如 13）或 序号.分工（如 7.2）")
     task, clause = match.groups()
     return TaskRef(int(task), int(clause) if clause else None)
 
@@ -151,7 +153,7 @@ _FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９．", "0123456
 def _request_entry(request: Request, *, occurrence: str | None) -> tuple[Path, Progress, dt.date]:
     today = periods.today(request.as_of)
     path = load.find_plan(request.plan, year=today.year)
-    day = periods.parse_date(request.date, option="--date") if request.date else today
+    day = periods.parse_date(request.date, option="--date") if request.date is not None else today
     by = request.by if request.by is not None else default_author(path.resolve().parent)
     note = request.note.strip()
     return path, Progress(date=day, note=note, by=by or None, occurrence=occurrence), today
@@ -442,7 +444,10 @@ class _Layout:
 
     def line_after(self, loc: Loc) -> int:
         """Index of the line after the last line the value at loc occupies."""
-        end = int(self.span(loc)[1].index)
+        mark = self.span(loc)[1]
+        end = int(mark.index)
+        if mark.column == 0 and end > 0:
+            return end  # a block scalar (note: |) ends where the next line begins
         newline = self.text.find("\n", end)
         return len(self.text) if newline == -1 else newline + 1
 
@@ -451,6 +456,9 @@ class _Layout:
         clause_loc = (*self.task, "clauses", clause)
         found = self.source.spans.get((*clause_loc, "status"))
         if found is None:
+            closing = self._flow_end(clause_loc, "{")
+            if closing is not None:  # `- {text: …, lead: […]}`: add the key inside the braces
+                return Splice(closing, closing, f", status: {status}")
             indent = " " * self.span(clause_loc)[0].column
             return insert_lines(
                 self.text, self.line_after(clause_loc), [f"{indent}status: {status}"]
@@ -464,26 +472,69 @@ class _Layout:
         loc = (*self.task, "progress")
         key = self.source.key_spans.get(loc)
         if key is None:
+            closing = self._flow_end(self.task, "{")
+            if closing is not None:  # a task written on one line, in braces
+                return [Splice(closing, closing, f", progress: [{_flow_entry(entry)}]")]
             indent = self.span(self.task)[0].column
             lines = [" " * indent + "progress:", *_entry_lines(entry, indent + 2)]
             return [insert_lines(self.text, self.line_after(self.task), lines)]
         start, end = (int(mark.index) for mark in self.span(loc))
-        if self.text[start] != "[":
-            lines = _entry_lines(entry, self.span(loc)[0].column)
+        if self.text[start] == "*":
+            raise UsageError(
+                f"第 {key[0].line + 1} 行的 progress 引用了别处的列表（{self.text[start:end]}）："
+                "记在这里会同时改动别的任务，请先为本任务写出自己的 progress 列表"
+            )
+        closing = self._flow_end(loc, "[")
+        if closing is None:
+            lines = _entry_lines(entry, self._dash_column(loc))
             return [insert_lines(self.text, self.line_after(loc), lines)]
-        if self.text[start:end].replace(" ", "") == "[]":
-            # `progress: []` becomes a block list: drop the brackets, add the entry below.
-            lines = _entry_lines(entry, key[0].column + 2)
-            after_colon = self.text.index(":", int(key[1].index)) + 1
-            drop = Splice(after_colon, end, "")
-            return [drop, insert_lines(self.text, self.line_after(loc), lines)]
-        line = key[0].line + 1
-        raise UsageError(
-            f"第 {line} 行的 progress 不是块格式的列表：请改写为“- date: …”的形式后重试"
-        )
+        opening = self.text.index("[", start)
+        if self.text[opening + 1 : closing].strip() or self._flow_end(self.task, "{"):
+            # A list in brackets stays one: the entry joins it, in braces.
+            comma = ", " if self.text[opening + 1 : closing].strip() else ""
+            return [Splice(closing, closing, f"{comma}{_flow_entry(entry)}")]
+        # `progress: []` in a block task becomes a block list: drop the brackets, add below.
+        lines = _entry_lines(entry, key[0].column + 2)
+        drop = Splice(len(self.text[:opening].rstrip(" ")), end, "")
+        return [drop, insert_lines(self.text, self.line_after(loc), lines)]
+
+    def _dash_column(self, loc: Loc) -> int:
+        """The column of the "- " that starts a block list's first item."""
+        first = int(self.span((*loc, 0))[0].index)
+        line_start = self.text.rfind("\n", 0, first) + 1
+        line = self.text[line_start:first]
+        return len(line) - len(line.lstrip(" "))
+
+    def _flow_end(self, loc: Loc, opening: str) -> int | None:
+        """Where the closing bracket of a flow collection at loc stands, if it is one."""
+        start, end = (int(mark.index) for mark in self.span(loc))
+        body = _PROPERTIES.sub("", self.text[start:end], count=1)
+        closing = {"{": "}", "[": "]"}[opening]
+        if body.startswith(opening) and self.text[end - 1] == closing:
+            return end - 1
+        return None
+
+
+# An anchor (&p) or tag (!!seq) before a collection: the value starts after it.
+_PROPERTIES = re.compile(r"^(?:[&!]\S*\s+)+")
+
+
+def _flow_entry(entry: Progress) -> str:
+    """A progress entry in braces, for a list or task written in flow style."""
+    fields = _entry_fields(entry, quote=double_quoted)
+    return "{" + ", ".join(f"{key}: {value}" for key, value in fields) + "}"
 
 
 def _entry_lines(entry: Progress, indent: int) -> list[str]:
+    lines: list[str] = []
+    for key, value in _entry_fields(entry, quote=scalar):
+        prefix = "- " if not lines else "  "
+        lines.append(f"{' ' * indent}{prefix}{key}: {value}")
+    return lines
+
+
+def _entry_fields(entry: Progress, *, quote: Callable[[str], str]) -> list[tuple[str, str]]:
+    """The entry's keys in their written order, each value as YAML text that reads back typed."""
     fields: list[tuple[str, str | None]] = [
         ("date", entry.date.isoformat()),
         ("clause", str(entry.clause) if entry.clause else None),
@@ -494,12 +545,10 @@ def _entry_lines(entry: Progress, indent: int) -> list[str]:
         ("note", entry.note or None),
         ("by", entry.by),
     ]
-    lines: list[str] = []
-    for key, value in fields:
-        if value is None:
-            continue
-        prefix = "- " if not lines else "  "
-        # Dates and numbers are written plain so they read back as what they are.
-        shown = value if key in ("date", "clause", "value") else scalar(value)
-        lines.append(f"{' ' * indent}{prefix}{key}: {shown}")
-    return lines
+    # Dates and numbers are written plain so they read back as what they are; in braces,
+    # text is always quoted, since a comma or bracket would end it there.
+    return [
+        (key, value if key in ("date", "clause", "value") else quote(value))
+        for key, value in fields
+        if value is not None
+    ]

@@ -13,7 +13,7 @@ from typing import Any, NamedTuple
 
 from pydantic import ValidationError
 
-from plantrack import files, messages, rules, yamltree
+from plantrack import files, messages, rules, slips, yamltree
 from plantrack.errors import PlanError, UsageError
 from plantrack.model import Plan
 from plantrack.periods import Period, today
@@ -36,6 +36,8 @@ class Checked(NamedTuple):
     path: Path
     plan: Plan | None
     problems: list[Problem]
+    # Not wrong, but probably not what was meant: printed, and the exit code stays 0.
+    warnings: tuple[Problem, ...] = ()
 
 
 def load_plan(path: Path, *, as_of: dt.date | None = None) -> LoadedPlan:
@@ -87,12 +89,18 @@ def check_files(
     results = []
     for path in paths or [find_plan(plan, year=day.year)]:
         try:
-            valid = load_plan(path, as_of=day).plan
+            loaded = load_plan(path, as_of=day)
         except PlanError as exc:
             results.append(Checked(path, None, exc.problems))
         else:
-            results.append(Checked(path, valid, []))
+            results.append(_lint(loaded))
     return results
+
+
+def _lint(loaded: LoadedPlan) -> Checked:
+    """A valid plan, with what only `check` looks for in its text: words lost to a # comment."""
+    warnings = tuple(slips.text_lost_to_comments(loaded.text, str(loaded.path)))
+    return Checked(loaded.path, loaded.plan, [], warnings)
 
 
 def parse_plan(text: str, path: str, *, as_of: dt.date | None = None) -> Plan:

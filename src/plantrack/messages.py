@@ -34,13 +34,54 @@ _SYNTAX_HINTS: list[tuple[tuple[str, ...], str]] = [
     ),
     (
         ("while scanning an alias", "while scanning an anchor"),
-        "锚点或别名的名称（&名称、*名称）只能用英文字母、数字和连字符",
+        "锚点或别名的名称（&名称、*名称）只能用英文字母、数字和连字符；若 & 或 * 是文字的一部分，请给整段文字加引号",
     ),
     (
         ("<document start>",),
         "文档结束标记（...）之后还有内容：请删除“...”这一行",
     ),
+    (
+        ("while scanning a block scalar",),
+        "多行文字标记（| 或 >）的写法不对：| 或 > 后面只能跟 1–9、+ 或 -，再换行写文字",
+    ),
+    (
+        ("escape",),
+        "双引号里的反斜杠“\\”是转义符：要写反斜杠本身请写成“\\\\”，或改用单引号",
+    ),
+    (
+        ("directive", "incompatible yaml document"),
+        "以 % 开头的行是 YAML 指令：计划文件不需要它，请删除这一行（若是文字，请加引号）",
+    ),
+    (
+        ("while scanning a tag", "while parsing a node"),
+        "以 ! 开头的是 YAML 标签：若这是一段文字，请给整段文字加引号",
+    ),
+    (
+        ("flow sequence", "flow mapping", "flow node"),
+        "方括号或花括号没有配对：请检查 [ ] 与 { } 是否成对，若是文字请加引号",
+    ),
+    (
+        ("block sequence entries are not allowed", "expected <block end>"),
+        "此处不能出现列表项“- ”：可能是缩进不对，同一列表的“- ”要对齐",
+    ),
+    (
+        ("mapping keys are not allowed",),
+        "此处不能出现“? ”：请删除它，若是文字请加引号",
+    ),
+    (
+        ("expected node content", "unexpected end of stream"),
+        "此处缺少内容：请检查“- ”或“: ”后面是否漏写了值，以及引号、括号是否成对",
+    ),
+    (
+        ("comment or line break", "comment or a line break"),
+        "这一行的值后面有多余的内容：请检查引号或括号后面的文字，若是文字请给整段加引号",
+    ),
+    (
+        ("cannot start any token",),
+        "此处的字符不能作为值的开头：若这是一段文字，请给整段文字加引号",
+    ),
 ]
+_UNEXPLAINED = "这里的写法无法解析：请检查本行和上一行的缩进、冒号（英文“: ”）、引号和括号"
 
 
 def yaml_syntax(exc: yaml.MarkedYAMLError, found: str = "") -> str:
@@ -54,7 +95,7 @@ def yaml_syntax(exc: yaml.MarkedYAMLError, found: str = "") -> str:
     for needles, hint in _SYNTAX_HINTS:
         if any(needle.lower() in words for needle in needles):
             return f"YAML 语法错误：{hint}"
-    return f"YAML 语法错误：{words or exc}"
+    return f"YAML 语法错误：{_UNEXPLAINED}"
 
 
 def validation(error: ErrorDetails) -> str:
@@ -65,14 +106,19 @@ def validation(error: ErrorDetails) -> str:
     ctx: dict[str, Any] = dict(error.get("ctx") or {})
     if kind == "missing":
         return f"缺少必填字段“{field}”：请补上 {field}: …"
+    if kind == "extra_forbidden" and field != field.lstrip("\u3000\u00a0"):
+        return (
+            f"字段名“{field}”前面有全角空格：YAML 只能用半角空格缩进，"
+            f"请把它换成半角空格，写成“{field.strip()}”"
+        )
     if kind == "extra_forbidden":
         return f"未知字段“{field}”：请检查拼写，或删除它（可运行 plantrack schema 查看所有字段）"
     if kind in ("string_type",):
         return f"{field} 应是文字，实际是{given}：若要原样保留，请加引号"
     if kind.startswith("int_") or kind == "float_type" or kind.startswith("float_"):
-        return f"{field} 应是数字，实际是{given}"
+        return _number_message(field, error.get("input"))
     if kind.startswith("date"):
-        return _date_message(field, given, ctx)
+        return _date_message(kind, field, given, ctx)
     if kind == "list_type":
         return f"{field} 应是列表，例如 {field}: [局法规科]，实际是{given}"
     if kind in ("dict_type", "model_type", "model_attributes_type"):
@@ -108,9 +154,27 @@ def validation_rule(error: ErrorDetails) -> str:
     return "invalid-value"
 
 
-def _date_message(field: str, given: str, ctx: dict[str, Any]) -> str:
+_PERCENT = re.compile(r"\s*([-+]?[0-9]+(?:\.[0-9]+)?)\s*[%％]\s*")
+
+
+def _number_message(field: str, given: Any) -> str:
+    percent = _PERCENT.fullmatch(given) if isinstance(given, str) else None
+    if percent:
+        return (
+            f"{field} 应是数字，实际是“{given}”：请去掉 %，写成 {field}: {percent.group(1)}"
+            '（百分号写在目标的 unit: "%" 中）'
+        )
+    return f"{field} 应是数字，实际是{_shown(given)}"
+
+
+def _date_message(kind: str, field: str, given: str, ctx: dict[str, Any]) -> str:
     reason = str(ctx.get("error", ""))
-    detail = "该月没有这一天" if "day value" in reason else "应为 YYYY-MM-DD 格式的真实日期"
+    if kind == "date_out_of_range":
+        detail = "超出范围：年份应在 1900 至 2999 之间"
+    elif "day value" in reason:
+        detail = "该月没有这一天"
+    else:
+        detail = "应为 YYYY-MM-DD 格式的真实日期"
     return f"{field} 日期无效：{given}（{detail}），例如 2023-10-31"
 
 

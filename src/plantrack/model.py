@@ -6,13 +6,24 @@ import datetime as dt
 import difflib
 from enum import StrEnum
 from functools import cached_property
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic_core import PydanticCustomError
 
 from plantrack.errors import UsageError
 
 Recurrence = Literal["month", "quarter", "half-year"]
+
+
+def _in_plan_years(day: dt.date) -> dt.date:
+    # Dates are counted forward by up to a year; 9999-12-31 would overflow, 0001 is a slip.
+    if not 1900 <= day.year <= 2999:
+        raise PydanticCustomError("date_out_of_range", "年份应在 1900 至 2999 之间")
+    return day
+
+
+Day = Annotated[dt.date, AfterValidator(_in_plan_years)]
 
 
 class Status(StrEnum):
@@ -97,9 +108,9 @@ class Deadline(_Strict):
     """A date the text states: fixed, a period, a recurring rule, or a named undated event."""
 
     label: str = Field(min_length=1)
-    date: dt.date | None = None
-    start: dt.date | None = None
-    end: dt.date | None = None
+    date: Day | None = None
+    start: Day | None = None
+    end: Day | None = None
     every: Recurrence | None = None
     quote: str | None = Field(default=None, description="原文中给出该时限的语句")
     date_source: str | None = Field(default=None, description="日期不是原文所载时，注明来源")
@@ -133,7 +144,7 @@ class Target(_Strict):
 class Progress(_Strict):
     """One entry of the progress log: the history that statuses, done items and values replay."""
 
-    date: dt.date
+    date: Day
     note: str = ""
     status: Status | None = None
     by: str | None = None
@@ -207,12 +218,12 @@ class Plan(_Strict):
     year: int = Field(ge=1900, le=2999)
     issuer: str | None = None
     doc_number: str | None = Field(default=None, description="文号，如“X交发〔2024〕5号”")
-    issued: dt.date | None = Field(default=None, description="印发日期（原文落款所载）")
+    issued: Day | None = Field(default=None, description="印发日期（原文落款所载）")
     preamble: str = ""
-    default_due: dt.date | None = Field(
+    default_due: Day | None = Field(
         default=None, description="原文未写明时限的任务的默认时限；缺省为当年12月31日"
     )
-    warn_days: int = Field(default=7, ge=0, description="距时限不足几天时显示黄色预警")
+    warn_days: int = Field(default=7, ge=0, le=366, description="距时限不足几天时显示黄色预警")
     units: list[Unit] = Field(min_length=1)
     collectives: list[Collective] = Field(default_factory=list)
     sections: list[Section] = Field(min_length=1)

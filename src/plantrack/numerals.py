@@ -3,6 +3,13 @@
 from __future__ import annotations
 
 NUMERALS = "一二三四五六七八九十"
+# A Chinese input method types ２０２３－１０－０８ as readily as 2023-10-08.
+_HALF_WIDTH = str.maketrans("０１２３４５６７８９．－：ｄｗｍＤＷＭＱｑ", "0123456789.-:dwmDWMQq")
+
+
+def half_width(text: str) -> str:
+    """Full-width digits and the marks around them in numbers and dates, as ASCII."""
+    return text.translate(_HALF_WIDTH)
 
 
 def to_chinese(number: int) -> str:

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from typing import NamedTuple
 
 from plantrack.errors import UsageError
+from plantrack.numerals import half_width
 
 
 class Period(NamedTuple):
@@ -95,15 +97,15 @@ def _whole_months(period: Period) -> int:
 
 def parse_quarter(text: str, as_of: dt.date) -> Period:
     """Read 2023Q3, current or previous (relative to as_of)."""
-    value = text.strip().lower()
+    value = half_width(text).strip().lower()
     current = (as_of.month - 1) // 3 + 1
     if value == "current":
         return quarter(as_of.year, current)
     if value == "previous":
         return quarter(as_of.year, current - 1) if current > 1 else quarter(as_of.year - 1, 4)
     head, sep, tail = value.partition("q")
-    if sep and head.isdigit() and len(head) == 4 and tail in ("1", "2", "3", "4"):
-        return quarter(int(head), int(tail))
+    if sep and re.fullmatch(r"[0-9]{4}", head) and tail in ("1", "2", "3", "4"):
+        return quarter(_year_in_range(int(head), f"--quarter 的值“{text}”"), int(tail))
     raise UsageError(
         f"--quarter 的值“{text}”无效：应为 2023Q3、current（本季度）或 previous（上季度）"
     )
@@ -120,9 +122,7 @@ def report_period(
     if year is not None:
         if quarter_text or start or end:
             raise UsageError("--year 是全年报告，不能与 --quarter、--from、--to 同用")
-        if not 1900 <= year <= 2999:
-            raise UsageError(f"--year 的值 {year} 无效：应为四位年份，如 2023")
-        return year_period(year)
+        return year_period(_year_in_range(year, f"--year 的值 {year}"))
     if start or end:
         if quarter_text or not (start and end):
             raise UsageError("自定义报告期须同时给出 --from 和 --to，且不能与 --quarter 同用")
@@ -134,27 +134,50 @@ def report_period(
     return parse_quarter(quarter_text or "current", as_of)
 
 
+FIRST_YEAR, LAST_YEAR = 1900, 2999  # the years a plan may have (model.Plan.year)
+LONGEST_WINDOW_DAYS = 3660  # ten years: further ahead is a slip of the keyboard
+
+
 def parse_date(text: str, *, option: str) -> dt.date:
     """Parse YYYY-MM-DD from the command line, or explain the expected form."""
+    value = half_width(text).strip()
+    if not value:
+        raise UsageError(
+            f"{option} 的日期为空：应为 YYYY-MM-DD，例如 2023-10-01；不写该选项即为今天"
+        )
     try:
-        return dt.date.fromisoformat(text.strip())
+        day = dt.date.fromisoformat(value) if re.fullmatch(r"[0-9-]+", value) else None
     except ValueError:
-        raise UsageError(f"{option} 的日期“{text}”无效：应为 YYYY-MM-DD，例如 2023-10-01") from None
+        day = None
+    if day is None:
+        raise UsageError(f"{option} 的日期“{text}”无效：应为 YYYY-MM-DD，例如 2023-10-01")
+    _year_in_range(day.year, f"{option} 的日期“{text}”")
+    return day
+
+
+def _year_in_range(year: int, what: str) -> int:
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise UsageError(f"{what}超出范围：年份应在 {FIRST_YEAR} 至 {LAST_YEAR} 之间")
+    return year
 
 
 def parse_window(text: str, as_of: dt.date) -> int:
     """Turn --within (30, 30d, 2w, 1m) into a number of days after as_of."""
-    value = text.strip().lower()
+    value = half_width(text).strip().lower()
     unit = value[-1] if value and value[-1] in "dwm" else "d"
     number = value[:-1] if value and value[-1] in "dwm" else value
-    if not number.isdigit():
+    if not re.fullmatch(r"[0-9]{1,6}", number):
         raise UsageError(f"--within 的值“{text}”无效：应为天数或 14d、2w、1m 这样的写法")
     count = int(number)
     if unit == "w":
-        return count * 7
-    if unit == "m":
-        return (_add_months(as_of, count) - as_of).days
-    return count
+        days = count * 7
+    elif unit == "m":
+        days = (_add_months(as_of, min(count, 1200)) - as_of).days
+    else:
+        days = count
+    if days > LONGEST_WINDOW_DAYS:
+        raise UsageError(f"--within 的值“{text}”太大：最多 {LONGEST_WINDOW_DAYS} 天（十年）")
+    return days
 
 
 def _add_months(day: dt.date, months: int) -> dt.date:
@@ -166,9 +189,9 @@ def _add_months(day: dt.date, months: int) -> dt.date:
 
 def today(as_of: str | None = None) -> dt.date:
     """The date to compute against: --as-of, then $PLANTRACK_TODAY, then the system date."""
-    if as_of:
+    if as_of is not None:
         return parse_date(as_of, option="--as-of")
     env = os.environ.get("PLANTRACK_TODAY")
-    if env:
-        return parse_date(env, option="PLANTRACK_TODAY")
+    if env is not None:
+        return parse_date(env, option="环境变量 PLANTRACK_TODAY")
     return dt.date.today()

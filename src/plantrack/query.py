@@ -326,8 +326,11 @@ class TaskDetail(NamedTuple):
         return task_record(self.line)
 
 
-def show_task(*, plan: Path | None, task_id: int, as_of: str | None = None) -> TaskDetail:
+def show_task(*, plan: Path | None, task: str, as_of: str | None = None) -> TaskDetail:
     """One task in full as it stood on --as-of, or a usage error naming the valid ids."""
+    from plantrack.edit import parse_ref  # what `mark` and `log` accept, ２６ included
+
+    task_id = parse_ref(task).task
     timeline = timeline_for(plan, periods.today(as_of))
     problem = rules.task_message(timeline.plan, task_id)
     if problem:

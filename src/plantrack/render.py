@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import traceback
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -64,8 +65,8 @@ def render(name: str, context: dict[str, Any], *, templates: Path | None = None)
         return env.get_template(name).render(**context)
     except jinja2.TemplateSyntaxError as exc:
         raise PlantrackError(f"{exc.filename}:{exc.lineno}: 模板语法错误：{exc.message}") from None
-    except jinja2.UndefinedError as exc:
-        raise PlantrackError(f"{folder / name}: 模板引用了不存在的字段：{exc.message}") from None
+    except Exception as exc:  # a user's template can fail in any way; say where
+        raise template_error(exc, folder / name) from None
 
 
 def render_docx(name: str, context: dict[str, Any], *, templates: Path | None = None) -> bytes:
@@ -81,11 +82,34 @@ def render_docx(name: str, context: dict[str, Any], *, templates: Path | None = 
         document.render(context, jinja_env=env, autoescape=True)
     except jinja2.TemplateSyntaxError as exc:
         raise PlantrackError(f"{path}: Word 模板中的 Jinja 语法错误：{exc.message}") from None
-    except jinja2.UndefinedError as exc:
-        raise PlantrackError(f"{path}: 模板引用了不存在的字段：{exc.message}") from None
+    except Exception as exc:  # a user's template can fail in any way; say where
+        raise template_error(exc, path) from None
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
+
+
+def template_error(exc: Exception, path: Path) -> PlantrackError:
+    """A template's failure as a message naming the template file and, if known, its line."""
+    import jinja2
+
+    where = str(path)
+    for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+        # Jinja runs a template as code whose file name is the template's own path.
+        if not frame.filename.endswith(".py") and not frame.filename.startswith("<"):
+            where = f"{frame.filename}:{frame.lineno}"
+            break
+    if isinstance(exc, jinja2.UndefinedError):
+        return PlantrackError(f"{where}: 模板引用了不存在的字段：{exc.message}")
+    if isinstance(exc, jinja2.TemplateNotFound):
+        return PlantrackError(
+            f"{where}: 模板要引入的模板 {exc.name} 不存在：请检查 include/extends"
+        )
+    if isinstance(exc, UnicodeDecodeError):
+        return PlantrackError(f"{where}: 模板不是 UTF-8 编码：请另存为 UTF-8 后重试")
+    if isinstance(exc, RecursionError):
+        return PlantrackError(f"{where}: 模板无限递归（宏或 include 调用了自身）")
+    return PlantrackError(f"{where}: 模板运行出错：{type(exc).__name__}: {exc}")
 
 
 def _template(name: str, templates: Path | None) -> Path:

@@ -141,6 +141,11 @@ def _unknown_unit(name: str, registry: Registry) -> str:
     if unit is not None:
         return f"“{name}”是简称：请写全称“{unit.name}”"
     close = registry.suggest(name)
+    if close and all(c in registry.collectives for c in close):
+        return (
+            f"未登记的统称“{name}”。是否指 {'、'.join(close)}？"
+            "请改用 collectives 中登记的统称，或先在 collectives 中登记它"
+        )
     hint = f"是否指 {'、'.join(close)}？" if close else ""
     return f"未登记的单位“{name}”。{hint}请改用 units 中的全称，或先在 units 中登记该单位"
 

@@ -11,10 +11,10 @@ import yaml
 def scalar(value: str) -> str:
     """Write value plain when YAML reads it back as the same string, else double-quoted."""
     plain_ok = value == value.strip() and value.isprintable() and _reads_as_string(value)
-    return value if plain_ok else _double_quoted(value)
+    return value if plain_ok else double_quoted(value)
 
 
-def _double_quoted(value: str) -> str:
+def double_quoted(value: str) -> str:
     """A YAML double-quoted scalar; control characters and YAML's own line breaks escaped."""
     out = []
     for char in value:
@@ -52,8 +52,13 @@ class Splice:
 
 
 def apply(text: str, splices: Iterable[Splice]) -> str:
-    """Apply splices that do not overlap, back to front so earlier positions stay valid."""
-    for splice in sorted(splices, key=lambda s: s.start, reverse=True):
+    """Apply splices that do not overlap, back to front so earlier positions stay valid.
+
+    Insertions at the same place land in the order given: a clause's new status line
+    stays above the progress entry inserted at the same line.
+    """
+    ordered = sorted(enumerate(splices), key=lambda pair: (pair[1].start, pair[0]), reverse=True)
+    for _, splice in ordered:
         text = text[: splice.start] + splice.text + text[splice.end :]
     return text
 

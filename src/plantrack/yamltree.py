@@ -26,7 +26,7 @@ from yaml.events import (
     SequenceStartEvent,
 )
 
-from plantrack import messages
+from plantrack import messages, slips
 from plantrack.errors import PlanError
 from plantrack.problems import Loc, Problem
 
@@ -113,7 +113,7 @@ def read_values(
                 pass  # anything unusual: the careful reader decides
         value = builder.run(text)
     except yaml.MarkedYAMLError as exc:
-        raise PlanError([_syntax_problem(exc, path, text)]) from None
+        raise PlanError(_syntax_problems(exc, path, text)) from None
     except yaml.reader.ReaderError as exc:
         raise PlanError([_reader_problem(exc, path, text)]) from None
     except yaml.YAMLError as exc:  # pragma: no cover - libyaml reports marks for all we know
@@ -445,7 +445,11 @@ _COMPLEX_KEY = "键必须是简单的文字（不支持 << 合并或复杂键）
 _MULTI_DOCUMENT = "文件中有多个 YAML 文档（---）：一个计划文件只能有一个文档"
 
 
-def _syntax_problem(exc: yaml.MarkedYAMLError, path: str, text: str) -> Problem:
+def _syntax_problems(exc: yaml.MarkedYAMLError, path: str, text: str) -> list[Problem]:
+    """Name a syntax error where the user made the slip, not where the parser gave up."""
+    conflicts = slips.conflicts(text, path)
+    if conflicts:
+        return conflicts
     mark = exc.problem_mark or exc.context_mark
     line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
     quote = _unclosed_quote(text, line)
@@ -453,10 +457,20 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, path: str, text: str) -> Problem:
         # An unclosed quote swallows the lines after it; the parser notices only much later.
         q_line, q_col = quote
         message = f"引号没有闭合：请在这段文字末尾补上对应的引号（解析器到第 {line} 行才发现出错）"
-        return Problem(path, q_line, q_col, "syntax", f"YAML 语法错误：{message}")
+        return [Problem(path, q_line, q_col, "syntax", f"YAML 语法错误：{message}")]
     lines = text.splitlines()
+    opened = exc.context_mark if "flow" in (exc.context or "") else None
+    if opened is not None and opened.line < len(lines):
+        # libyaml points at where the [ or { opened: that is where the fix goes.
+        opening = lines[opened.line]
+        return [slips.unclosed_bracket(opening, opened.line + 1, opened.column + 1, line, path)]
+    slip = slips.syntax_slip(lines, line, path)
+    if slip is None and line <= len(lines):
+        slip = slips.value_needing_quotes(lines[line - 1], line, path)
+    if slip is not None:
+        return [slip]
     found = lines[line - 1][col - 1 : col] if mark and line <= len(lines) else ""
-    return Problem(path, line, col, "syntax", messages.yaml_syntax(exc, found))
+    return [Problem(path, line, col, "syntax", messages.yaml_syntax(exc, found))]
 
 
 _QUOTED_VALUE = re.compile(r"""^(\s*(?:-\s+)?(?:[^\s"'#-][^"'#]*?:\s+)?)(["'])(.*)$""")
