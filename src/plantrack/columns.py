@@ -6,6 +6,8 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Generic, NamedTuple, TypeVar
 
+from plantrack.display import printable
+
 Row = TypeVar("Row")
 Cell = str | int | dt.date
 
@@ -18,9 +20,9 @@ class Column(NamedTuple, Generic[Row]):
     get: Callable[[Row], Cell]
 
     def text(self, row: Row) -> str:
-        """The cell as text; a date as YYYY-MM-DD."""
+        """The cell as text, safe to show; a date as YYYY-MM-DD."""
         value = self.get(row)
-        return value.isoformat() if isinstance(value, dt.date) else str(value)
+        return value.isoformat() if isinstance(value, dt.date) else printable(str(value))
 
 
 def headings(columns: list[Column[Row]]) -> list[str]:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from plantrack import files
 from plantrack.columns import Column, headings, text_rows
+from plantrack.display import json_printable, printable
 from plantrack.model import Plan, Status
 from plantrack.numerals import to_chinese
 from plantrack.periods import month_end
@@ -45,7 +46,14 @@ NO_WRAP = {"序号", "状态"}
 def _console() -> Console:
     from rich.console import Console
 
-    console = Console(highlight=False)
+    class _SafeConsole(Console):
+        """A console whose printed strings cannot carry terminal control sequences."""
+
+        def print(self, *objects: Any, **kwargs: Any) -> None:
+            shown = [printable(o) if isinstance(o, str) else o for o in objects]
+            super().print(*shown, **kwargs)
+
+    console = _SafeConsole(highlight=False)
     # Piped output is read by programs and pagers: don't break long Chinese lines.
     console.soft_wrap = not console.is_terminal
     return console
@@ -66,12 +74,18 @@ def print_json(data: Any, *, pretty: bool | None = None) -> None:
     """Write UTF-8 JSON, Chinese left readable; indented for people, compact for programs."""
     # Indenting forces json's pure-Python encoder, ten times slower on a large plan.
     indent = 2 if (is_terminal() if pretty is None else pretty) else None
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=indent) + "\n")
+    text = json.dumps(data, ensure_ascii=False, indent=indent)
+    sys.stdout.write(json_printable(text) + "\n")
+
+
+def _write(text: str) -> None:
+    """Write to stdout, every control character shown as an escape."""
+    sys.stdout.write(printable(text))
 
 
 def print_lines(lines: Iterable[str]) -> None:
     """Write plain lines to stdout."""
-    sys.stdout.write("".join(f"{line}\n" for line in lines))
+    _write("".join(f"{line}\n" for line in lines))
 
 
 def print_plain_rows(header: Sequence[str], rows: Iterable[Sequence[str]]) -> None:
@@ -301,7 +315,7 @@ def print_edit(outcome: Outcome) -> None:
         )
         return
     if not outcome.written:
-        sys.stdout.write(outcome.diff())
+        _write(outcome.diff())
         print_error("（--dry-run：以上为将要做的修改，文件未改动）")
         return
     entry = task.progress[-1]
@@ -316,12 +330,12 @@ def print_edit(outcome: Outcome) -> None:
 
 def print_digests(found: list[Digest], *, markdown: bool) -> None:
     """Each office's digest, one after another."""
-    sys.stdout.write("\n".join(d.markdown() if markdown else d.text() for d in found))
+    _write("\n".join(d.markdown() if markdown else d.text() for d in found))
 
 
 def print_text(text: str) -> None:
     """Write a block of text and a blank line after it."""
-    sys.stdout.write(text.rstrip("\n") + "\n\n")
+    _write(text.rstrip("\n") + "\n\n")
 
 
 def print_sent(sent: list[Sent], *, dry_run: bool) -> None:
@@ -346,7 +360,7 @@ def print_import(
     for problem in imported.problems:
         print_error(f"{where}:{problem.line}: 无法生成有效的计划：{problem.message}")
     if dry_run:
-        sys.stdout.write("\n".join(import_outline(imported)) + "\n")
+        _write("\n".join(import_outline(imported)) + "\n")
     elif not imported.refused:
         write_output(imported.text.encode("utf-8"), output, force=force)
     print_error(str(imported.summary))
@@ -394,4 +408,4 @@ def write_output(
 
 def print_error(message: str) -> None:
     """Write an error message to stderr, with no markup interpretation."""
-    sys.stderr.write(message.rstrip("\n") + "\n")
+    sys.stderr.write(printable(message.rstrip("\n")) + "\n")

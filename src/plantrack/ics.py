@@ -6,6 +6,7 @@ import datetime as dt
 import uuid
 from typing import TYPE_CHECKING
 
+from plantrack.display import printable
 from plantrack.model import Plan, Task
 from plantrack.schedule import Occurrence, Timeline, occurrence_name
 
@@ -50,15 +51,16 @@ def _event(timeline: Timeline, task: Task, occ: Occurrence, stamp: dt.datetime) 
     event.add("dtstamp", stamp)
     event.add("dtstart", occ.start or occ.date)
     event.add("dtend", occ.date + dt.timedelta(days=1))
-    event.add("summary", _summary(task, occ, finished=finished, late=timeline.late_days(task, occ)))
-    event.add("description", _description(timeline, task, occ))
+    summary = _summary(task, occ, finished=finished, late=timeline.late_days(task, occ))
+    event.add("summary", printable(summary))
+    event.add("description", printable(_description(timeline, task, occ)))
     event.add("categories", [timeline.plan.title])
     event.add("transp", "TRANSPARENT")
     warn_days = timeline.plan.warn_days
     if not finished and warn_days:
         alarm = Alarm()
         alarm.add("action", "DISPLAY")
-        alarm.add("description", _summary(task, occ, finished=False, late=None))
+        alarm.add("description", printable(_summary(task, occ, finished=False, late=None)))
         alarm.add("trigger", dt.timedelta(days=-warn_days))
         event.add_component(alarm)
     return event

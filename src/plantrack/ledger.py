@@ -15,6 +15,7 @@ import unicodedata
 from typing import TYPE_CHECKING, NamedTuple
 
 from plantrack.columns import Column, headings, text_rows
+from plantrack.display import printable
 from plantrack.model import Clause, Progress, Status
 from plantrack.query import TaskLine, progress_text
 from plantrack.schedule import EVERY_TEXT, Level, Occurrence, level, occurrence_name
@@ -261,7 +262,7 @@ def _set_up_printing(sheet: Worksheet, *, last_row: int) -> None:
 
 def _text(cell: Cell | MergedCell, value: str) -> None:
     """Put text in a cell as a string, never as a formula, whatever it begins with."""
-    cell.value = value
+    cell.value = printable(value)  # openpyxl refuses control characters in a worksheet
     cell.data_type = "s"
 
 

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from plantrack.display import printable
 from plantrack.errors import PlantrackError, UsageError
 from plantrack.model import Status
 from plantrack.numerals import to_chinese
@@ -59,6 +60,7 @@ def render(name: str, context: dict[str, Any], *, templates: Path | None = None)
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
+        finalize=_shown,
     )
     env.filters.update(FILTERS)
     try:
@@ -69,13 +71,18 @@ def render(name: str, context: dict[str, Any], *, templates: Path | None = None)
         raise template_error(exc, folder / name) from None
 
 
+def _shown(value: object) -> object:
+    # Every value a template prints: control characters become escapes (XML forbids them).
+    return printable(value) if isinstance(value, str) else value
+
+
 def render_docx(name: str, context: dict[str, Any], *, templates: Path | None = None) -> bytes:
     """Fill the Word template name (docxtpl: Jinja2 inside the document) with the context."""
     import jinja2
     from docxtpl import DocxTemplate
 
     path = _template(name, templates)
-    env = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=True)
+    env = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=True, finalize=_shown)
     env.filters.update(FILTERS)
     try:
         document = DocxTemplate(path)
@@ -126,9 +133,9 @@ def text_bar(percent: float) -> str:
 
 
 def markdown_text(value: object) -> str:
-    """Make user text inert in Markdown: no raw HTML, no stray emphasis, on one line."""
-    text = "" if value is None else str(value)
-    for char in "\\`*_[]<>":
+    """Make user text inert in Markdown: no raw HTML, tables, headings or emphasis; one line."""
+    text = "" if value is None else printable(str(value))
+    for char in "\\`*_[]<>|#&!~":
         text = text.replace(char, "\\" + char)
     return " ".join(line.strip() for line in text.splitlines())
 
@@ -136,7 +143,7 @@ def markdown_text(value: object) -> str:
 def markdown_cell(value: object) -> str:
     """Make text safe inside a GitHub-flavoured Markdown table cell."""
     text = "" if value is None else str(value)
-    lines = [markdown_text(line).replace("|", "\\|") for line in text.splitlines()]
+    lines = [markdown_text(line) for line in text.splitlines()]
     return "<br>".join(lines) or " "
 
 

@@ -1,0 +1,100 @@
+"""Text shown to a reader: control characters escaped in every command's output and export."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from helpers import PLAN_2023, Invoke
+from plantrack.display import json_printable, printable
+
+TITLE_ATTACK = "\\e]0;已被篡改\\a统筹推进专项整治工作\\e[2J"  # as written in YAML's double quotes
+SGR = re.compile("\x1b\\[[0-9;]*m")  # the colours rich draws itself
+
+
+def test_control_characters_become_visible_escapes() -> None:
+    assert printable("a\x1b]0;t\x07b\r\x9b2J\u202ec") == "a\\x1B]0;t\\x07b\\x0D\\x9B2J\\u202Ec"
+    assert printable("行一\n\t行二") == "行一\n\t行二"  # line breaks and tabs stay
+
+
+def test_json_keeps_the_same_data_with_every_control_escaped() -> None:
+    text = json.dumps({"note": "x\x1b\x9b\u202ey"}, ensure_ascii=False)
+    assert json.loads(json_printable(text)) == json.loads(text)
+    assert not re.search("[\x1b\x9b\u202e]", json_printable(text))
+
+
+@pytest.fixture
+def hostile_plan(tmp_path: Path) -> Path:
+    """The 2023 plan with escape sequences in a task title and a progress note."""
+    text = PLAN_2023.read_text(encoding="utf-8").replace(
+        "        title: 统筹推进专项整治工作\n", f'        title: "{TITLE_ATTACK}"\n', 1
+    )
+    path = tmp_path / "2023.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("colour", [False, True])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["show", "13"],
+        ["tasks", "--dept", "法规科"],
+        ["due", "--within", "1m", "--as-of", "2023-10-20"],
+        ["log", "13", "已报送\x1b]0;x\x07", "--by", "张三\x1b[8m", "--as-of", "2023-10-20"],
+        ["mark", "13", "done", "--note", "完成\x9b2J", "--dry-run", "--as-of", "2023-10-20"],
+        ["tasks", "--json"],
+        ["export", "--format", "csv"],
+        ["export", "--format", "ics"],
+        ["report", "--format", "html", "--quarter", "2023Q3"],
+        ["report", "--quarter", "2023Q3"],
+    ],
+    ids=["show", "tasks", "due", "log", "mark-dry-run", "json", "csv", "ics", "html", "md"],
+)
+def test_no_command_passes_a_control_sequence_to_the_terminal(
+    cli: Invoke, hostile_plan: Path, args: list[str], colour: bool
+) -> None:
+    env = {"FORCE_COLOR": "1", "COLUMNS": "200"} if colour else {}
+    result = cli(*args, "--plan", str(hostile_plan), env=env)
+    drawn = SGR.sub("", result.stdout + result.stderr)
+    assert not re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f]", drawn)
+    if args[0] in ("show", "tasks") and "--json" not in args:
+        assert "\\x1B]0;已被篡改\\x07统筹推进专项整治工作" in drawn
+
+
+def test_check_quotes_a_hostile_unit_name_escaped(cli: Invoke, tmp_path: Path) -> None:
+    text = PLAN_2023.read_text(encoding="utf-8").replace(
+        "lead: [局法规科]", 'lead: ["\\e]0;x\\a局法规科"]', 1
+    )
+    path = tmp_path / "2023.yaml"
+    path.write_text(text, encoding="utf-8")
+    err = cli("check", str(path), code=1).stderr
+    assert "未登记的单位“\\x1B]0;x\\x07局法规科”" in err and "\x1b" not in err
+
+
+def test_the_markdown_report_header_cannot_carry_html_or_a_table(
+    cli: Invoke, tmp_path: Path
+) -> None:
+    text = PLAN_2023.read_text(encoding="utf-8").replace(
+        "title: 2023年交通法治工作要点",
+        'title: "<img src=x onerror=alert(1)>\\n| 伪造 | 表格 |"',
+        1,
+    )
+    path = tmp_path / "2023.yaml"
+    path.write_text(text, encoding="utf-8")
+    out = cli("report", "--quarter", "2023Q3", "--plan", str(path), "--dept", "法规科").stdout
+    header = out.split("\n## ", 1)[0]
+    assert not re.search(r"(?<!\\)<img", header) and "\n|" not in header
+    assert "\\<img src=x onerror=alert(1)\\>" in header
+
+
+def test_a_workbook_holds_the_escapes_instead_of_failing(cli: Invoke, hostile_plan: Path) -> None:
+    from openpyxl import load_workbook
+
+    out = hostile_plan.with_name("台账.xlsx")
+    cli("export", "--format", "xlsx", "--plan", str(hostile_plan), "-o", str(out))
+    cells = [c for row in load_workbook(out).active.iter_rows(values_only=True) for c in row]
+    assert "\\x1B]0;已被篡改\\x07统筹推进专项整治工作\\x1B[2J" in cells
