@@ -96,5 +96,7 @@ def test_a_workbook_holds_the_escapes_instead_of_failing(cli: Invoke, hostile_pl
 
     out = hostile_plan.with_name("台账.xlsx")
     cli("export", "--format", "xlsx", "--plan", str(hostile_plan), "-o", str(out))
-    cells = [c for row in load_workbook(out).active.iter_rows(values_only=True) for c in row]
+    sheet = load_workbook(out).active
+    assert sheet is not None
+    cells = [c for row in sheet.iter_rows(values_only=True) for c in row]
     assert "\\x1B]0;已被篡改\\x07统筹推进专项整治工作\\x1B[2J" in cells

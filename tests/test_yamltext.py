@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 import yaml
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
 from plantrack import yamltext
 
@@ -48,3 +50,22 @@ def test_splices_apply_back_to_front() -> None:
 )
 def test_insert_lines_keeps_the_files_line_endings(text: str, at: int, expected: str) -> None:
     assert yamltext.apply(text, [yamltext.insert_lines(text, at, ["b: 2"])]) == expected
+
+
+_PIECES = [
+    *"abyYnNtTfFoO019.-+:#,[]{}&*!|>'\"%@` ~=<_局法：，（）\\x",
+    " #", ": ", "2023-01-01", "null", "true", "0x", "0x1f", ".inf", "1_000", "\u3000",
+]  # fmt: skip
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), min_size=1, max_size=6).map("".join))
+def test_text_settled_without_the_parser_is_settled_as_the_parser_would(value: str) -> None:
+    assert yaml.safe_load(f"k: {yamltext.scalar(value)}") == {"k": value}
+    assume(value == value.strip())  # scalar() quotes the rest without asking
+    try:
+        loaded = yaml.safe_load(f"k: {value}")
+        parser_says = isinstance(loaded, dict) and loaded.get("k") == value
+    except (yaml.YAMLError, ValueError):
+        parser_says = False
+    assert yamltext._reads_as_string(value) == parser_says

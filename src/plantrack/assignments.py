@@ -30,6 +30,11 @@ ROLE_OF = {
 }
 
 
+def open_brackets(text: str) -> int:
+    """How many brackets are open at the end of the text (negative if more close than open)."""
+    return sum(text.count(opener) - text.count(closer) for opener, closer in OPENERS.items())
+
+
 def is_assignment_text(inner: str) -> bool:
     """Tell whether bracketed text starts with a role label such as 牵头单位：."""
     text = inner.strip()

@@ -27,6 +27,8 @@ from plantrack.errors import PlantrackError, UsageError
 
 BOM = b"\xef\xbb\xbf"
 LOCK_TIMEOUT_SECONDS = 30.0
+# Seconds to wait, one after another, for writes still headed for the replaced file.
+LATE_APPEND_PAUSES = (0.0, 0.002, 0.005, 0.01, 0.02)
 APPEND_RETRIES = 20
 # Both names are in the project's .gitignore, which applies in every folder of a repository.
 TEMP_SUFFIX = ".plantrack-tmp"
@@ -142,7 +144,7 @@ class Editing:
                     before_rename=functools.partial(self._still, current),
                 )
             except _Moved:
-                continue  # more was appended while the new file was written: again
+                continue  # what was appended changed while the new file was written: again
             self._keep_appended(len(current))
             return
         raise PlantrackError(
@@ -168,23 +170,33 @@ class Editing:
         return current
 
     def _still(self, expected: bytes) -> None:
-        """At the last moment before the rename: the file must still be `expected`."""
-        if self._appended_to() != expected:
+        """At the last moment before the rename: the file must be `expected`, perhaps grown.
+
+        What was appended since is carried over after the rename (_keep_appended).
+        """
+        if not self._appended_to().startswith(expected):
             raise _Moved
 
     def _keep_appended(self, written: int) -> None:
-        """Lines appended in the instant of the rename went to the old file: add them."""
-        size = os.fstat(self.descriptor).st_size
-        if size <= written:
-            return
-        os.lseek(self.descriptor, written, os.SEEK_SET)
-        late = b""
-        while chunk := os.read(self.descriptor, 1 << 20):
-            late += chunk
-        with self.path.open("ab") as handle:
-            handle.write(late)
-            handle.flush()
-            os.fsync(handle.fileno())
+        """Lines appended in the instant of the rename went to the old file: add them.
+
+        A program that opened the old file just before the rename writes to it a moment
+        later, so the old file is watched for a short while, not looked at once.
+        """
+        for pause in LATE_APPEND_PAUSES:
+            time.sleep(pause)
+            size = os.fstat(self.descriptor).st_size
+            if size <= written:
+                continue
+            os.lseek(self.descriptor, written, os.SEEK_SET)
+            late = b""
+            while chunk := os.read(self.descriptor, 1 << 20):
+                late += chunk
+            with self.path.open("ab") as handle:
+                handle.write(late)
+                handle.flush()
+                os.fsync(handle.fileno())
+            written += len(late)
 
 
 class _Moved(PlantrackError):

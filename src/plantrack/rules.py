@@ -195,8 +195,9 @@ def _assignment_messages(clause: Clause, registry: Registry) -> Iterator[str]:
     for role, word in ROLE_WORDS.items():
         listed: list[str] = getattr(clause, role)
         named = {_full_name(name, registry): name for name in written.get(role, [])}
+        listed_once = set(listed)  # a clause may name thousands of units
         for full, name in named.items():
-            if full not in listed:
+            if full not in listed_once:
                 yield (
                     f"assignment 写明{word}单位“{name}”，但 {role} 中没有“{full}”："
                     f"请核对原文，在 {role} 中补上它，或改正 assignment"

@@ -14,6 +14,13 @@ def scalar(value: str) -> str:
     return value if plain_ok else double_quoted(value)
 
 
+# Characters that may start a value YAML reads as something other than a string (true,
+# null, 12, 2023-01-01, .inf, ~ …) or that start YAML syntax (- ? : , [ ] { } # & * ! | > ' " % @ `).
+_NOT_PLAINLY_TEXT = frozenset(
+    "".join(yaml.resolver.Resolver.yaml_implicit_resolvers) + "-?:,[]{}#&*!|>'\"%@`"
+)
+
+
 def double_quoted(value: str) -> str:
     """A YAML double-quoted scalar; control characters and YAML's own line breaks escaped."""
     out = []
@@ -35,9 +42,12 @@ _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def _reads_as_string(value: str) -> bool:
+    ordinary = value and value[0] not in _NOT_PLAINLY_TEXT and not value.endswith(":")
+    if ordinary and ": " not in value and " #" not in value:
+        return True  # ordinary text: settled without the parser, as it would settle it
     try:
         loaded = yaml.load(f"k: {value}", Loader=_LOADER)
-    except yaml.YAMLError:
+    except (yaml.YAMLError, ValueError, OverflowError):  # PyYAML's int("0x_", 16) raises
         return False
     return isinstance(loaded, dict) and loaded.get("k") == value
 

@@ -14,6 +14,8 @@ from plantrack.importer.recognise import bracket_assignment
 LOOKS_LIKE_LABEL = re.compile(r"^\s*[^：:（）()]{1,8}(?:单位|科室|部门|处室)\s*[：:]")
 TITLE_END = re.compile(r"[。！？!?]")
 CLOSERS = frozenset(OPENERS.values())
+_OPENER = re.compile("[" + re.escape("".join(OPENERS)) + "]")
+_BRACKET = re.compile("[" + re.escape("".join(OPENERS) + "".join(CLOSERS)) + "]")
 
 
 def split_task(task: RawTask, notes: list[Note]) -> None:
@@ -109,20 +111,13 @@ def _note_unread_label(task: RawTask, inner: str, at: int, notes: list[Note]) ->
 def brackets(text: str, start: int) -> Iterator[tuple[int, int]]:
     """Outermost bracket pairs from start on, nested brackets included in their parent."""
     index = start
-    while index < len(text):
-        if text[index] not in OPENERS:
-            index += 1
-            continue
-        depth, cursor = 0, index
-        while cursor < len(text):
-            if text[cursor] in OPENERS:
-                depth += 1
-            elif text[cursor] in CLOSERS:
-                depth -= 1
-                if depth == 0:
-                    break
-            cursor += 1
-        if cursor >= len(text):
-            return
-        yield index, cursor
-        index = cursor + 1
+    while (opening := _OPENER.search(text, index)) is not None:
+        depth = 0
+        for found in _BRACKET.finditer(text, opening.start()):
+            depth += 1 if found.group() in OPENERS else -1
+            if depth == 0:
+                yield opening.start(), found.start()
+                index = found.end()
+                break
+        else:
+            return  # never closed

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from dataclasses import dataclass, field
+
+from plantrack.assignments import open_brackets
 
 
 @dataclass
@@ -16,21 +19,46 @@ class Note:
 
 @dataclass
 class Segment:
-    """A run of task text with the document line each character came from."""
+    """A run of task text with the document line each piece came from.
 
-    text: str = ""
-    lines: list[int] = field(default_factory=list)
+    Kept as pieces, so a task thousands of lines long grows in linear time.
+    """
+
+    pieces: list[str] = field(default_factory=list)
+    starts: list[int] = field(default_factory=list)  # where each piece starts in text
+    lines: list[int] = field(default_factory=list)  # the document line of each piece
+    size: int = 0
+    depth: int = 0  # brackets open at the end of the text
+    _text: str | None = None
+
+    @property
+    def text(self) -> str:
+        """The whole text, joined once after each change."""
+        if self._text is None:
+            self._text = "".join(self.pieces)
+        return self._text
 
     def add(self, text: str, line: int) -> None:
         """Append text that came from `line`."""
-        self.text += text
-        self.lines += [line] * len(text)
+        if not text:
+            return
+        self.pieces.append(text)
+        self.starts.append(self.size)
+        self.lines.append(line)
+        self.size += len(text)
+        self.depth += open_brackets(text)
+        self._text = None
+
+    def endswith(self, suffixes: tuple[str, ...]) -> bool:
+        """Whether the text ends with one of the (one-character) suffixes."""
+        return bool(self.pieces) and self.pieces[-1].endswith(suffixes)
 
     def line_at(self, index: int) -> int:
         """The document line of the character at index."""
         if not self.lines:
             return 0
-        return self.lines[min(max(index, 0), len(self.lines) - 1)]
+        at = min(max(index, 0), self.size - 1)
+        return self.lines[bisect.bisect_right(self.starts, at) - 1]
 
 
 @dataclass

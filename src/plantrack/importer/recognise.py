@@ -39,7 +39,8 @@ _MARKERS: list[tuple[Style, re.Pattern[str]]] = [
     ("section", re.compile(rf"^({_CN})\s*[、.．]\s*(.+)$")),
     ("section", re.compile(rf"^第({_CN})(?:部分|章|篇)\s*[、：:]?\s*(.+)$")),
     ("paren_cn", re.compile(rf"^[（(]({_CN})[）)]\s*(.+)$")),
-    ("arabic", re.compile(r"^(\d{1,3})\s*[.．、]\s*(.+)$")),
+    # Four or five digits only before a full stop: 12345、12328 is a list of hotlines.
+    ("arabic", re.compile(r"^(\d{1,3}(?=\s*[.．、])|\d{4,5}(?=[.．]\D))\s*[.．、]\s*(.+)$")),
     ("paren_num", re.compile(r"^[（(](\d{1,2})[）)]\s*(.+)$")),
     ("paren_num", re.compile(r"^(\d{1,2})[）)]\s*(.+)$")),
     ("circled", re.compile(r"^([①-⑳])\s*(.+)$")),

@@ -12,7 +12,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from plantrack.assignments import OPENERS, unit_names
+from plantrack.assignments import open_brackets, unit_names
 from plantrack.errors import UsageError
 from plantrack.importer.clauses import TITLE_END, brackets, split_task
 from plantrack.importer.document import Document, Note, RawClause, RawSection, RawTask
@@ -38,7 +38,7 @@ DEPTH: dict[Style, int] = {"section": 0, "paren_cn": 1, "arabic": 2, "paren_num"
 LARGEST_GAP = 20
 _CN_NUMBER = re.compile(r"^[一二三四五六七八九十]{1,3}[、.．]?$")
 _CN_PAREN = re.compile(r"^[（(][一二三四五六七八九十]{1,3}[）)]$")
-_ARABIC = re.compile(r"^(\d{1,3})[.．、]?$")
+_ARABIC = re.compile(r"^(\d{1,5})[.．、]?$")
 _ATTACHMENT = re.compile(r"^附件\s*\d*\s*[:：]?$")
 
 
@@ -120,22 +120,18 @@ def task_style(lines: list[Block]) -> Style | None:
 
 def _logical_lines(lines: list[Block]) -> list[str]:
     """Text lines with a bracket that a page wrapped joined back to its opening line."""
-    joined: list[str] = []
+    joined: list[list[str]] = []
     depth = 0
     for block in lines:
         if block.cells:
             continue
         if depth > 0 and joined and marker(block.text) is None:
-            joined[-1] += block.text
+            joined[-1].append(block.text)
+            depth = max(0, depth + open_brackets(block.text))
         else:
-            joined.append(block.text)
-        depth = max(0, _depth(joined[-1]))
-    return joined
-
-
-def _depth(text: str) -> int:
-    """How many brackets are open at the end of the text."""
-    return sum(text.count(opener) - text.count(closer) for opener, closer in OPENERS.items())
+            joined.append([block.text])
+            depth = max(0, open_brackets(block.text))
+    return ["".join(pieces) for pieces in joined]
 
 
 def assigns(text: str) -> bool:
@@ -271,7 +267,7 @@ class _Reader:
 
     def _label(self, block: Block) -> bool:
         """Hold a label line (牵头单位：…) or its wrapped end until the task's text is complete."""
-        if self.task is None or _depth(self.task.body.text) > 0:
+        if self.task is None or self.task.body.depth > 0:
             return False  # inside a bracket the page wrapped: the line continues it
         due = due_line(block.text)
         if due is not None:
@@ -342,7 +338,7 @@ class _Reader:
         """Add a line to the task's text; labels at its end wait with the other labels."""
         assert self.task is not None
         # Inside a bracket the page wrapped, a label belongs to the bracket.
-        split = inline_label(text) if _depth(self.task.body.text) <= 0 else None
+        split = inline_label(text) if self.task.body.depth <= 0 else None
         if split is None:
             self.task.body.add(text, line)
         else:
@@ -365,7 +361,7 @@ class _Reader:
 
     def _text(self, line: int, text: str) -> None:
         if self.task is not None:
-            if self.task.body.text.endswith(("）", ")", "〕")) and not assigns(text):
+            if self.task.body.endswith(("）", ")", "〕")) and not assigns(text):
                 self.notes.append(
                     Note(
                         line,
