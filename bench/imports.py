@@ -3,7 +3,8 @@
     python bench/imports.py [--tasks 40000] [--units 8000] [--rounds 3]
 
 Writes each document in a temporary folder, runs `plantrack import` on it and `plantrack
-check` on the plan it wrote, and prints the median wall-clock times as Markdown rows.
+check` on the plan it wrote, and writes the median wall-clock times as the section
+"## 导入" of bench/RESULTS.md (bench/run.py keeps that section when it rewrites the file).
 Target: importing takes at most 3 × as long as checking the plan it writes, so import
 time grows with the document, not with its square.
 """
@@ -82,15 +83,44 @@ def main() -> None:
     parser.add_argument("--tasks", type=int, default=40_000)
     parser.add_argument("--units", type=int, default=8_000)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--output", type=Path, default=ROOT / "bench" / "RESULTS.md")
     args = parser.parse_args()
-    print("| 文档 | 大小 | import | check（导入结果） | 倍数 | 目标 | 结果 |")
-    print("|---|---:|---:|---:|---:|---|---|")
+    rows = [
+        "| 文档 | 大小 | import | check（导入结果） | 倍数 | 目标 | 结果 |",
+        "|---|---:|---:|---:|---:|---|---|",
+    ]
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        print(measure(f"{args.tasks} 项任务", big_document(args.tasks), folder, args.rounds))
-        print(
-            measure(f"{args.units} 个单位的一条分工", wide_clause(args.units), folder, args.rounds)
-        )
+        tasks, units = big_document(args.tasks), wide_clause(args.units)
+        rows.append(measure(f"{args.tasks:,} 项任务", tasks, folder, args.rounds))
+        rows.append(measure(f"{args.units:,} 个单位的一条分工", units, folder, args.rounds))
+    print("\n".join(rows))
+    command = (
+        f"python bench/imports.py --tasks {args.tasks} --units {args.units} --rounds {args.rounds}"
+    )
+    section = [
+        "",
+        SECTION,
+        "",
+        f"由 `{command}` 生成，{time.strftime('%Y-%m-%d')}。"
+        "先导入合成的文档，再核对导入写出的计划，各取中位数。",
+        "",
+        *rows,
+    ]
+    write_section(args.output, "\n".join(section) + "\n")
+
+
+SECTION = "## 导入"
+
+
+def write_section(path: Path, section: str) -> None:
+    """Put the section in place of an earlier one, or after everything else."""
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    at = text.find("\n" + SECTION + "\n")
+    if at >= 0:
+        after = text.find("\n## ", at + 1)
+        text = text[:at] + (text[after:] if after >= 0 else "")
+    path.write_text(text.rstrip("\n") + "\n" + section, encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -237,7 +237,17 @@ def main() -> None:
         f"本次基线 {baseline_ms:.0f} ms，是那台机器的 {baseline_ms / REFERENCE_BASELINE_MS:.1f} 倍。",
         "",
     ]
-    args.output.write_text("\n".join(header + lines) + "\n", encoding="utf-8")
+    kept = other_sections(args.output)
+    args.output.write_text("\n".join(header + lines) + "\n" + kept, encoding="utf-8")
+
+
+def other_sections(path: Path) -> str:
+    """The "## " sections other benchmark scripts wrote into the file, kept as they are."""
+    if not path.exists():
+        return ""
+    text = path.read_text(encoding="utf-8")
+    at = text.find("\n## ")
+    return "" if at < 0 else text[at:]
 
 
 if __name__ == "__main__":

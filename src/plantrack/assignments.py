@@ -3,6 +3,7 @@ or in a phrase (局法规科牵头，局属各单位按职责分工负责). Impo
 
 from __future__ import annotations
 
+import functools
 import re
 
 # 牵头科室：, 责任单位和科室：, 配合单位:, 牵头股室： … a role word, a short label, a colon.
@@ -56,8 +57,14 @@ def parse_assignment(inner: str) -> dict[str, list[str]]:
     return {role: names for role, names in roles.items() if names}
 
 
+_SEPARATOR = re.compile("[、，,；;]")
+_ANY_BRACKET = re.compile("[" + re.escape("".join(OPENERS) + "".join(OPENERS.values())) + "]")
+
+
 def unit_names(text: str) -> list[str]:
     """Split a unit list at 、 ， and ； that are not inside brackets."""
+    if _ANY_BRACKET.search(text) is None:  # the usual list: no bracket to keep whole
+        return _trimmed(_SEPARATOR.split(text))
     names, depth, current = [], 0, ""
     for char in text:
         if char in OPENERS:
@@ -70,6 +77,10 @@ def unit_names(text: str) -> list[str]:
         else:
             current += char
     names.append(current)
+    return _trimmed(names)
+
+
+def _trimmed(names: list[str]) -> list[str]:
     found = [name.strip() for name in names if name.strip()]
     if found and len(found[-1]) > 2 and found[-1].endswith("等"):
         found[-1] = found[-1][:-1]  # 区财政局等: the list ends, the unit is 区财政局
@@ -105,6 +116,11 @@ def parse_phrase(inner: str) -> dict[str, list[str]]:
 
 def read_assignment(inner: str) -> dict[str, list[str]]:
     """Units by role from an assignment in labels or in a phrase; {} if it is neither."""
-    if is_assignment_text(inner):
-        return parse_assignment(inner)
-    return parse_phrase(inner)
+    # The same bracket is asked about several times during an import, and many repeat.
+    return {role: list(names) for role, names in _read_assignment(inner).items()}
+
+
+@functools.lru_cache(maxsize=4096)
+def _read_assignment(inner: str) -> dict[str, tuple[str, ...]]:
+    found = parse_assignment(inner) if is_assignment_text(inner) else parse_phrase(inner)
+    return {role: tuple(names) for role, names in found.items()}
