@@ -237,3 +237,31 @@ def test_edits_killed_midway_leave_only_the_plan_changed_in_git(tmp_path: Path) 
         pytest.skip("git is needed")
     porcelain, valid = _races().killed_marks(tmp_path, 8)
     assert porcelain in ("", " M plans/2023.yaml\n") and valid
+
+
+def test_a_folder_the_user_cannot_write_is_named_before_anything_is_tried(
+    cli: Invoke, plan: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = plan.read_bytes()
+    real_access = os.access
+    monkeypatch.setattr(
+        files.os, "access", lambda p, mode: False if Path(p) == plan.parent else real_access(p, mode)
+    )
+    result = cli("log", "13", "已报送", "--plan", str(plan), "--as-of", "2023-10-10", code=2)
+    assert f"{plan.parent}: 没有写入这个文件夹的权限" in result.stderr
+    assert plan.read_bytes() == before
+
+
+def test_a_lock_that_cannot_be_created_says_why(
+    cli: Invoke, plan: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real_open = os.open
+
+    def refuse_locks(path: Any, flags: int, mode: int = 0o777) -> int:
+        if str(path).endswith(files.LOCK_SUFFIX):
+            raise PermissionError(errno.EACCES, "Permission denied")
+        return real_open(path, flags, mode)
+
+    monkeypatch.setattr(files.os, "open", refuse_locks)
+    result = cli("log", "13", "已报送", "--plan", str(plan), "--as-of", "2023-10-10", code=1)
+    assert "无法创建锁文件：没有权限" in result.stderr and "内部错误" not in result.stderr

@@ -166,7 +166,7 @@ def parse_window(text: str, as_of: dt.date) -> int:
     value = half_width(text).strip().lower()
     unit = value[-1] if value and value[-1] in "dwm" else "d"
     number = value[:-1] if value and value[-1] in "dwm" else value
-    if not re.fullmatch(r"[0-9]{1,6}", number):
+    if not re.fullmatch(r"[0-9]{1,9}", number):
         raise UsageError(f"--within 的值“{text}”无效：应为天数或 14d、2w、1m 这样的写法")
     count = int(number)
     if unit == "w":
