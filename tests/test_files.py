@@ -245,7 +245,9 @@ def test_a_folder_the_user_cannot_write_is_named_before_anything_is_tried(
     before = plan.read_bytes()
     real_access = os.access
     monkeypatch.setattr(
-        files.os, "access", lambda p, mode: False if Path(p) == plan.parent else real_access(p, mode)
+        files.os,
+        "access",
+        lambda p, mode: False if Path(p) == plan.parent else real_access(p, mode),
     )
     result = cli("log", "13", "已报送", "--plan", str(plan), "--as-of", "2023-10-10", code=2)
     assert f"{plan.parent}: 没有写入这个文件夹的权限" in result.stderr
