@@ -245,7 +245,7 @@ def test_a_folder_the_user_cannot_write_is_named_before_anything_is_tried(
     before = plan.read_bytes()
     real_access = os.access
     monkeypatch.setattr(
-        files.os,
+        os,
         "access",
         lambda p, mode: False if Path(p) == plan.parent else real_access(p, mode),
     )
@@ -264,6 +264,6 @@ def test_a_lock_that_cannot_be_created_says_why(
             raise PermissionError(errno.EACCES, "Permission denied")
         return real_open(path, flags, mode)
 
-    monkeypatch.setattr(files.os, "open", refuse_locks)
+    monkeypatch.setattr(os, "open", refuse_locks)
     result = cli("log", "13", "已报送", "--plan", str(plan), "--as-of", "2023-10-10", code=1)
     assert "无法创建锁文件：没有权限" in result.stderr and "内部错误" not in result.stderr
