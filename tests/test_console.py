@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from helpers import DATA, PLAN_2023, PROGRESS_PLAN, bundled_plan
+from helpers import DATA, PLAN_2023, PROGRESS_PLAN, Invoke, bundled_plan
 from plantrack import console, query
 from plantrack.load import check_files
 from plantrack.schedule import DueItem, Occurrence
@@ -124,3 +125,25 @@ def test_levels_differ_without_colour(
     screen = capsys.readouterr().out
     assert "\x1b[3" not in screen  # no colour at all
     assert "✖ 逾期" in screen and "▲ 还剩 6 天" in screen and "● 还剩 26 天" in screen
+
+
+def test_check_speaks_github_annotations_at_the_right_place(
+    cli: Invoke, broken_plan: Callable[[str, str], tuple[Path, int]]
+) -> None:
+    path, line = broken_plan(
+        "        title: 统筹推进专项整治工作\n", "        titel: 统筹推进专项整治工作\n"
+    )
+    out = cli("check", str(path), "--format", "github", code=1).stdout.splitlines()
+    where = f"file={path.as_posix()},line={line},col=9,title=plantrack unknown-field"
+    assert any(o.startswith(f"::error {where}::未知字段“titel”") for o in out)
+    assert all(o.startswith("::error file=") for o in out) and len(out) == 2
+
+
+def test_annotations_escape_what_would_end_them() -> None:
+    from plantrack.problems import Problem
+
+    found = Problem("/x/a,b:c.yaml", 3, 4, "syntax", "第一行\n100% 完成\r")
+    assert console.github_annotation("warning", found) == (
+        "::warning file=/x/a%2Cb%3Ac.yaml,line=3,col=4,title=plantrack syntax"
+        "::第一行%0A100%25 完成\\x0D"
+    )

@@ -100,8 +100,10 @@ def _refuse_undecodable(values: Iterable[object]) -> None:
                     )
 
 
-def _format_option(formats: dict[str, Format], help: str) -> typer.models.OptionInfo:
-    """A --format option whose choices are the registry's formats."""
+def _format_option(
+    formats: dict[str, Format] | dict[str, str], help: str
+) -> typer.models.OptionInfo:
+    """A --format option whose choices are a registry's formats (or names and descriptions)."""
 
     def choose(value: str) -> str:
         if value not in formats:
@@ -112,7 +114,9 @@ def _format_option(formats: dict[str, Format], help: str) -> typer.models.Option
             raise typer.BadParameter(f"“{value}”不是可选的格式：{hint}可选 {'、'.join(formats)}")
         return value
 
-    described = "；".join(f"{f.name} {f.description}" for f in formats.values())
+    described = "；".join(
+        f"{name} {f if isinstance(f, str) else f.description}" for name, f in formats.items()
+    )
     option: typer.models.OptionInfo = typer.Option(
         "--format", parser=choose, metavar=f"[{'|'.join(formats)}]", help=f"{help}：{described}"
     )
@@ -242,6 +246,12 @@ DryRunOption = Annotated[
 ]
 
 
+CHECK_FORMATS = {
+    "text": "每个问题一行：文件:行:列: 说明",
+    "github": "GitHub Actions 注释（::error file=…,line=…,col=…::说明），在拉取请求中标在出错的行上",
+}
+
+
 @command()
 @reports_errors
 def check(
@@ -251,6 +261,7 @@ def check(
             help="要核对的计划文件（可多个）；缺省同 --plan 的查找顺序", show_default=False
         ),
     ] = None,
+    format: Annotated[str, _format_option(CHECK_FORMATS, "输出格式")] = "text",
     as_of: AsOfOption = None,
     plan: PlanOption = None,
 ) -> None:
@@ -258,7 +269,7 @@ def check(
     from plantrack import console, load, periods
 
     results = load.check_files(files or [], plan=plan, as_of=periods.today(as_of))
-    console.print_check(results)
+    console.print_check(results, github=format == "github")
     if any(result.problems for result in results):
         raise typer.Exit(1)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
@@ -16,6 +17,7 @@ from plantrack.display import json_printable, printable
 from plantrack.model import Plan, Status
 from plantrack.numerals import to_chinese
 from plantrack.periods import month_end
+from plantrack.problems import Problem
 from plantrack.query import DueListing, TaskDetail, TaskLine, TaskListing, progress_text
 from plantrack.schedule import DueItem, Occurrence, describe_target, occurrence_name
 
@@ -93,15 +95,48 @@ def print_plain_rows(header: Sequence[str], rows: Iterable[Sequence[str]]) -> No
     print_lines("\t".join(cells) for cells in [header, *rows])
 
 
-def print_check(results: list[Checked]) -> None:
-    """Say each valid file is fine on stdout, and every problem as PATH:LINE:COL on stderr."""
+def print_check(results: list[Checked], *, github: bool = False) -> None:
+    """Say each valid file is fine on stdout, and every problem as PATH:LINE:COL on stderr.
+
+    With github, problems are GitHub Actions annotations on stdout, where the runner reads
+    them and marks the line in the pull request.
+    """
     for result in results:
         if result.plan is not None:
             print_lines([f"{result.path}: 没有发现问题（{plan_counts(result.plan)}）"])
-        for problem in result.problems:
-            print_error(str(problem))
-        for warning in result.warnings:
-            print_error(f"{warning.path}:{warning.line}:{warning.col}: 提示：{warning.message}")
+        for level, found in [("error", p) for p in result.problems] + [
+            ("warning", w) for w in result.warnings
+        ]:
+            if github:
+                print_lines([github_annotation(level, found)])
+            elif level == "error":
+                print_error(str(found))
+            else:
+                print_error(f"{found.path}:{found.line}:{found.col}: 提示：{found.message}")
+
+
+def github_annotation(level: str, problem: Problem) -> str:
+    """One problem as a GitHub Actions workflow command, escaped as the runner expects."""
+    path = Path(problem.path)
+    with contextlib.suppress(ValueError):
+        path = path.resolve().relative_to(Path.cwd().resolve())  # the runner's workspace
+    where = ",".join(
+        [
+            f"file={_annotation_property(path.as_posix())}",
+            f"line={problem.line}",
+            f"col={problem.col}",
+            f"title={_annotation_property(f'plantrack {problem.rule}')}",
+        ]
+    )
+    return f"::{level} {where}::{_annotation_data(printable(problem.message))}"
+
+
+def _annotation_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _annotation_property(text: str) -> str:
+    return _annotation_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
 def plan_counts(plan: Plan) -> str:
