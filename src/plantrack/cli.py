@@ -258,7 +258,9 @@ def check(
     files: Annotated[
         list[Path] | None,
         typer.Argument(
-            help="要核对的计划文件（可多个）；缺省同 --plan 的查找顺序", show_default=False
+            metavar="文件",
+            help="要核对的计划文件（可多个）；缺省同 --plan 的查找顺序",
+            show_default=False,
         ),
     ] = None,
     format: Annotated[str, _format_option(CHECK_FORMATS, "输出格式")] = "text",
@@ -272,6 +274,41 @@ def check(
     console.print_check(results, github=format == "github")
     if any(result.problems for result in results):
         raise typer.Exit(1)
+
+
+@command()
+@reports_errors
+def diff(
+    old: Annotated[
+        str | None,
+        typer.Argument(metavar="旧版本", help="git 版本（如 main、HEAD~1）或计划文件；缺省为 HEAD"),
+    ] = None,
+    new: Annotated[
+        str | None,
+        typer.Argument(metavar="新版本", help="git 版本或计划文件；缺省为工作区中的计划文件"),
+    ] = None,
+    json: JsonOption = False,
+    plan: PlanOption = None,
+) -> None:
+    """比较计划的两个版本：状态、进展、时限、目标、单位的变化（Markdown，供拉取请求阅读）。"""
+    from plantrack import console, plandiff
+
+    found = plandiff.diff_versions(old, new, plan=plan)
+    if json:
+        console.print_json(found.record())
+    else:
+        console.print_lines([found.markdown().rstrip("\n")])
+
+
+@command()
+@reports_errors
+def textconv(
+    file: Annotated[Path, typer.Argument(metavar="文件", help="git 交给差异驱动的计划文件")],
+) -> None:
+    """把计划写成一行一事的文字，供 git diff 的 textconv 使用（见 README）。"""
+    from plantrack import console, files, plandiff
+
+    console.write_output(plandiff.readable(files.read_plan(file), str(file)), None)
 
 
 @command()
