@@ -331,7 +331,7 @@ def test_revalidation_falls_back_to_a_full_read(plan_copy: Path, full_reads: lis
 
     text = plan_copy.read_text(encoding="utf-8")
     plan, source, raw = load.parse_with_spans(text, "p")
-    layout = edit._Layout(text, source, edit._task_loc(plan, 13))
+    layout = edit.Layout(text, source, edit.task_loc(plan, 13))
     changed_elsewhere = text.replace("title: 2023年交通法治工作要点", "title: 改过的标题")
     result = edit._revalidate(layout, changed_elsewhere, raw, "p")
     assert full_reads == ["p"] and result.title == "改过的标题"

