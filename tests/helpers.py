@@ -187,3 +187,22 @@ def to_pdf(*documents: Path) -> Path:
     pdfs = [document.with_suffix(".pdf") for document in documents]
     assert done.returncode == 0 and all(pdf.is_file() for pdf in pdfs), done.stdout + done.stderr
     return pdfs[0]
+
+
+def git(folder: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+    """Run git in folder, quietly; raise on failure unless told not to."""
+    return subprocess.run(
+        ["git", "-C", str(folder), *args], capture_output=True, text=True, check=check
+    )
+
+
+def plan_repository(folder: Path, text: str, *, user: str = "测试员") -> Path:
+    """A git repository in folder whose first commit holds plans/2023.yaml with text."""
+    git(folder, "init", "-q")
+    git(folder, "config", "user.name", user)
+    git(folder, "config", "user.email", "test@example.invalid")
+    (folder / "plans").mkdir()
+    (folder / "plans" / "2023.yaml").write_text(text, encoding="utf-8")
+    git(folder, "add", ".")
+    git(folder, "commit", "-qm", "计划")
+    return folder

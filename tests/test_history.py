@@ -7,12 +7,11 @@ with the same --as-of must be identical, however much was recorded in between.
 from __future__ import annotations
 
 import json
-import subprocess
 from pathlib import Path
 
 import pytest
 
-from helpers import Invoke
+from helpers import Invoke, git, plan_repository
 
 # (day, command): each command runs on its own day, as a clerk would run it then.
 YEAR_OF_WORK: list[tuple[str, list[str]]] = [
@@ -31,21 +30,10 @@ YEAR_OF_WORK: list[tuple[str, list[str]]] = [
 CLOSES = {"2023Q2": "2023-06-30", "2023Q3": "2023-09-30"}
 
 
-def git(folder: Path, *args: str) -> None:
-    subprocess.run(["git", "-C", str(folder), *args], check=True, capture_output=True)
-
-
 @pytest.fixture
 def repo(tmp_path: Path, plan_text: str) -> Path:
     """A git repository holding a copy of the bundled plan."""
-    git(tmp_path, "init", "-q")
-    git(tmp_path, "config", "user.name", "法规科")
-    git(tmp_path, "config", "user.email", "fgk@example.invalid")
-    (tmp_path / "plans").mkdir()
-    (tmp_path / "plans" / "2023.yaml").write_text(plan_text, encoding="utf-8")
-    git(tmp_path, "add", ".")
-    git(tmp_path, "commit", "-q", "-m", "2023 plan")
-    return tmp_path
+    return plan_repository(tmp_path, plan_text, user="法规科")
 
 
 def report(cli: Invoke, plan: Path, quarter: str, fmt: str) -> str:

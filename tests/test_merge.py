@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from helpers import PLAN_2023, Invoke
+from helpers import PLAN_2023, Invoke, git, plan_repository
 from plantrack import merge
 from plantrack.load import parse_plan
 from plantrack.model import Status
@@ -20,20 +19,7 @@ TEXT = PLAN_2023.read_text(encoding="utf-8")
 @pytest.fixture
 def repo(tmp_path: Path) -> Path:
     """A git repository holding plans/2023.yaml on its first commit."""
-    git(tmp_path, "init", "-q")
-    git(tmp_path, "config", "user.name", "测试员")
-    git(tmp_path, "config", "user.email", "t@example.org")
-    (tmp_path / "plans").mkdir()
-    (tmp_path / "plans" / "2023.yaml").write_text(TEXT, encoding="utf-8")
-    git(tmp_path, "add", ".")
-    git(tmp_path, "commit", "-qm", "计划")
-    return tmp_path
-
-
-def git(folder: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        ["git", "-C", str(folder), *args], capture_output=True, text=True, check=check
-    )
+    return plan_repository(tmp_path, TEXT)
 
 
 def branch(repo: Path, cli: Invoke, name: str, *edits: list[str]) -> None:

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import json
-import subprocess
 from pathlib import Path
 
-from helpers import PLAN_2023, Invoke
+from helpers import PLAN_2023, Invoke, git, plan_repository
 from plantrack import plandiff
 from plantrack.load import parse_plan
 
@@ -119,17 +118,8 @@ def test_tasks_added_and_removed() -> None:
 def test_diff_of_the_last_commit_after_mark_is_one_status_and_one_entry(
     cli: Invoke, tmp_path: Path
 ) -> None:
-    def git(*args: str) -> None:
-        subprocess.run(["git", "-C", str(tmp_path), *args], check=True, capture_output=True)
-
-    git("init", "-q")
-    git("config", "user.name", "测试员")
-    git("config", "user.email", "t@example.org")
+    plan_repository(tmp_path, TEXT)
     plan = tmp_path / "plans" / "2023.yaml"
-    plan.parent.mkdir()
-    plan.write_text(TEXT, encoding="utf-8")
-    git("add", ".")
-    git("commit", "-qm", "plan")
     cli(
         "mark",
         "13",
@@ -141,7 +131,7 @@ def test_diff_of_the_last_commit_after_mark_is_one_status_and_one_entry(
         "--as-of",
         "2023-10-20",
     )
-    git("commit", "-qam", "mark")
+    git(tmp_path, "commit", "-qam", "mark")
     out = cli("diff", "HEAD~1", "HEAD", "--plan", str(plan)).stdout
     assert out.splitlines()[2:] == [
         "**任务 13 统筹推进专项整治工作**",
