@@ -292,9 +292,10 @@ def test_parse_ref_rejects(text: str) -> None:
         edit.parse_ref(text)
 
 
-def test_lock_file_sits_beside_the_plan(plan_copy: Path) -> None:
+def test_no_lock_file_is_left_after_an_edit(plan_copy: Path) -> None:
     edit.log(plan_copy, edit.TaskRef(1), entry())
-    assert (plan_copy.parent / f".{plan_copy.name}{files.LOCK_SUFFIX}").exists()
+    assert not (plan_copy.parent / f".{plan_copy.name}{files.LOCK_SUFFIX}").exists()
+    assert sorted(p.name for p in plan_copy.parent.iterdir()) == [plan_copy.name]
 
 
 def test_progress_date_before_the_plan_year_is_refused(plan_copy: Path) -> None:

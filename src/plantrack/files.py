@@ -250,26 +250,53 @@ def _editable(path: Path) -> Path:
 
 @contextmanager
 def locked(path: Path) -> Iterator[None]:
-    """Hold an exclusive lock beside the plan so concurrent edits queue instead of colliding."""
+    """Hold an exclusive lock beside the plan so concurrent edits queue instead of colliding.
+
+    The lock file is removed when the edit ends, so it never shows in `git status`.
+    """
     lock_path = path.with_name(f".{path.name}{LOCK_SUFFIX}")
+    deadline = time.monotonic() + LOCK_TIMEOUT_SECONDS
+    while True:
+        fd = _open_lock(lock_path)
+        try:
+            _acquire(fd, lock_path, deadline)
+        except BaseException:
+            os.close(fd)
+            raise
+        if _still_there(fd, lock_path):
+            break
+        os.close(fd)  # its holder removed it as we waited: lock the file there now
+    try:
+        yield
+    finally:
+        with suppress(OSError):
+            lock_path.unlink()  # while still held: a waiter then sees it gone and retries
+        os.close(fd)  # closing the descriptor releases the lock
+
+
+def _open_lock(lock_path: Path) -> int:
     flags = os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0)
     try:
-        fd = os.open(lock_path, flags, 0o644)
+        return os.open(lock_path, flags, 0o644)
     except OSError as exc:
         if exc.errno == errno.ELOOP:
             raise PlantrackError(
                 f"{lock_path}: 锁文件是一个符号链接，plantrack 不会跟随它：请删除它后重试"
             ) from None
         raise PlantrackError(f"{lock_path}: 无法创建锁文件：{_reason(exc)}") from None
+
+
+def _still_there(fd: int, lock_path: Path) -> bool:
+    """Whether the locked file is still the one at lock_path."""
     try:
-        _acquire(fd, lock_path)
-        yield
-    finally:
-        os.close(fd)  # closing the descriptor releases the lock
+        here = lock_path.stat(follow_symlinks=False)
+    except OSError:
+        return False
+    mine = os.fstat(fd)
+    return (here.st_dev, here.st_ino) == (mine.st_dev, mine.st_ino)
 
 
-def _acquire(fd: int, lock_path: Path) -> None:
-    deadline = time.monotonic() + LOCK_TIMEOUT_SECONDS
+def _acquire(fd: int, lock_path: Path, deadline: float) -> None:
     while not _try_lock(fd):
         if time.monotonic() > deadline:
             raise PlantrackError(
