@@ -6,6 +6,7 @@ import datetime as dt
 import os
 import shutil
 import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -206,3 +207,7 @@ def plan_repository(folder: Path, text: str, *, user: str = "测试员") -> Path
     git(folder, "add", ".")
     git(folder, "commit", "-qm", "计划")
     return folder
+
+
+# The installed command, for git drivers and tests that need a real process.
+PLANTRACK = Path(sys.executable).with_name("plantrack")

@@ -7,14 +7,13 @@ import json
 import os
 import re
 import subprocess
-import sys
 import unicodedata
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from helpers import BROKEN_COPIES, ROOT, Invoke
+from helpers import BROKEN_COPIES, PLANTRACK, ROOT, Invoke
 
 Breaker = Callable[[str, str], tuple[Path, int]]
 
@@ -452,7 +451,7 @@ def test_full_width_task_numbers_work_in_show_as_in_log(cli: Invoke) -> None:
 
 def test_non_utf8_bytes_on_a_real_command_line_are_refused(tmp_path: Path) -> None:
     # The bytes a GBK terminal sends for 已报送: Python sees them as lone surrogates.
-    script = Path(sys.executable).with_name("plantrack")
+    script = PLANTRACK
     argv = [os.fsencode(str(script)), b"log", b"13", "已报送".encode("gbk"), b"--dry-run"]
     done = subprocess.run(argv, capture_output=True, cwd=ROOT, check=False)
     assert done.returncode == 2

@@ -6,11 +6,10 @@ import json
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
-from helpers import ROOT
+from helpers import PLANTRACK, ROOT
 
 
 def run(*args: str, code: int = 0) -> subprocess.CompletedProcess[str]:
@@ -99,7 +98,7 @@ def complete(words: str) -> str:
         "_TYPER_COMPLETE_ARGS": words,
     }
     # The installed console script: the variable's name comes from the program's name.
-    script = Path(sys.executable).with_name("plantrack")
+    script = PLANTRACK
     done = subprocess.run([script], capture_output=True, text=True, cwd=ROOT, env=env, check=False)
     assert done.returncode == 0, done.stderr
     return done.stdout

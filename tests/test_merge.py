@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
 
-from helpers import PLAN_2023, Invoke, git, plan_repository
+from helpers import PLAN_2023, PLANTRACK, Invoke, git, plan_repository
 from plantrack import merge
 from plantrack.load import parse_plan
 from plantrack.model import Status
 
-PLANTRACK = Path(sys.executable).with_name("plantrack")
 TEXT = PLAN_2023.read_text(encoding="utf-8")
 
 
@@ -60,6 +58,12 @@ def test_two_branches_logging_and_marking_merge_with_the_driver(repo: Path, cli:
     assert statuses[:2] == [Status.DONE, Status.BLOCKED]
     check = cli("check", str(repo / "plans" / "2023.yaml"), "--as-of", "2023-10-20")
     assert "没有发现问题" in check.stdout
+    text = (repo / "plans" / "2023.yaml").read_text(encoding="utf-8")
+    comments = [line for line in TEXT.splitlines() if line.lstrip().startswith("#")]
+    assert (
+        comments
+        and [line for line in text.splitlines() if line.lstrip().startswith("#")] == comments
+    )
 
 
 def test_the_same_branches_conflict_without_the_driver(repo: Path, cli: Invoke) -> None:
@@ -117,3 +121,34 @@ def test_the_same_entry_on_both_branches_is_kept_once() -> None:
     )
     merged = merge.merge_texts(TEXT, logged, logged, name="p")
     assert [e.note for e in parse_plan(merged, "p").tasks_by_id[13].progress] == ["同一条"]
+
+
+def test_the_driver_keeps_a_bom_and_crlf_line_endings(tmp_path: Path) -> None:
+    crlf = TEXT.replace("\n", "\r\n")
+
+    def logged(note: str, day: str) -> str:
+        return crlf.replace(
+            "        phases: [安排部署",
+            f"        progress:\r\n          - date: {day}\r\n            note: {note}\r\n"
+            "        phases: [安排部署",
+        )
+
+    paths = [tmp_path / name for name in ("base", "ours", "theirs")]
+    texts = (crlf, logged("甲", "2023-10-18"), logged("乙", "2023-10-19"))
+    for path, text in zip(paths, texts, strict=True):
+        path.write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
+    assert merge.merge_files(*paths) == 0
+    data = paths[1].read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf") and b"\n" not in data.replace(b"\r\n", b"")
+    notes = [e.note for e in parse_plan(data[3:].decode("utf-8"), "p").tasks_by_id[13].progress]
+    assert notes == ["甲", "乙"]
+
+
+def test_an_old_entry_edited_on_one_side_goes_to_git_s_text_merge() -> None:
+    entry = "        progress:\n          - date: 2023-10-01\n            note: {note}\n"
+    base = TEXT.replace(
+        "        phases: [安排部署", entry.format(note="原稿") + "        phases: [安排部署"
+    )
+    edited = base.replace("note: 原稿", "note: 改稿")
+    with pytest.raises(merge._Unmergeable):
+        merge.merge_texts(base, edited, base, name="p")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from helpers import PLAN_2023, Invoke, git, plan_repository
+from helpers import PLAN_2023, PLANTRACK, Invoke, git, plan_repository
 from plantrack import plandiff
 from plantrack.load import parse_plan
 
@@ -154,3 +154,34 @@ def test_textconv_writes_one_fact_per_line_and_passes_anything_else_through(
     broken = tmp_path / "broken.yaml"
     broken.write_bytes(b"<<<<<<< HEAD\nx: [\n")
     assert cli("textconv", str(broken)).stdout == "<<<<<<< HEAD\nx: [\n"
+
+
+def test_git_log_reads_as_plan_changes_with_the_textconv_driver(
+    cli: Invoke, tmp_path: Path
+) -> None:
+    plan_repository(tmp_path, TEXT)
+    plan = tmp_path / "plans" / "2023.yaml"
+    git(tmp_path, "config", "diff.plantrack.textconv", f"{PLANTRACK} textconv")
+    (tmp_path / ".gitattributes").write_text("plans/*.yaml diff=plantrack\n", encoding="utf-8")
+    cli(
+        "mark",
+        "13",
+        "done",
+        "--note",
+        "阶段性任务完成",
+        "--plan",
+        str(plan),
+        "--as-of",
+        "2023-10-20",
+    )
+    git(tmp_path, "commit", "-qam", "mark")
+    changed = [
+        line
+        for line in git(tmp_path, "log", "-p", "-1", "plans/2023.yaml").stdout.splitlines()
+        if line.startswith(("+", "-")) and not line.startswith(("+++", "---"))
+    ]
+    assert changed == [
+        "-  13 状态 未开始",
+        "+  13 状态 已完成",
+        "+  进展 2023-10-20 已完成 阶段性任务完成（测试员）",
+    ]

@@ -16,7 +16,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from plantrack import edit, load
+from plantrack import edit, files, load
 from plantrack.errors import PlantrackError
 from plantrack.model import Plan, Progress, Status
 from plantrack.yamltext import Splice, apply
@@ -38,12 +38,15 @@ class Side(NamedTuple):
 
 def merge_files(base: Path, ours: Path, theirs: Path) -> int:
     """Merge theirs into ours (in place) against base; 0 when clean, else git's conflict count."""
-    texts = [load.decode(path.read_bytes(), str(path)) for path in (base, ours, theirs)]
+    paths = (base, ours, theirs)
+    data = [path.read_bytes() for path in paths]
     try:
+        texts = [load.decode(raw, str(path)) for raw, path in zip(data, paths, strict=True)]
         merged = merge_texts(*texts, name=str(ours))
     except (_Unmergeable, PlantrackError):
         return _text_merge(base, ours, theirs)
-    ours.write_bytes(merged.encode("utf-8"))
+    bom = files.BOM if data[1].startswith(files.BOM) else b""  # the file keeps its BOM
+    ours.write_bytes(bom + merged.encode("utf-8"))
     return 0
 
 
@@ -84,6 +87,8 @@ def _side(text: str, base: Plan, name: str) -> Side:
         loc = edit.task_loc(plan, task.id)
         layout = edit.Layout(text, source, loc)
         new = _new_entries(old.progress, task.progress)
+        if len(task.progress) - len(new) != len(old.progress):
+            raise _Unmergeable  # an old entry was edited or deleted: git's text merge decides
         if new:
             added[task.id] = [task.progress[i] for i in new]
             splices += _removals(layout, loc, new, every=len(new) == len(task.progress))
