@@ -115,11 +115,11 @@ def test_tasks_added_and_removed() -> None:
     assert [(c.kind, c.task, c.after) for c in back] == [("task-added", last.id, last.title)]
 
 
-def test_diff_of_the_last_commit_after_mark_is_one_status_and_one_entry(
-    cli: Invoke, tmp_path: Path
-) -> None:
-    plan_repository(tmp_path, TEXT)
-    plan = tmp_path / "plans" / "2023.yaml"
+def marked_13_in_git(cli: Invoke, folder: Path, *, new: bool = True) -> Path:
+    """The plan in a repository (new, or the one there), task 13 marked done and committed."""
+    if new:
+        plan_repository(folder, TEXT)
+    plan = folder / "plans" / "2023.yaml"
     cli(
         "mark",
         "13",
@@ -131,7 +131,14 @@ def test_diff_of_the_last_commit_after_mark_is_one_status_and_one_entry(
         "--as-of",
         "2023-10-20",
     )
-    git(tmp_path, "commit", "-qam", "mark")
+    git(folder, "commit", "-qam", "mark")
+    return plan
+
+
+def test_diff_of_the_last_commit_after_mark_is_one_status_and_one_entry(
+    cli: Invoke, tmp_path: Path
+) -> None:
+    plan = marked_13_in_git(cli, tmp_path)
     out = cli("diff", "HEAD~1", "HEAD", "--plan", str(plan)).stdout
     assert out.splitlines()[2:] == [
         "**任务 13 统筹推进专项整治工作**",
@@ -160,21 +167,9 @@ def test_git_log_reads_as_plan_changes_with_the_textconv_driver(
     cli: Invoke, tmp_path: Path
 ) -> None:
     plan_repository(tmp_path, TEXT)
-    plan = tmp_path / "plans" / "2023.yaml"
     git(tmp_path, "config", "diff.plantrack.textconv", f"{PLANTRACK} textconv")
     (tmp_path / ".gitattributes").write_text("plans/*.yaml diff=plantrack\n", encoding="utf-8")
-    cli(
-        "mark",
-        "13",
-        "done",
-        "--note",
-        "阶段性任务完成",
-        "--plan",
-        str(plan),
-        "--as-of",
-        "2023-10-20",
-    )
-    git(tmp_path, "commit", "-qam", "mark")
+    marked_13_in_git(cli, tmp_path, new=False)
     changed = [
         line
         for line in git(tmp_path, "log", "-p", "-1", "plans/2023.yaml").stdout.splitlines()
