@@ -180,3 +180,13 @@ def test_git_log_reads_as_plan_changes_with_the_textconv_driver(
         "+  13 状态 已完成",
         "+  进展 2023-10-20 已完成 阶段性任务完成（测试员）",
     ]
+
+
+def test_outside_a_repository_two_files_are_asked_for(cli: Invoke, tmp_path: Path) -> None:
+    plan = tmp_path / "2023.yaml"
+    plan.write_text(TEXT, encoding="utf-8")
+    err = cli(
+        "diff", "--plan", str(plan), code=2, env={"GIT_CEILING_DIRECTORIES": str(tmp_path.parent)}
+    ).stderr
+    assert "不在 git 仓库中：请给出两个计划文件" in err
+    assert "没有变化" in cli("diff", str(PLAN_2023), str(plan), "--plan", str(plan)).stdout

@@ -137,6 +137,10 @@ def _git(*args: str, cwd: Path) -> str:
         done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, check=False)
     except FileNotFoundError:
         raise UsageError("找不到 git：比较两个版本需要安装 git，或直接给出两个文件") from None
+    if done.returncode != 0 and b"not a git repository" in done.stderr:
+        raise UsageError(
+            f"{cwd} 不在 git 仓库中：请给出两个计划文件，如 plantrack diff 旧.yaml 新.yaml"
+        )
     if done.returncode != 0:
         reason = done.stderr.decode("utf-8", "replace").strip().splitlines()
         raise UsageError(
