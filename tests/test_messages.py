@@ -80,6 +80,11 @@ def errors(model: type[BaseModel], data: dict[str, Any]) -> list[ErrorDetails]:
         ({"title": "x", "names": []}, "names 不能为空：至少要有一项", "out-of-range"),
         ({"title": "x", "names": "a"}, "names 应是列表", "wrong-type"),
         (
+            {"title": "x", "names": "【a】"},
+            "names 应是列表，实际是“【a】”：请把全角括号换成英文方括号",
+            "wrong-type",
+        ),
+        (
             {"title": "x", "count": "85%", "names": ["a"]},
             "count 应是数字，实际是“85%”：请去掉 %，写成 count: 85",
             "wrong-type",

@@ -155,8 +155,18 @@ def test_aliases_within_budget_are_expanded() -> None:
         ("a:\n  - {k: v\n  - c\n", (2, 5), "花括号“{”没有闭合"),
         ("a: 1\nnote: [已报送]第3期简报\n", (2, 7), 'note: "[已报送]第3期简报"'),
         ("- x\n- [甲]乙\n", (2, 3), '- "[甲]乙"'),
+        ("a: 1\ntitle:\u3000任务二\nb: 2\n", (2, 7), "冒号后要用半角空格，写成“title: 任务二”"),
     ],
-    ids=["full-width-colon", "u3000", "conflict", "bracket", "brace", "quotes", "list-item"],
+    ids=[
+        "full-width-colon",
+        "u3000",
+        "conflict",
+        "bracket",
+        "brace",
+        "quotes",
+        "list-item",
+        "wide-after-colon",
+    ],
 )
 def test_slips_are_named_where_they_were_typed(
     text: str, where: tuple[int, int], words: str

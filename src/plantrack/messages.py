@@ -119,6 +119,10 @@ def validation(error: ErrorDetails) -> str:
         return _number_message(field, error.get("input"))
     if kind.startswith("date"):
         return _date_message(kind, field, given, ctx)
+    if kind == "list_type" and str(error.get("input", "")).startswith(("【", "［", "〔")):
+        return (
+            f"{field} 应是列表，实际是{given}：请把全角括号换成英文方括号，例如 {field}: [局法规科]"
+        )
     if kind == "list_type":
         return f"{field} 应是列表，例如 {field}: [局法规科]，实际是{given}"
     if kind in ("dict_type", "model_type", "model_attributes_type"):

@@ -17,6 +17,7 @@ _CONFLICT_MARKER = re.compile(r"^(<{7}|={7}|>{7})(?: |$)", re.MULTILINE)
 # A plan's keys are English words: `status：已完成` can only be a slip.
 _FULL_WIDTH_COLON = re.compile(r"^(\s*(?:-\s+)?)([A-Za-z_][A-Za-z0-9_]*)\s*：")
 _WIDE_SPACES = {"\u3000": "全角空格（U+3000）", "\u00a0": "不换行空格（U+00A0）"}
+_WIDE_AFTER_COLON = re.compile(r"^(\s*(?:-\s+)?)([A-Za-z_][A-Za-z0-9_]*):[\u3000\u00a0]")
 _KEY_VALUE = re.compile(r"^(\s*(?:-\s+)?(?:[A-Za-z_][A-Za-z0-9_]*:\s+)?)(\S.*)$")
 _INDICATORS = {
     "[": "列表",
@@ -65,6 +66,17 @@ def syntax_slip(lines: list[str], error_line: int, path: str) -> Problem | None:
 
 
 def _line_slip(line: str, number: int, path: str) -> Problem | None:
+    wide = _WIDE_AFTER_COLON.match(line)
+    if wide:
+        key, value = wide.group(2), line[wide.end() :].strip() or "…"
+        return Problem(
+            path,
+            number,
+            wide.end(),
+            "syntax",
+            f"YAML 语法错误：键“{key}”的冒号后面是{_WIDE_SPACES[line[wide.end() - 1]]}："
+            f"冒号后要用半角空格，写成“{key}: {value}”",
+        )
     colon = _FULL_WIDTH_COLON.match(line)
     if colon:
         key = colon.group(2)
