@@ -21,7 +21,7 @@ MINIMAL = DATA / "valid" / "minimal.yaml"
 EXPECTED: dict[str, str] = {
     "alias-instead-of-full-name": "{path}:24:20: “法规科”是简称：请写全称“局法规科”",
     "bad-anchor-name": "{path}:25:27: YAML 语法错误：锚点或别名的名称（&名称、*名称）只能用英文字母、数字和连字符；若 & 或 * 是文字的一部分，请给整段文字加引号",
-    "bad-date-format": "{path}:35:19: date 日期无效：“2023/03/01”（应为 YYYY-MM-DD 格式的真实日期），例如 2023-10-31",
+    "bad-date-format": "{path}:35:19: date 日期无效：“2023/03/01”（应为 YYYY-MM-DD 格式的真实日期）：请写成 2023-03-01",
     "bad-indent": "{path}:21:15: YAML 语法错误：此处不能出现“: ”：可能是缩进不对；若文字本身含“: ”，请给整段文字加引号",
     "bad-recurrence": "{path}:28:20: every 的值“fortnight”无效：可选 month、quarter、half-year",
     "binary-tag": "{path}:21:16: 不支持的 YAML 标签 tag:yaml.org,2002:binary：请删除它",
@@ -72,6 +72,8 @@ EXPECTED: dict[str, str] = {
     "unclosed-bracket": "{path}:24:19: YAML 语法错误：方括号“[”没有闭合：请在这组值的末尾补上“]”（解析器到第 25 行才发现出错）",
     "value-needs-quotes": '{path}:36:19: YAML 语法错误：以“[”开头的值会被当成列表：若这是一段文字，请给整段文字加引号，例如 note: "[已报送]第3期简报"',
     "misspelt-collective": "{path}:25:27: 未登记的统称“局属各单住”。是否指 局属各单位？请改用 collectives 中登记的统称，或先在 collectives 中登记它",
+    "chinese-date": "{path}:35:19: date 日期无效：“2023年3月1日”（应为 YYYY-MM-DD 格式的真实日期）：请写成 2023-03-01",
+    "full-width-comma-in-list": "{path}:24:20: “局法规科，执法支队”是几个单位写在了一起：单位之间请用英文逗号分隔，写成 [局法规科, 区交通执法支队]",
     "percent-in-number": '{path}:39:21: actual 应是数字，实际是“85%”：请去掉 %，写成 actual: 85（百分号写在目标的 unit: "%" 中）',
 }
 
@@ -130,6 +132,8 @@ RULES: dict[str, tuple[str, ...]] = {
     "unclosed-bracket": ("syntax",),
     "value-needs-quotes": ("syntax",),
     "misspelt-collective": ("unit-unknown",),
+    "chinese-date": ("invalid-date",),
+    "full-width-comma-in-list": ("unit-unknown",),
     "percent-in-number": ("wrong-type",),
 }
 

@@ -7,6 +7,7 @@ edit (`task_message`, `entry_messages`), so `mark` refuses exactly what `check` 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterator
 
 from plantrack import schedule
@@ -140,6 +141,10 @@ def _unknown_unit(name: str, registry: Registry) -> str:
     unit = registry.aliases.get(name)
     if unit is not None:
         return f"“{name}”是简称：请写全称“{unit.name}”"
+    parts = [part.strip() for part in re.split("[，、；;]", name) if part.strip()]
+    if len(parts) > 1 and all(registry.is_known(_full_name(p, registry)) for p in parts):
+        listed = ", ".join(_full_name(p, registry) for p in parts)
+        return f"“{name}”是几个单位写在了一起：单位之间请用英文逗号分隔，写成 [{listed}]"
     close = registry.suggest(name)
     if close and all(c in registry.collectives for c in close):
         return (
