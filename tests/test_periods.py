@@ -115,3 +115,16 @@ def test_a_custom_periods_next_period_covers_the_days_that_follow(
 def test_slugs_name_files() -> None:
     assert periods.quarter(2023, 4).slug == "2023Q4"
     assert periods.custom_period(D(2023, 1, 1), D(2023, 12, 31)).slug == "2023-01-01_2023-12-31"
+
+
+@pytest.mark.parametrize(
+    "text", ["2023-10-01", "2023年10月1日", "2023/10/01", "２０２３－１０－０１", " 2023.10.1 "]
+)
+def test_dates_are_read_as_people_write_them(text: str) -> None:
+    assert periods.parse_date(text, option="--date") == dt.date(2023, 10, 1)
+
+
+@pytest.mark.parametrize("text", ["2023-02-30", "20231001", "十月一日", "2023-10", "0001-01-01"])
+def test_other_dates_are_refused_with_the_expected_form(text: str) -> None:
+    with pytest.raises(UsageError, match="--date 的日期"):
+        periods.parse_date(text, option="--date")

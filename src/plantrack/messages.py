@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from typing import Any
 
 import yaml
 from pydantic_core import ErrorDetails
 
-from plantrack.numerals import half_width
+from plantrack.periods import written_date
 
 _TAB_HINT = "此处有制表符（Tab）：YAML 只能用空格缩进，请把 Tab 换成空格"
 # libyaml and PyYAML word their errors differently; both are matched by substring.
@@ -182,25 +181,11 @@ def _date_message(kind: str, field: str, given: str, ctx: dict[str, Any]) -> str
         detail = "该月没有这一天"
     else:
         detail = "应为 YYYY-MM-DD 格式的真实日期"
-    meant = _meant_date(given.strip("“”"))
-    if meant and meant != given.strip("“”"):
-        return f"{field} 日期无效：{given}（{detail}）：请写成 {meant}"
+    written = given.strip("“”")
+    meant = written_date(written)
+    if meant and meant.isoformat() != written:
+        return f"{field} 日期无效：{given}（{detail}）：请写成 {meant.isoformat()}"
     return f"{field} 日期无效：{given}（{detail}），例如 2023-10-31"
-
-
-_WRITTEN_DATE = re.compile(r"(\d{4})\s*[年./／—–－-]\s*(\d{1,2})\s*[月./／—–－-]\s*(\d{1,2})\s*日?")
-
-
-def _meant_date(given: str) -> str | None:
-    """2023-10-31 for 2023年10月31日, 2023/10/31, ２０２３－１０－３１ and the like, if real."""
-    found = _WRITTEN_DATE.fullmatch(half_width(given))
-    if found is None:
-        return None
-    year, month, day = (int(part) for part in found.groups())
-    try:
-        return dt.date(year, month, day).isoformat()
-    except ValueError:
-        return None
 
 
 def _choices(expected: str) -> str:

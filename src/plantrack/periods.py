@@ -138,17 +138,28 @@ FIRST_YEAR, LAST_YEAR = 1900, 2999  # the years a plan may have (model.Plan.year
 LONGEST_WINDOW_DAYS = 3660  # ten years: further ahead is a slip of the keyboard
 
 
+_WRITTEN_DATE = re.compile(r"(\d{4})\s*[年./／—–－-]\s*(\d{1,2})\s*[月./／—–－-]\s*(\d{1,2})\s*日?")
+
+
+def written_date(text: str) -> dt.date | None:
+    """The day 2023-10-31, 2023年10月31日, 2023/10/31 or ２０２３－１０－３１ names, if real."""
+    found = _WRITTEN_DATE.fullmatch(half_width(text).strip())
+    if found is None:
+        return None
+    year, month, day = (int(part) for part in found.groups())
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None
+
+
 def parse_date(text: str, *, option: str) -> dt.date:
-    """Parse YYYY-MM-DD from the command line, or explain the expected form."""
-    value = half_width(text).strip()
-    if not value:
+    """Parse a date from the command line (2023-10-01 or 2023年10月1日), or explain the form."""
+    if not text.strip():
         raise UsageError(
             f"{option} 的日期为空：应为 YYYY-MM-DD，例如 2023-10-01；不写该选项即为今天"
         )
-    try:
-        day = dt.date.fromisoformat(value) if re.fullmatch(r"[0-9-]+", value) else None
-    except ValueError:
-        day = None
+    day = written_date(text)
     if day is None:
         raise UsageError(f"{option} 的日期“{text}”无效：应为 YYYY-MM-DD，例如 2023-10-01")
     _year_in_range(day.year, f"{option} 的日期“{text}”")
