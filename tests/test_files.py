@@ -267,3 +267,22 @@ def test_a_lock_that_cannot_be_created_says_why(
     monkeypatch.setattr(os, "open", refuse_locks)
     result = cli("log", "13", "已报送", "--plan", str(plan), "--as-of", "2023-10-10", code=1)
     assert "无法创建锁文件：没有权限" in result.stderr and "内部错误" not in result.stderr
+
+
+def test_two_links_to_one_plan_share_one_lock(plan: Path, tmp_path: Path) -> None:
+    first, second = tmp_path / "a.yaml", tmp_path / "b.yaml"
+    first.symlink_to(plan)
+    second.symlink_to(plan)
+    order: list[str] = []
+
+    def other() -> None:
+        with files.editing(second):
+            order.append("second")
+
+    with files.editing(first):
+        waiting = threading.Thread(target=other)
+        waiting.start()
+        time.sleep(0.2)  # the edit through the other link must still be waiting
+        order.append("first")
+    waiting.join(timeout=5)
+    assert order == ["first", "second"]

@@ -152,3 +152,23 @@ def test_an_old_entry_edited_on_one_side_goes_to_git_s_text_merge() -> None:
     edited = base.replace("note: 原稿", "note: 改稿")
     with pytest.raises(merge._Unmergeable):
         merge.merge_texts(base, edited, base, name="p")
+
+
+def test_a_whole_task_marked_on_one_side_and_a_clause_later_on_the_other(
+    cli: Invoke, tmp_path: Path
+) -> None:
+    def edited(*commands: list[str]) -> str:
+        path = tmp_path / "p.yaml"
+        path.write_text(TEXT, encoding="utf-8")
+        for args in commands:
+            cli(*args, "--plan", str(path), "--as-of", "2023-10-25")
+        return path.read_text(encoding="utf-8")
+
+    ours = edited(["mark", "14", "done", "--note", "甲", "--date", "2023-10-20"])
+    theirs = edited(
+        ["mark", "14.2", "blocked", "--note", "乙", "--date", "2023-10-21"],
+        ["actual", "20", "85", "--date", "2023-10-21"],
+    )
+    plan = parse_plan(merge.merge_texts(TEXT, ours, theirs, name="p"), "p")
+    assert [c.status for c in plan.tasks_by_id[14].clauses] == [Status.DONE, Status.BLOCKED]
+    assert [e.value for e in plan.tasks_by_id[20].progress] == [85]
