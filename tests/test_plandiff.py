@@ -190,3 +190,11 @@ def test_outside_a_repository_two_files_are_asked_for(cli: Invoke, tmp_path: Pat
     ).stderr
     assert "不在 git 仓库中：请给出两个计划文件" in err
     assert "没有变化" in cli("diff", str(PLAN_2023), str(plan), "--plan", str(plan)).stdout
+
+
+def test_a_clause_added_to_a_task() -> None:
+    clause = "          - text: 新增的一段分工。\n            lead: [局法规科]\n            status: 未开始\n"
+    found = changes((T13_STATUS, T13_STATUS.replace("        phases", clause + "        phases")))
+    assert [(c.kind, c.task, c.clause, c.after) for c in found] == [
+        ("clause-added", 13, 2, "新增的一段分工。")
+    ]

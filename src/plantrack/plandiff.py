@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import subprocess
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -159,7 +159,7 @@ def compare(old: Version, new: Version) -> PlanDiff:
     before = {task.id: task for task in old.plan.tasks}
     after = {task.id: task for task in new.plan.tasks}
     for task_id in sorted(before.keys() | after.keys()):
-        changes += _task_changes(task_id, before.get(task_id), after.get(task_id), new.plan)
+        changes += _task_changes(task_id, before.get(task_id), after.get(task_id))
     return PlanDiff(old, new, changes)
 
 
@@ -176,7 +176,7 @@ def _plan_changes(old: Plan, new: Plan) -> Iterator[Change]:
         yield Change("unit-removed", None, None, "登记单位", name, None)
 
 
-def _task_changes(task_id: int, old: Task | None, new: Task | None, plan: Plan) -> list[Change]:
+def _task_changes(task_id: int, old: Task | None, new: Task | None) -> list[Change]:
     if old is None and new is not None:
         return [Change("task-added", task_id, None, "任务", None, new.title)]
     if new is None and old is not None:
@@ -199,7 +199,7 @@ def _clause_changes(old: Task, new: Task) -> Iterator[Change]:
         a = old.clauses[index] if index < len(old.clauses) else None
         b = new.clauses[index] if index < len(new.clauses) else None
         if a is None or b is None:
-            text = (b or a).text  # type: ignore[union-attr]
+            text = next(clause.text for clause in (a, b) if clause is not None)
             yield Change(
                 "clause-added" if a is None else "clause-removed",
                 new.id,
@@ -230,9 +230,9 @@ def _listed(
     kind: str,
     task_id: int,
     what: str,
-    old: list[Any],
-    new: list[Any],
-    text: Any,
+    old: Sequence[Deadline | Target],
+    new: Sequence[Deadline | Target],
+    text: Callable[[Any], str],
 ) -> Iterator[Change]:
     """Items of a list matched by their label or name: moved, added or removed."""
     before = {_key(item): item for item in old}
