@@ -103,30 +103,25 @@ def usage(line: str) -> str:
     return line.replace("Usage: ", USAGE_PREFIX, 1)
 
 
-class Command(TyperCommand):
+class _ChineseUsage:
+    """The usage line and the help option in Chinese, for a command and for the group."""
+
+    def get_usage(self, ctx: Any) -> str:
+        return usage(super().get_usage(ctx))  # type: ignore[misc]
+
+    def get_help_option(self, ctx: Any) -> Any:
+        option = super().get_help_option(ctx)  # type: ignore[misc]
+        if option is not None:
+            option.help = HELP_TEXT
+        return option
+
+
+class Command(_ChineseUsage, TyperCommand):
     """A command whose usage line, help option and flags read in Chinese."""
 
-    def get_usage(self, ctx: Any) -> str:
-        return usage(super().get_usage(ctx))
 
-    def get_help_option(self, ctx: Any) -> Any:
-        option = super().get_help_option(ctx)
-        if option is not None:
-            option.help = HELP_TEXT
-        return option
-
-
-class Group(TyperGroup):
+class Group(_ChineseUsage, TyperGroup):
     """The top command: Chinese usage, help option and Typer's own completion options."""
-
-    def get_usage(self, ctx: Any) -> str:
-        return usage(super().get_usage(ctx))
-
-    def get_help_option(self, ctx: Any) -> Any:
-        option = super().get_help_option(ctx)
-        if option is not None:
-            option.help = HELP_TEXT
-        return option
 
     def get_params(self, ctx: Any) -> Any:
         params = super().get_params(ctx)
