@@ -20,7 +20,7 @@ from plantrack.importer.document import Document, Note
 from plantrack.importer.sources import Block, decode_document, read_blocks, text_blocks
 from plantrack.importer.structure import read_document
 from plantrack.importer.units import expand_units
-from plantrack.importer.writer import Written, task_deadlines, write_yaml
+from plantrack.importer.writer import Written, write_yaml
 from plantrack.load import parse_plan
 
 __all__ = [
@@ -105,10 +105,10 @@ def import_blocks(
     document = read_document(blocks, year=year)
     book = expand_units(document)
     written = write_yaml(document, book, source_name=source.name)
-    problems = _no_units(document) if not book.units else _problems(written)
-    return Imported(
-        source, written.text, document, document.notes, problems, _summary(document), strict
-    )
+    text = written.text
+    problems = _no_units(document) if not book.units else _problems(text, written)
+    summary = _summary(document, written)
+    return Imported(source, text, document, document.notes, problems, summary, strict)
 
 
 def _no_units(document: Document) -> list[Note]:
@@ -123,10 +123,10 @@ def _no_units(document: Document) -> list[Note]:
     ]
 
 
-def _problems(written: Written) -> list[Note]:
+def _problems(text: str, written: Written) -> list[Note]:
     """What `check` would reject in the written plan, at the document lines behind it."""
     try:
-        parse_plan(written.text, "导入结果")
+        parse_plan(text, "导入结果")
     except PlanError as exc:
         return [
             Note(written.origin(p.line), f"{p.message}（生成的计划第 {p.line} 行）")
@@ -135,12 +135,12 @@ def _problems(written: Written) -> list[Note]:
     return []
 
 
-def _summary(document: Document) -> Summary:
+def _summary(document: Document, written: Written) -> Summary:
     tasks = document.tasks
     return Summary(
         sections=len(document.sections),
         tasks=len(tasks),
         clauses=len(document.clauses),
         with_lead=sum(1 for task in tasks if any(c.roles.get("lead") for c in task.clauses)),
-        dates=sum(len(task_deadlines(task, document.year)) for task in tasks),
+        dates=written.dates,
     )

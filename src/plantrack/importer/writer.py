@@ -23,6 +23,7 @@ class Written:
 
     lines: list[str] = field(default_factory=list)
     origins: list[int] = field(default_factory=list)
+    dates: int = 0  # deadlines written, for the import's summary
 
     def add(self, origin: int, *lines: str) -> None:
         """Append lines that came from the document's line `origin`."""
@@ -133,7 +134,7 @@ def task_text(task: RawTask) -> str:
     return head + "".join(clause.text for clause in task.clauses)
 
 
-def task_deadlines(task: RawTask, year: int) -> list[dict[str, str]]:
+def _task_deadlines(task: RawTask, year: int) -> list[dict[str, str]]:
     """Dates in the task's text and in its 完成时限, each once."""
     found = find_deadlines(task_text(task), year)
     stated = {deadline.get("date") or deadline.get("every") for deadline in found}
@@ -146,7 +147,8 @@ def task_deadlines(task: RawTask, year: int) -> list[dict[str, str]]:
 
 
 def _deadlines(out: Written, task: RawTask, year: int) -> None:
-    deadlines = task_deadlines(task, year)
+    deadlines = _task_deadlines(task, year)
+    out.dates += len(deadlines)
     if task.due_text and not find_deadlines(task.due_text, year):
         # 长期坚持, 持续推进: words, not a date; kept for the person who checks the plan.
         written = " ".join(task.due_text.split())
