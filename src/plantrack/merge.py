@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import subprocess
 import tempfile
-from collections import Counter
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from plantrack import edit, files, load
 from plantrack.errors import PlantrackError
 from plantrack.model import Plan, Progress, Status
+from plantrack.plandiff import new_entries
 from plantrack.yamltext import Splice, apply
 
 LABELS = ("当前分支", "共同祖先", "合入分支")
@@ -86,7 +86,7 @@ def _side(text: str, base: Plan, name: str) -> Side:
             continue  # a task new on this branch travels as text
         loc = edit.task_loc(plan, task.id)
         layout = edit.Layout(text, source, loc)
-        new = _new_entries(old.progress, task.progress)
+        new = new_entries(old.progress, task.progress)
         if len(task.progress) - len(new) != len(old.progress):
             raise _Unmergeable  # an old entry was edited or deleted: git's text merge decides
         if new:
@@ -109,31 +109,10 @@ def _removals(layout: edit.Layout, loc: Any, new: list[int], *, every: bool) -> 
     return [layout.removal((*progress, i)) for i in new]
 
 
-def _new_entries(old: list[Progress], new: list[Progress]) -> list[int]:
-    """Indexes of the entries in new that old does not have (each old entry matched once)."""
-    left = Counter(_key(entry) for entry in old)
-    found = []
-    for index, entry in enumerate(new):
-        if left[_key(entry)] > 0:
-            left[_key(entry)] -= 1
-        else:
-            found.append(index)
-    return found
-
-
-def _key(entry: Progress) -> tuple[Any, ...]:
-    return tuple(entry.model_dump().values())
-
-
 def _union(ours: list[Progress], theirs: list[Progress]) -> list[Progress]:
     """Both sides' new entries, each once, by date (ours first on the same day)."""
-    seen = Counter(_key(entry) for entry in ours)
-    both = list(ours)
-    for entry in theirs:
-        if seen[_key(entry)] > 0:
-            seen[_key(entry)] -= 1  # the same entry made on both branches
-        else:
-            both.append(entry)
+    # An entry made on both branches alike is in theirs and ours: it is kept once.
+    both = ours + [theirs[index] for index in new_entries(ours, theirs)]
     return sorted(both, key=lambda entry: entry.date)
 
 

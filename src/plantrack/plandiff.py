@@ -17,9 +17,8 @@ from plantrack.errors import PlantrackError, UsageError
 from plantrack.model import Clause, Deadline, Plan, Progress, Target, Task
 from plantrack.periods import today
 from plantrack.query import progress_text
-from plantrack.schedule import format_number
-
-ROLE_WORDS = {"lead": "牵头单位", "responsible": "责任单位", "support": "配合单位"}
+from plantrack.rules import ROLE_WORDS
+from plantrack.schedule import EVERY_WORD, format_number
 
 
 class Change(NamedTuple):
@@ -219,7 +218,7 @@ def _same_clause(task_id: int, number: int | None, a: Clause, b: Clause) -> Iter
         before, after = getattr(a, role), getattr(b, role)
         if before != after:
             shown = ["、".join(before) or "（无）", "、".join(after) or "（无）"]
-            yield Change("units", task_id, number, word, *shown)
+            yield Change("units", task_id, number, f"{word}单位", *shown)
     if a.text != b.text:
         yield Change("text", task_id, number, "内容", a.text, b.text)
     if a.assignment != b.assignment:
@@ -257,7 +256,7 @@ def _deadline_text(deadline: Deadline) -> str:
     elif deadline.start and deadline.end:
         when = f"{deadline.start.isoformat()} 至 {deadline.end.isoformat()}"
     elif deadline.every:
-        when = {"month": "每月", "quarter": "每季度", "half-year": "每半年"}[deadline.every]
+        when = EVERY_WORD[deadline.every]
     else:
         when = deadline.date_source or "未定日期"
     return f"{when} {deadline.label}"
@@ -270,20 +269,25 @@ def _target_text(target: Target) -> str:
 
 def _progress_changes(old: Task, new: Task) -> Iterator[Change]:
     """Entries added or removed, matched as whole entries: an edited entry is both."""
-    before = Counter(_entry_key(entry) for entry in old.progress)
-    after = Counter(_entry_key(entry) for entry in new.progress)
-    for entry in new.progress:
+    for index in new_entries(old.progress, new.progress):
+        text = progress_text(new.progress[index], new)
+        yield Change("progress-added", new.id, None, "进展", None, text)
+    for index in new_entries(new.progress, old.progress):
+        text = progress_text(old.progress[index], old)
+        yield Change("progress-removed", new.id, None, "进展", text, None)
+
+
+def new_entries(old: list[Progress], new: list[Progress]) -> list[int]:
+    """Indexes of the entries in new that old does not have (each old entry matched once)."""
+    left = Counter(_entry_key(entry) for entry in old)
+    found = []
+    for index, entry in enumerate(new):
         key = _entry_key(entry)
-        if before[key] > 0:
-            before[key] -= 1
-            continue
-        yield Change("progress-added", new.id, None, "进展", None, progress_text(entry, new))
-    for entry in old.progress:
-        key = _entry_key(entry)
-        if after[key] > 0:
-            after[key] -= 1
-            continue
-        yield Change("progress-removed", new.id, None, "进展", progress_text(entry, old), None)
+        if left[key] > 0:
+            left[key] -= 1
+        else:
+            found.append(index)
+    return found
 
 
 def _entry_key(entry: Progress) -> tuple[Any, ...]:
@@ -316,7 +320,7 @@ def _plan_lines(plan: Plan) -> str:
             for role, word in ROLE_WORDS.items():
                 units = getattr(clause, role)
                 if units:
-                    lines.append(f"  {ref} {word} {'、'.join(units)}")
+                    lines.append(f"  {ref} {word}单位 {'、'.join(units)}")
             lines.append(f"  {ref} 内容 {clause.text}")
         lines += [f"  时限 {_deadline_text(deadline)}" for deadline in task.deadlines]
         lines += [f"  目标 {_target_text(target)}" for target in task.targets]

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from plantrack.model import Plan, Progress, Status, Task
 from plantrack.periods import Period, custom_period, next_period
 from plantrack.schedule import (
+    EVERY_WORD,
     DueItem,
     Level,
     Occurrence,
@@ -414,16 +415,11 @@ def _unit_rows(
 _OPS = {">=": "≥", "<=": "≤", ">": ">", "<": "<", "=": "="}
 
 
-_PER = {"quarter": "每季度", "month": "每月", "half-year": "每半年"}
-
-
 def _target_rows(timeline: Timeline, tasks: list[Task]) -> list[TargetRow]:
     rows = []
     for task in tasks:
         for target in task.targets:
-            expected = (
-                f"{_PER.get(target.per or '', '')}{_OPS[target.op]} {target.value}{target.unit}"
-            )
+            expected = f"{EVERY_WORD.get(target.per or '', '')}{_OPS[target.op]} {target.value}{target.unit}"
             actual, met = describe_target(timeline, task, target)
             rows.append(TargetRow(task.id, target.name, expected, actual, met))
     return rows

@@ -162,8 +162,9 @@ def occurrence_name(occ: Occurrence) -> str:
     return occ.label
 
 
-# How a recurring rule reads in a table: 每季度末.
-EVERY_TEXT = {"quarter": "每季度末", "half-year": "每半年末", "month": "每月末"}
+# How a recurring rule reads: 每季度 (a target per period), 每季度末 (a deadline in a table).
+EVERY_WORD = {"quarter": "每季度", "half-year": "每半年", "month": "每月"}
+EVERY_TEXT = {every: f"{word}末" for every, word in EVERY_WORD.items()}
 
 
 def deadline_summary(items: list[Occurrence]) -> str:
