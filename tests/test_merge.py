@@ -172,3 +172,8 @@ def test_a_whole_task_marked_on_one_side_and_a_clause_later_on_the_other(
     plan = parse_plan(merge.merge_texts(TEXT, ours, theirs, name="p"), "p")
     assert [c.status for c in plan.tasks_by_id[14].clauses] == [Status.DONE, Status.BLOCKED]
     assert [e.value for e in plan.tasks_by_id[20].progress] == [85]
+
+
+def test_a_missing_version_is_named_not_a_crash(cli: Invoke, tmp_path: Path) -> None:
+    err = cli("merge-driver", str(tmp_path / "o"), str(tmp_path / "a"), str(tmp_path / "b"), code=1)
+    assert f"{tmp_path / 'o'}: 找不到计划文件" in err.stderr and "内部错误" not in err.stderr

@@ -39,7 +39,7 @@ class Side(NamedTuple):
 def merge_files(base: Path, ours: Path, theirs: Path) -> int:
     """Merge theirs into ours (in place) against base; 0 when clean, else git's conflict count."""
     paths = (base, ours, theirs)
-    data = [path.read_bytes() for path in paths]
+    data = [files.read_plan(path) for path in paths]  # a missing file: the usual message
     try:
         texts = [load.decode(raw, str(path)) for raw, path in zip(data, paths, strict=True)]
         merged = merge_texts(*texts, name=str(ours))
