@@ -15,10 +15,11 @@ from plantrack.problems import Problem
 CONFLICT = "合并冲突"
 _CONFLICT_MARKER = re.compile(r"^(<{7}|={7}|>{7})(?: |$)", re.MULTILINE)
 # A plan's keys are English words: `status：已完成` can only be a slip.
-_FULL_WIDTH_COLON = re.compile(r"^(\s*(?:-\s+)?)([A-Za-z_][A-Za-z0-9_]*)\s*：")
+_KEY = r"[A-Za-z_][A-Za-z0-9_]*"
+_FULL_WIDTH_COLON = re.compile(rf"^(\s*(?:-\s+)?)({_KEY})\s*：")
 _WIDE_SPACES = {"\u3000": "全角空格（U+3000）", "\u00a0": "不换行空格（U+00A0）"}
-_WIDE_AFTER_COLON = re.compile(r"^(\s*(?:-\s+)?)([A-Za-z_][A-Za-z0-9_]*):[\u3000\u00a0]")
-_KEY_VALUE = re.compile(r"^(\s*(?:-\s+)?(?:[A-Za-z_][A-Za-z0-9_]*:\s+)?)(\S.*)$")
+_WIDE_AFTER_COLON = re.compile(rf"^(\s*(?:-\s+)?)({_KEY}):[\u3000\u00a0]")
+_KEY_VALUE = re.compile(rf"^(\s*(?:-\s+)?(?:{_KEY}:\s+)?)(\S.*)$")
 _INDICATORS = {
     "[": "列表",
     "{": "键值映射",
