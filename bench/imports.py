@@ -22,7 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
-from plantrack.numerals import to_chinese  # noqa: E402
+from plantrack.core.numerals import to_chinese  # noqa: E402
 
 PLANTRACK = [sys.executable, "-m", "plantrack"]
 UNITS = ["局法规科", "局办公室", "局财审科", "区交通执法支队", "区公路事务中心"]

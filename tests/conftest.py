@@ -9,10 +9,10 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from helpers import PLAN_2023, ROOT, Invoke
-from plantrack.cli import app
-from plantrack.load import parse_plan
-from plantrack.model import Plan
-from plantrack.schedule import Timeline
+from plantrack.cli.app import app
+from plantrack.core.model import Plan
+from plantrack.core.schedule import Timeline
+from plantrack.planfile.load import parse_plan
 
 
 @pytest.fixture(scope="session")

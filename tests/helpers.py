@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 from typer.testing import Result
 
-from plantrack.load import parse_plan
-from plantrack.model import Plan
-from plantrack.schedule import Timeline
+from plantrack.core.model import Plan
+from plantrack.core.schedule import Timeline
+from plantrack.planfile.load import parse_plan
 
 ROOT = Path(__file__).resolve().parent.parent
 PLAN_2023 = ROOT / "plans" / "2023.yaml"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from plantrack import assignments
+from plantrack.core import assignments
 
 
 @pytest.mark.parametrize(

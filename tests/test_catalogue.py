@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from helpers import DATA, Invoke
-from plantrack import load
+from plantrack.planfile import load
 
 INVALID = DATA / "invalid"
 MINIMAL = DATA / "valid" / "minimal.yaml"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from plantrack.columns import Column, headings, text_rows
+from plantrack.output.columns import Column, headings, text_rows
 
 COLUMNS: list[Column[tuple[int, str]]] = [
     Column("序号", 6, lambda row: row[0]),

@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 
 from helpers import DATA, PLAN_2023, PROGRESS_PLAN, Invoke, bundled_plan
-from plantrack import console, query
-from plantrack.load import check_files
-from plantrack.schedule import DueItem, Occurrence
+from plantrack.cli import console
+from plantrack.core import query
+from plantrack.core.schedule import DueItem, Occurrence
+from plantrack.planfile.load import check_files
 
 ANSI = re.compile(r"\x1b\[([0-9;]*)m")
 RED, YELLOW, GREEN = "31", "33", "32"
@@ -140,7 +141,7 @@ def test_check_speaks_github_annotations_at_the_right_place(
 
 
 def test_annotations_escape_what_would_end_them() -> None:
-    from plantrack.problems import Problem
+    from plantrack.core.problems import Problem
 
     found = Problem("/x/a,b:c.yaml", 3, 4, "syntax", "第一行\n100% 完成\r")
     assert console.github_annotation("warning", found) == (

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from helpers import PLAN_2023, Invoke
-from plantrack.display import json_printable, printable
+from plantrack.output.display import json_printable, printable
 
 TITLE_ATTACK = "\\e]0;已被篡改\\a统筹推进专项整治工作\\e[2J"  # as written in YAML's double quotes
 SGR = re.compile("\x1b\\[[0-9;]*m")  # the colours rich draws itself

@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from plantrack import edit, files
-from plantrack.errors import PlanError, PlantrackError, UsageError
-from plantrack.load import load_plan, parse_plan
-from plantrack.model import Plan, Progress, Status
-from plantrack.schedule import Timeline
+from plantrack.core.errors import PlanError, PlantrackError, UsageError
+from plantrack.core.model import Plan, Progress, Status
+from plantrack.core.schedule import Timeline
+from plantrack.planfile import edit, files
+from plantrack.planfile.load import load_plan, parse_plan
 
 COMMENT = "        # 专项整治由法规科统筹（手工添加的注释）\n"
 # Task 13's responsible line, followed by the line that only task 13 has after its clause.
@@ -308,7 +308,7 @@ def test_progress_date_before_the_plan_year_is_refused(plan_copy: Path) -> None:
 @pytest.fixture
 def full_reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Paths that load.parse_plan read in full during the test."""
-    import plantrack.load as load
+    import plantrack.planfile.load as load
 
     reads: list[str] = []
     real = load.parse_plan
@@ -328,7 +328,7 @@ def test_local_revalidation_agrees_with_a_full_read(plan_copy: Path, full_reads:
 
 
 def test_revalidation_falls_back_to_a_full_read(plan_copy: Path, full_reads: list[str]) -> None:
-    import plantrack.load as load
+    import plantrack.planfile.load as load
 
     text = plan_copy.read_text(encoding="utf-8")
     plan, source, raw = load.parse_with_spans(text, "p")
@@ -357,7 +357,7 @@ def test_task_using_an_anchor_defined_elsewhere_is_still_edited_in_place(
     )
     path = tmp_path / "alias.yaml"
     path.write_text(text, encoding="utf-8")
-    import plantrack.load as load
+    import plantrack.planfile.load as load
 
     whole_reads: list[str] = []
     real = load.parse_with_spans

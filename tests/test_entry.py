@@ -46,7 +46,7 @@ def test_fast_commands_do_not_load_heavy_libraries(command: list[str]) -> None:
     # that need them; `due` and friends must not pay for them.
     script = (
         "import sys, atexit\n"
-        "from plantrack import entry\n"
+        "from plantrack.cli import entry\n"
         "heavy = ('jinja2', 'openpyxl', 'icalendar', 'ruamel', 'rich.table')\n"
         "import os\n"
         "real_exit = os._exit\n"
@@ -75,9 +75,9 @@ def test_fast_commands_do_not_load_heavy_libraries(command: list[str]) -> None:
 def test_plugin_scan_is_skipped_but_the_real_loader_stays_reachable() -> None:
     script = (
         "import sys\n"
-        "from plantrack import entry\n"
+        "from plantrack.cli import entry\n"
         "entry._skip_pydantic_plugin_scan()\n"
-        "import plantrack.model\n"
+        "import plantrack.core.model\n"
         "from pydantic.plugin import _loader\n"
         "print(list(_loader.get_plugins()), 'importlib.metadata' in sys.modules)\n"
         "print(_loader.PYDANTIC_ENTRY_POINT_GROUP)\n"  # any other name loads the real module

@@ -16,10 +16,10 @@ from typing import Any
 import pytest
 
 from helpers import PLAN_2023, ROOT, SOURCE_TEXT, Invoke
-from plantrack import edit, files
-from plantrack.errors import PlantrackError
-from plantrack.load import parse_plan
-from plantrack.model import Progress
+from plantrack.core.errors import PlantrackError
+from plantrack.core.model import Progress
+from plantrack.planfile import edit, files
+from plantrack.planfile.load import parse_plan
 
 
 def test_read_errors_name_the_path_and_the_fix(tmp_path: Path) -> None:

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from helpers import Invoke
-from plantrack import formats
-from plantrack.errors import UsageError
+from plantrack.core.errors import UsageError
+from plantrack.output import formats
 
 AS_OF = "2023-10-08"
 

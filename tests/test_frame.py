@@ -7,7 +7,7 @@ import re
 import pytest
 
 from helpers import Invoke
-from plantrack import frame
+from plantrack.cli import frame
 
 # Words of Click's and Typer's English frame that must not reach a user.
 ENGLISH = re.compile(

@@ -9,10 +9,10 @@ from pathlib import Path
 import icalendar
 
 from helpers import Invoke, timeline_of, with_q2_report_done
-from plantrack import ics
-from plantrack.model import Plan
-from plantrack.query import scope
-from plantrack.schedule import Timeline
+from plantrack.core.model import Plan
+from plantrack.core.query import scope
+from plantrack.core.schedule import Timeline
+from plantrack.output import ics
 
 
 def events(data: bytes) -> list[icalendar.cal.Component]:

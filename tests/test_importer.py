@@ -14,10 +14,10 @@ import pytest
 from documents import BRACKETS, LABELS, LAYOUTS
 from helpers import DATA, SOURCE_TEXT, Invoke, bundled_plan
 from plantrack import importer
-from plantrack.errors import UsageError
+from plantrack.core.errors import UsageError
+from plantrack.core.numerals import from_chinese
 from plantrack.importer.sources import text_blocks
-from plantrack.load import parse_plan
-from plantrack.numerals import from_chinese
+from plantrack.planfile.load import parse_plan
 
 DOCS = DATA / "docs"
 

@@ -15,8 +15,8 @@ import pytest
 from documents import CHECKLIST, GROUPED_HEADER, LABELS, LAYOUTS, NUMBERING, TABLE, Layout
 from helpers import DATA, SOURCE_TEXT, Invoke, bundled_plan, to_pdf
 from plantrack import importer
-from plantrack.load import parse_plan
-from plantrack.model import Plan
+from plantrack.core.model import Plan
+from plantrack.planfile.load import parse_plan
 
 Shape = list[tuple[int, int, list[tuple[list[str], list[str]]]]]
 

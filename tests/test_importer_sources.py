@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from documents import TABLE
-from plantrack.errors import PlantrackError, UsageError
+from plantrack.core.errors import PlantrackError, UsageError
 from plantrack.importer.sources import read_blocks, sniff, text_blocks
 
 

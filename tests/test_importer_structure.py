@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from plantrack.errors import UsageError
+from plantrack.core.errors import UsageError
 from plantrack.importer.document import Note
 from plantrack.importer.sources import text_blocks
 from plantrack.importer.structure import _Numbers, read_document, task_style

@@ -14,8 +14,8 @@ from openpyxl import load_workbook
 from openpyxl.cell.cell import Cell
 
 from helpers import PROGRESS_PLAN, Invoke
-from plantrack.columns import headings
-from plantrack.ledger import COLUMNS, HEADER_ROW, as_text
+from plantrack.output.columns import headings
+from plantrack.output.ledger import COLUMNS, HEADER_ROW, as_text
 
 AS_OF = "2023-10-08"
 HEADINGS = ["序号", "工作任务", "工作内容", "牵头单位", "责任单位", "完成时限", "状态", "进展情况", "预警", "备注"]  # fmt: skip

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from helpers import BROKEN_COPIES, PLAN_2023
-from plantrack.errors import PlanError, PlantrackError
-from plantrack.load import find_plan, load_plan, parse_plan
+from plantrack.core.errors import PlanError, PlantrackError
+from plantrack.planfile.load import find_plan, load_plan, parse_plan
 
 Breaker = Callable[[str, str], tuple[Path, int]]
 

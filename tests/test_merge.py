@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from helpers import PLAN_2023, PLANTRACK, Invoke, git, plan_repository
-from plantrack import merge
-from plantrack.load import parse_plan
-from plantrack.model import Status
+from plantrack.core.model import Status
+from plantrack.gitops import merge
+from plantrack.planfile.load import parse_plan
 
 TEXT = PLAN_2023.read_text(encoding="utf-8")
 

@@ -9,8 +9,8 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from pydantic_core import ErrorDetails
 
-from plantrack import messages
-from plantrack.model import Plan
+from plantrack.core.model import Plan
+from plantrack.planfile import messages
 
 
 def syntax_error(text: str) -> yaml.MarkedYAMLError:

@@ -27,7 +27,7 @@ import trustme
 from aiosmtpd.controller import Controller
 
 from helpers import Invoke
-from plantrack import notify
+from plantrack.notify import robots as notify
 
 SECRET = "SEC-test-secret-0123456789"
 AS_OF = "2023-10-25"

@@ -6,7 +6,7 @@ import datetime as dt
 import io
 import zipfile
 
-from plantrack.package import CORE, reproducible
+from plantrack.output.package import CORE, reproducible
 
 CORE_XML = (
     '<cp:coreProperties xmlns:dcterms="http://purl.org/dc/terms/">'

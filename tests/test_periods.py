@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
-from plantrack import periods
-from plantrack.errors import UsageError
+from plantrack.core import periods
+from plantrack.core.errors import UsageError
 
 D = dt.date
 

@@ -7,9 +7,9 @@ import re
 import pytest
 
 from helpers import PLAN_2023, SOURCE_TEXT
-from plantrack import schedule
-from plantrack.model import Plan, Status
-from plantrack.units import Registry
+from plantrack.core import schedule
+from plantrack.core.model import Plan, Status
+from plantrack.core.units import Registry
 
 MULTI_CLAUSE = {5: 2, 7: 3, 11: 2, 14: 2, 15: 2, 22: 2}
 NUMERALS = "一二三四五六七八九"

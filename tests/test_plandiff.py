@@ -6,8 +6,8 @@ import json
 from pathlib import Path
 
 from helpers import PLAN_2023, PLANTRACK, Invoke, git, plan_repository
-from plantrack import plandiff
-from plantrack.load import parse_plan
+from plantrack.gitops import plandiff
+from plantrack.planfile.load import parse_plan
 
 TEXT = PLAN_2023.read_text(encoding="utf-8")
 

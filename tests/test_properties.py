@@ -11,13 +11,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from plantrack import edit, render
-from plantrack import report as reporting
-from plantrack.errors import PlantrackError
-from plantrack.load import decode, load_plan, parse_plan
-from plantrack.model import Plan, Progress, Status
-from plantrack.periods import quarter
-from plantrack.schedule import Timeline
+from plantrack.core import report as reporting
+from plantrack.core.errors import PlantrackError
+from plantrack.core.model import Plan, Progress, Status
+from plantrack.core.periods import quarter
+from plantrack.core.schedule import Timeline
+from plantrack.output import render
+from plantrack.planfile import edit
+from plantrack.planfile.load import decode, load_plan, parse_plan
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
 from generate import generate

@@ -6,11 +6,11 @@ import datetime as dt
 
 import pytest
 
-from plantrack import query
-from plantrack.errors import UsageError
-from plantrack.model import Progress, Status, parse_status
-from plantrack.schedule import Timeline
-from plantrack.units import Registry
+from plantrack.core import query
+from plantrack.core.errors import UsageError
+from plantrack.core.model import Progress, Status, parse_status
+from plantrack.core.schedule import Timeline
+from plantrack.core.units import Registry
 
 
 def ids(matches: list[query.TaskMatch]) -> list[int]:
@@ -86,7 +86,7 @@ def test_a_units_report_counts_only_its_own_clauses(timeline: Timeline) -> None:
     assert covers is not None
     task_7 = timeline.plan.tasks_by_id[7]
 
-    from plantrack.model import Progress
+    from plantrack.core.model import Progress
 
     def entry(clause: int | None) -> Progress:
         return Progress(date=dt.date(2023, 9, 1), clause=clause, note="x")

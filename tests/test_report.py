@@ -15,12 +15,12 @@ import time_machine
 from markdown_it import MarkdownIt
 
 from helpers import PROGRESS_PLAN, Invoke
-from plantrack import render
-from plantrack import report as reporting
-from plantrack.load import load_plan
-from plantrack.model import Plan
-from plantrack.periods import custom_period, next_period, quarter
-from plantrack.schedule import Timeline
+from plantrack.core import report as reporting
+from plantrack.core.model import Plan
+from plantrack.core.periods import custom_period, next_period, quarter
+from plantrack.core.schedule import Timeline
+from plantrack.output import render
+from plantrack.planfile.load import load_plan
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 AS_OF = "2023-10-08"

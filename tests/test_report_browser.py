@@ -95,7 +95,7 @@ def _measure(page: Path, width: int, profile: Path) -> dict[str, object]:
 def probed_page(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from typer.testing import CliRunner
 
-    from plantrack.cli import app
+    from plantrack.cli.app import app
 
     folder = tmp_path_factory.mktemp("browser")
     page = folder / "report.html"

@@ -10,11 +10,11 @@ import datetime as dt
 
 import pytest
 
-from plantrack import rules
-from plantrack.load import validate_values
-from plantrack.model import Plan, Progress
-from plantrack.problems import Finding
-from plantrack.yamltree import read_values
+from plantrack.core import rules
+from plantrack.core.model import Plan, Progress
+from plantrack.core.problems import Finding
+from plantrack.planfile.load import validate_values
+from plantrack.planfile.yamltree import read_values
 
 
 def findings(plan_text: str, old: str, new: str) -> list[Finding]:

@@ -7,11 +7,11 @@ import datetime as dt
 import pytest
 
 from helpers import timeline_of, with_q2_report_done
-from plantrack import schedule
-from plantrack.load import parse_plan
-from plantrack.model import Plan, Status
-from plantrack.periods import quarter
-from plantrack.schedule import Timeline
+from plantrack.core import schedule
+from plantrack.core.model import Plan, Status
+from plantrack.core.periods import quarter
+from plantrack.core.schedule import Timeline
+from plantrack.planfile.load import parse_plan
 
 D = dt.date
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from helpers import DATA, Invoke
-from plantrack import slips
+from plantrack.planfile import slips
 
 MINIMAL = DATA / "valid" / "minimal.yaml"
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from plantrack.errors import UsageError
-from plantrack.model import Collective, Plan, Unit
-from plantrack.units import Registry, Role
+from plantrack.core.errors import UsageError
+from plantrack.core.model import Collective, Plan, Unit
+from plantrack.core.units import Registry, Role
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,7 @@ import yaml
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from plantrack import yamltext
+from plantrack.planfile import yamltext
 
 
 @pytest.mark.parametrize(

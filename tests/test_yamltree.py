@@ -10,9 +10,9 @@ import pytest
 import yaml
 
 from helpers import PLAN_2023
-from plantrack import yamltree
-from plantrack.errors import PlanError
-from plantrack.problems import Problem
+from plantrack.core.errors import PlanError
+from plantrack.core.problems import Problem
+from plantrack.planfile import yamltree
 
 LOADERS = [pytest.param(yaml.SafeLoader, id="python")]
 if hasattr(yaml, "CSafeLoader"):

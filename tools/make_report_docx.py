@@ -25,7 +25,7 @@ from docx.text.paragraph import Paragraph
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
-from plantrack.package import reproducible  # noqa: E402
+from plantrack.output.package import reproducible  # noqa: E402
 
 # GB/T 9704-2012: A4; top margin 37 mm, left 28 mm; a text block of 156 x 225 mm holding
 # 22 lines of 28 characters of 3号 (16 pt) type.

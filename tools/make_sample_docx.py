@@ -16,7 +16,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT / "src"), str(ROOT / "tests")]
 from documents import LABELS  # noqa: E402
-from plantrack.package import reproducible  # noqa: E402
+from plantrack.output.package import reproducible  # noqa: E402
 
 SAMPLE = ROOT / "tests" / "data" / "docs" / "2024年重点工作任务分工方案.docx"
 

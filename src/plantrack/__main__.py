@@ -1,5 +1,5 @@
 """Allow `python -m plantrack`."""
 
-from plantrack.entry import main
+from plantrack.cli.entry import main
 
 main()

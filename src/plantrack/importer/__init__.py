@@ -13,15 +13,15 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from plantrack import files
-from plantrack.errors import PlanError, UsageError
+from plantrack.core.errors import PlanError, UsageError
 from plantrack.importer.dates import find_deadlines, find_targets
 from plantrack.importer.document import Document, Note
 from plantrack.importer.sources import Block, decode_document, read_blocks, text_blocks
 from plantrack.importer.structure import read_document
 from plantrack.importer.units import expand_units
 from plantrack.importer.writer import Written, write_yaml
-from plantrack.load import parse_plan
+from plantrack.planfile import files
+from plantrack.planfile.load import parse_plan
 
 __all__ = [
     "Imported",

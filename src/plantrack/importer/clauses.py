@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from plantrack.assignments import DUE_LABEL, OPENERS, read_assignment
+from plantrack.core.assignments import DUE_LABEL, OPENERS, read_assignment
 from plantrack.importer.document import Note, RawClause, RawTask
 from plantrack.importer.recognise import bracket_assignment
 

@@ -6,7 +6,7 @@ import datetime as dt
 import re
 from collections.abc import Iterable
 
-from plantrack.periods import month_end
+from plantrack.core.periods import month_end
 
 # An explicit year (2024年6月30日前) wins over the plan's year; most texts leave it out.
 _YEAR = r"(?:(?P<year>20\d\d)\s*年\s*)?"

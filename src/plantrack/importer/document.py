@@ -6,7 +6,7 @@ import bisect
 import datetime as dt
 from dataclasses import dataclass, field
 
-from plantrack.assignments import open_brackets
+from plantrack.core.assignments import open_brackets
 
 
 @dataclass

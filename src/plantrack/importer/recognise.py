@@ -11,7 +11,7 @@ import datetime as dt
 import re
 from typing import Literal, NamedTuple
 
-from plantrack.assignments import (
+from plantrack.core.assignments import (
     DUE_LABEL,
     LABEL,
     LEADER,
@@ -19,7 +19,7 @@ from plantrack.assignments import (
     parse_assignment,
     read_assignment,
 )
-from plantrack.numerals import from_chinese
+from plantrack.core.numerals import from_chinese
 
 Style = Literal["section", "paren_cn", "arabic", "paren_num", "circled"]
 

@@ -12,8 +12,8 @@ import zipfile
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from plantrack.errors import PlantrackError, UsageError
-from plantrack.numerals import to_chinese
+from plantrack.core.errors import PlantrackError, UsageError
+from plantrack.core.numerals import to_chinese
 
 
 class Block(NamedTuple):

@@ -12,8 +12,8 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from plantrack.assignments import open_brackets, unit_names
-from plantrack.errors import UsageError
+from plantrack.core.assignments import open_brackets, unit_names
+from plantrack.core.errors import UsageError
 from plantrack.importer.clauses import TITLE_END, brackets, split_task
 from plantrack.importer.document import Document, Note, RawClause, RawSection, RawTask
 from plantrack.importer.recognise import (

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from plantrack.assignments import OPENERS
+from plantrack.core.assignments import OPENERS
 from plantrack.importer.dates import find_deadlines, find_targets
 from plantrack.importer.document import Document, RawSection, RawTask
 from plantrack.importer.units import UnitBook
-from plantrack.yamltext import scalar
+from plantrack.planfile.yamltext import scalar
 
 INFERRED = "# 推断"
 

@@ -12,8 +12,8 @@ import re
 from dataclasses import dataclass
 from typing import Literal, NamedTuple
 
-from plantrack.model import Deadline, Plan, Progress, Recurrence, Status, Target, Task
-from plantrack.periods import Period, month_end
+from plantrack.core.model import Deadline, Plan, Progress, Recurrence, Status, Target, Task
+from plantrack.core.periods import Period, month_end
 
 OccurrenceKind = Literal["date", "period", "recurring", "default", "undated"]
 Level = Literal["红", "黄", "绿"]

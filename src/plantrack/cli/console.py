@@ -11,26 +11,26 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from plantrack import files
-from plantrack.columns import Column, headings, text_rows
-from plantrack.display import json_printable, printable
-from plantrack.model import Plan, Status
-from plantrack.numerals import to_chinese
-from plantrack.periods import month_end
-from plantrack.problems import Problem
-from plantrack.query import DueListing, TaskDetail, TaskLine, TaskListing, progress_text
-from plantrack.schedule import DueItem, Occurrence, describe_target, occurrence_name
+from plantrack.core.model import Plan, Status
+from plantrack.core.numerals import to_chinese
+from plantrack.core.periods import month_end
+from plantrack.core.problems import Problem
+from plantrack.core.query import DueListing, TaskDetail, TaskLine, TaskListing, progress_text
+from plantrack.core.schedule import DueItem, Occurrence, describe_target, occurrence_name
+from plantrack.output.columns import Column, headings, text_rows
+from plantrack.output.display import json_printable, printable
+from plantrack.planfile import files
 
 if TYPE_CHECKING:
     from rich.console import Console
     from rich.table import Table
 
-    from plantrack.digest import Digest
-    from plantrack.edit import Outcome
-    from plantrack.formats import Rendered
+    from plantrack.core.digest import Digest
     from plantrack.importer import Imported
-    from plantrack.load import Checked
-    from plantrack.notify import Sent
+    from plantrack.notify.robots import Sent
+    from plantrack.output.formats import Rendered
+    from plantrack.planfile.edit import Outcome
+    from plantrack.planfile.load import Checked
 
 STATUS_STYLE = {
     Status.NOT_STARTED: "dim",

@@ -6,9 +6,9 @@ import datetime as dt
 import uuid
 from typing import TYPE_CHECKING
 
-from plantrack.display import printable
-from plantrack.model import Plan, Task
-from plantrack.schedule import Occurrence, Timeline, occurrence_name
+from plantrack.core.model import Plan, Task
+from plantrack.core.schedule import Occurrence, Timeline, occurrence_name
+from plantrack.output.display import printable
 
 if TYPE_CHECKING:
     from icalendar import Event

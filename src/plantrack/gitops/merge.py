@@ -15,11 +15,11 @@ import tempfile
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from plantrack import edit, files, load
-from plantrack.errors import PlantrackError
-from plantrack.model import Plan, Progress, Status
-from plantrack.plandiff import new_entries
-from plantrack.yamltext import Splice, apply
+from plantrack.core.errors import PlantrackError
+from plantrack.core.model import Plan, Progress, Status
+from plantrack.gitops.plandiff import new_entries
+from plantrack.planfile import edit, files, load
+from plantrack.planfile.yamltext import Splice, apply
 
 LABELS = ("当前分支", "共同祖先", "合入分支")
 

@@ -13,12 +13,13 @@ from typing import Any, NamedTuple
 
 from pydantic import ValidationError
 
-from plantrack import files, messages, rules, slips, yamltree
-from plantrack.errors import PlanError, UsageError
-from plantrack.model import Plan
-from plantrack.periods import Period, today
-from plantrack.problems import Finding, Loc, Problem
-from plantrack.yamltree import SourceMap
+from plantrack.core import rules
+from plantrack.core.errors import PlanError, UsageError
+from plantrack.core.model import Plan
+from plantrack.core.periods import Period, today
+from plantrack.core.problems import Finding, Loc, Problem
+from plantrack.planfile import files, messages, slips, yamltree
+from plantrack.planfile.yamltree import SourceMap
 
 
 @dataclass

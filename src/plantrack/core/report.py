@@ -9,9 +9,9 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from plantrack.model import Plan, Progress, Status, Task
-from plantrack.periods import Period, custom_period, next_period
-from plantrack.schedule import (
+from plantrack.core.model import Plan, Progress, Status, Task
+from plantrack.core.periods import Period, custom_period, next_period
+from plantrack.core.schedule import (
     EVERY_WORD,
     DueItem,
     Level,

@@ -9,10 +9,10 @@ import datetime as dt
 from pathlib import Path
 from typing import NamedTuple
 
-from plantrack import periods
-from plantrack.query import Involvement, scope, timeline_for
-from plantrack.schedule import DueItem, Timeline, occurrence_name
-from plantrack.units import Registry
+from plantrack.core import periods
+from plantrack.core.query import Involvement, scope, timeline_for
+from plantrack.core.schedule import DueItem, Timeline, occurrence_name
+from plantrack.core.units import Registry
 
 
 class Digest(NamedTuple):

@@ -8,7 +8,7 @@ from typing import Any
 import yaml
 from pydantic_core import ErrorDetails
 
-from plantrack.periods import written_date
+from plantrack.core.periods import written_date
 
 _TAB_HINT = "此处有制表符（Tab）：YAML 只能用空格缩进，请把 Tab 换成空格"
 # libyaml and PyYAML word their errors differently; both are matched by substring.

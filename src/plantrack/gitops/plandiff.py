@@ -12,13 +12,13 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from plantrack import load
-from plantrack.errors import PlantrackError, UsageError
-from plantrack.model import Clause, Deadline, Plan, Progress, Target, Task
-from plantrack.periods import today
-from plantrack.query import progress_text
-from plantrack.rules import ROLE_WORDS
-from plantrack.schedule import EVERY_WORD, format_number
+from plantrack.core.errors import PlantrackError, UsageError
+from plantrack.core.model import Clause, Deadline, Plan, Progress, Target, Task
+from plantrack.core.periods import today
+from plantrack.core.query import progress_text
+from plantrack.core.rules import ROLE_WORDS
+from plantrack.core.schedule import EVERY_WORD, format_number
+from plantrack.planfile import load
 
 
 class Change(NamedTuple):
@@ -98,7 +98,7 @@ def describe(change: Change) -> str:
 
 
 def _md(text: str) -> str:
-    from plantrack.render import markdown_text
+    from plantrack.output.render import markdown_text
 
     return markdown_text(text)
 

@@ -14,11 +14,11 @@ import math
 import unicodedata
 from typing import TYPE_CHECKING, NamedTuple
 
-from plantrack.columns import Column, headings, text_rows
-from plantrack.display import printable
-from plantrack.model import Clause, Progress, Status
-from plantrack.query import TaskLine, progress_text
-from plantrack.schedule import EVERY_TEXT, Level, Occurrence, level, occurrence_name
+from plantrack.core.model import Clause, Progress, Status
+from plantrack.core.query import TaskLine, progress_text
+from plantrack.core.schedule import EVERY_TEXT, Level, Occurrence, level, occurrence_name
+from plantrack.output.columns import Column, headings, text_rows
+from plantrack.output.display import printable
 
 if TYPE_CHECKING:
     from openpyxl.cell.cell import Cell, MergedCell
@@ -156,7 +156,7 @@ def to_xlsx(lines: list[TaskLine], *, title: str, as_of: dt.date, scope: str) ->
     """The 台账 workbook: title and 截至 rows, frozen header, filters, fills, A4 landscape."""
     from openpyxl import Workbook
 
-    from plantrack.package import reproducible
+    from plantrack.output.package import reproducible
 
     workbook = Workbook()
     sheet = workbook.active

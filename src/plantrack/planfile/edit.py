@@ -16,19 +16,20 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from plantrack import files, load, periods, rules, yamltree
-from plantrack.errors import PlantrackError, UsageError
-from plantrack.model import Plan, Progress, Status, Task, parse_status
-from plantrack.numerals import half_width
-from plantrack.problems import Loc
-from plantrack.schedule import (
+from plantrack.core import periods, rules
+from plantrack.core.errors import PlantrackError, UsageError
+from plantrack.core.model import Plan, Progress, Status, Task, parse_status
+from plantrack.core.numerals import half_width
+from plantrack.core.problems import Loc
+from plantrack.core.schedule import (
     Occurrence,
     Timeline,
     find_occurrence,
     format_number,
     occurrences,
 )
-from plantrack.yamltext import Splice, apply, double_quoted, insert_lines, scalar
+from plantrack.planfile import files, load, yamltree
+from plantrack.planfile.yamltext import Splice, apply, double_quoted, insert_lines, scalar
 
 
 @dataclass(frozen=True, slots=True)

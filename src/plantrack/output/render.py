@@ -13,10 +13,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from plantrack.display import printable
-from plantrack.errors import PlantrackError, UsageError
-from plantrack.model import Status
-from plantrack.numerals import to_chinese
+from plantrack.core.errors import PlantrackError, UsageError
+from plantrack.core.model import Status
+from plantrack.core.numerals import to_chinese
+from plantrack.output.display import printable
 
 STATUS_CSS = {
     Status.NOT_STARTED.value: "todo",
@@ -42,10 +42,10 @@ def chinese_date(value: object) -> str:
 
 def packaged_templates() -> Path:
     """The templates shipped in the wheel, or the repository's templates/ in a checkout."""
-    installed = Path(__file__).resolve().parent / "templates"
+    installed = Path(__file__).resolve().parents[1] / "templates"
     if (installed / "report.md.j2").is_file():
         return installed
-    return Path(__file__).resolve().parents[2] / "templates"
+    return Path(__file__).resolve().parents[3] / "templates"
 
 
 def render(name: str, context: dict[str, Any], *, templates: Path | None = None) -> str:

@@ -11,7 +11,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 from pydantic_core import PydanticCustomError
 
-from plantrack.errors import UsageError
+from plantrack.core.errors import UsageError
 
 Recurrence = Literal["month", "quarter", "half-year"]
 

@@ -26,8 +26,8 @@ from typing import Literal, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from plantrack.digest import Digest, digests
-from plantrack.errors import PlantrackError, UsageError
+from plantrack.core.digest import Digest, digests
+from plantrack.core.errors import PlantrackError, UsageError
 
 Service = Literal["wecom", "dingtalk", "feishu", "email"]
 SERVICE_NAMES = {"wecom": "企业微信", "dingtalk": "钉钉", "feishu": "飞书", "email": "邮件"}

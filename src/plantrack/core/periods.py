@@ -7,8 +7,8 @@ import os
 import re
 from typing import NamedTuple
 
-from plantrack.errors import UsageError
-from plantrack.numerals import half_width
+from plantrack.core.errors import UsageError
+from plantrack.core.numerals import half_width
 
 
 class Period(NamedTuple):

@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Generic, NamedTuple, TypeVar
 
-from plantrack.display import printable
+from plantrack.output.display import printable
 
 Row = TypeVar("Row")
 Cell = str | int | dt.date

@@ -13,10 +13,10 @@ if TYPE_CHECKING:
     import datetime as dt
     from pathlib import Path
 
-    from plantrack.periods import Period
-    from plantrack.query import Involvement, Scope, TaskLine
-    from plantrack.report import Report
-    from plantrack.schedule import Timeline
+    from plantrack.core.periods import Period
+    from plantrack.core.query import Involvement, Scope, TaskLine
+    from plantrack.core.report import Report
+    from plantrack.core.schedule import Timeline
 
 
 class Job(NamedTuple):
@@ -42,7 +42,7 @@ class Job(NamedTuple):
     @property
     def lines(self) -> list[TaskLine]:
         """The tasks in scope as table lines."""
-        from plantrack.query import TaskLine
+        from plantrack.core.query import TaskLine
 
         return [TaskLine(match, self.timeline) for match in self.scope.matches]
 
@@ -67,15 +67,15 @@ def _html(job: Job) -> bytes:
 
 
 def _render_report(job: Job, template: str) -> bytes:
-    from plantrack import render
+    from plantrack.output import render
 
     context = {"r": _report_context(job)}
     return render.render(template, context, templates=job.templates).encode("utf-8")
 
 
 def _docx(job: Job) -> bytes:
-    from plantrack import render
-    from plantrack.package import reproducible
+    from plantrack.output import render
+    from plantrack.output.package import reproducible
 
     context = {"r": _report_context(job)}
     data = render.render_docx("report.docx", context, templates=job.templates)
@@ -83,7 +83,7 @@ def _docx(job: Job) -> bytes:
 
 
 def _report_context(job: Job) -> Report:
-    from plantrack.report import build_report
+    from plantrack.core.report import build_report
 
     assert job.period is not None
     return build_report(
@@ -97,25 +97,25 @@ def _report_context(job: Job) -> Report:
 
 
 def _ics(job: Job) -> bytes:
-    from plantrack import ics
+    from plantrack.output import ics
 
     return ics.build_calendar(job.timeline, job.scope.tasks, stamp=job.as_of, name=job.name)
 
 
 def _csv(job: Job) -> bytes:
-    from plantrack import ledger
+    from plantrack.output import ledger
 
     return ledger.to_csv(job.lines)
 
 
 def _json(job: Job) -> bytes:
-    from plantrack import ledger
+    from plantrack.output import ledger
 
     return ledger.to_json(job.lines)
 
 
 def _xlsx(job: Job) -> bytes:
-    from plantrack import ledger
+    from plantrack.output import ledger
 
     plan_title = job.timeline.plan.title
     return ledger.to_xlsx(job.lines, title=plan_title, as_of=job.as_of, scope=job.scope_name)
@@ -172,7 +172,7 @@ def report(
     """
     from pathlib import Path
 
-    from plantrack import periods
+    from plantrack.core import periods
 
     day = periods.today(as_of)
     period = periods.report_period(quarter, start, end, day, year)
@@ -195,7 +195,7 @@ def export(
     involvement: Involvement | None = None,
 ) -> Rendered:
     """The plan, or one unit's part of it, in the named export format."""
-    from plantrack import periods
+    from plantrack.core import periods
 
     day = periods.today(as_of)
     who = _Who(dept, involvement)
@@ -220,9 +220,9 @@ def _write(
     period: Period | None,
     templates: Path | None,
 ) -> tuple[bytes, Path]:
-    from plantrack.errors import UsageError
-    from plantrack.query import DUTIES, loaded_for, scope
-    from plantrack.schedule import Timeline
+    from plantrack.core.errors import UsageError
+    from plantrack.core.query import DUTIES, loaded_for, scope
+    from plantrack.core.schedule import Timeline
 
     chosen = registry[name]
     if chosen.binary and not to_file:

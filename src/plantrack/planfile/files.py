@@ -23,7 +23,7 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
-from plantrack.errors import PlantrackError, UsageError
+from plantrack.core.errors import PlantrackError, UsageError
 
 BOM = b"\xef\xbb\xbf"
 LOCK_TIMEOUT_SECONDS = 30.0

@@ -15,7 +15,7 @@ def main() -> None:
     # time (15x on a 10,000-task plan). The process ends right after, freeing everything.
     gc.disable()
     _skip_pydantic_plugin_scan()
-    from plantrack.cli import app
+    from plantrack.cli.app import app
 
     try:
         app()

@@ -9,11 +9,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, NamedTuple
 
-from plantrack import periods, rules
-from plantrack.columns import Column
-from plantrack.errors import UsageError
-from plantrack.load import LoadedPlan, load_for, load_for_period
-from plantrack.model import (
+from plantrack.core import periods, rules
+from plantrack.core.errors import UsageError
+from plantrack.core.model import (
     STATUS_ALIASES,
     Collective,
     Plan,
@@ -25,8 +23,8 @@ from plantrack.model import (
     Unit,
     parse_status,
 )
-from plantrack.periods import Period
-from plantrack.schedule import (
+from plantrack.core.periods import Period
+from plantrack.core.schedule import (
     Counts,
     DueItem,
     Occurrence,
@@ -38,7 +36,9 @@ from plantrack.schedule import (
     occurrence_name,
     occurrences,
 )
-from plantrack.units import Registry, Role
+from plantrack.core.units import Registry, Role
+from plantrack.output.columns import Column
+from plantrack.planfile.load import LoadedPlan, load_for, load_for_period
 
 # named: the roles a clause names the unit in (牵头, 责任, 配合): its duties and shares.
 RoleFilter = Literal["named", "lead", "responsible", "support", "collective", "any"]
@@ -328,7 +328,7 @@ class TaskDetail(NamedTuple):
 
 def show_task(*, plan: Path | None, task: str, as_of: str | None = None) -> TaskDetail:
     """One task in full as it stood on --as-of, or a usage error naming the valid ids."""
-    from plantrack.edit import parse_ref  # what `mark` and `log` accept, ２６ included
+    from plantrack.planfile.edit import parse_ref  # what `mark` and `log` accept, ２６ included
 
     task_id = parse_ref(task).task
     timeline = timeline_for(plan, periods.today(as_of))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from plantrack.problems import Problem
+from plantrack.core.problems import Problem
 
 
 class PlantrackError(Exception):

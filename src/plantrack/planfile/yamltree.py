@@ -26,9 +26,9 @@ from yaml.events import (
     SequenceStartEvent,
 )
 
-from plantrack import messages, slips
-from plantrack.errors import PlanError
-from plantrack.problems import Loc, Problem
+from plantrack.core.errors import PlanError
+from plantrack.core.problems import Loc, Problem
+from plantrack.planfile import messages, slips
 
 try:  # libyaml's parser is several times faster than the pure-Python one
     from yaml import CSafeLoader as Loader

@@ -6,8 +6,8 @@ import difflib
 from dataclasses import dataclass
 from typing import Literal
 
-from plantrack.errors import UsageError
-from plantrack.model import Clause, Collective, Plan, Unit
+from plantrack.core.errors import UsageError
+from plantrack.core.model import Clause, Collective, Plan, Unit
 
 RoleKind = Literal["lead", "responsible", "support", "via"]
 _ROLE_RANK: dict[RoleKind, int] = {"lead": 0, "responsible": 1, "support": 2, "via": 3}

@@ -10,11 +10,11 @@ import datetime as dt
 import re
 from collections.abc import Iterator
 
-from plantrack import schedule
-from plantrack.assignments import read_assignment
-from plantrack.model import Clause, Plan, Progress, Task
-from plantrack.problems import Finding, Loc
-from plantrack.units import Registry
+from plantrack.core import schedule
+from plantrack.core.assignments import read_assignment
+from plantrack.core.model import Clause, Plan, Progress, Task
+from plantrack.core.problems import Finding, Loc
+from plantrack.core.units import Registry
 
 ROLE_WORDS = {"lead": "牵头", "responsible": "责任", "support": "配合"}
 

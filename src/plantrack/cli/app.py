@@ -13,9 +13,9 @@ from typing import Annotated, ParamSpec, TypeVar
 
 import typer
 
-from plantrack import frame
-from plantrack.errors import PlantrackError, UsageError
-from plantrack.formats import EXPORT_FORMATS, REPORT_FORMATS, Format
+from plantrack.cli import frame
+from plantrack.core.errors import PlantrackError, UsageError
+from plantrack.output.formats import EXPORT_FORMATS, REPORT_FORMATS, Format
 
 frame.install()
 app = typer.Typer(
@@ -58,7 +58,7 @@ def reports_errors(func: Callable[P, R]) -> Callable[P, R]:
 
     @functools.wraps(func)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-        from plantrack.console import print_error
+        from plantrack.cli.console import print_error
 
         try:
             _refuse_undecodable(kwargs.values())
@@ -127,7 +127,7 @@ def _complete(kind: str) -> Callable[[typer.Context, str], list[tuple[str, str]]
     """A shell-completion callback offering the plan's units, tasks, statuses or occurrences."""
 
     def complete(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
-        from plantrack import query
+        from plantrack.core import query
 
         params = ctx.params
         # Completing an option's value, the arguments before it are left unparsed in ctx.args.
@@ -145,7 +145,7 @@ def _complete(kind: str) -> Callable[[typer.Context, str], list[tuple[str, str]]
 
 def _role(value: str) -> str:
     """--role, in English or Chinese, checked against the choices."""
-    from plantrack.query import parse_role
+    from plantrack.core.query import parse_role
 
     try:
         return parse_role(value)
@@ -268,7 +268,9 @@ def check(
     plan: PlanOption = None,
 ) -> None:
     """核对计划文件：逐条列出问题（文件:行:列: 说明），有问题时退出码为 1。"""
-    from plantrack import console, load, periods
+    from plantrack.cli import console
+    from plantrack.core import periods
+    from plantrack.planfile import load
 
     results = load.check_files(files or [], plan=plan, as_of=periods.today(as_of))
     console.print_check(results, github=format == "github")
@@ -291,7 +293,8 @@ def diff(
     plan: PlanOption = None,
 ) -> None:
     """比较计划的两个版本：状态、进展、时限、目标、单位的变化（Markdown，供拉取请求阅读）。"""
-    from plantrack import console, plandiff
+    from plantrack.cli import console
+    from plantrack.gitops import plandiff
 
     found = plandiff.diff_versions(old, new, plan=plan)
     if json:
@@ -308,7 +311,7 @@ def merge_driver(
     theirs: Annotated[Path, typer.Argument(metavar="合入分支", help="git 的 %B")],
 ) -> None:
     """git 合并驱动：两边的进展都保留、状态按规则取舍；其余冲突照常留给人处理（见 README）。"""
-    from plantrack import merge
+    from plantrack.gitops import merge
 
     conflicts = merge.merge_files(base, ours, theirs)
     if conflicts:
@@ -321,7 +324,9 @@ def textconv(
     file: Annotated[Path, typer.Argument(metavar="文件", help="git 交给差异驱动的计划文件")],
 ) -> None:
     """把计划写成一行一事的文字，供 git diff 的 textconv 使用（见 README）。"""
-    from plantrack import console, files, plandiff
+    from plantrack.cli import console
+    from plantrack.gitops import plandiff
+    from plantrack.planfile import files
 
     console.write_output(plandiff.readable(files.read_plan(file), str(file)), None)
 
@@ -346,7 +351,8 @@ def tasks(
     plan: PlanOption = None,
 ) -> None:
     """列出任务，可按单位、角色、部分、状态筛选；状态按 --as-of 那天计算。"""
-    from plantrack import console, query
+    from plantrack.cli import console
+    from plantrack.core import query
 
     listing = query.list_tasks(
         plan=plan,
@@ -374,7 +380,8 @@ def show(
     plan: PlanOption = None,
 ) -> None:
     """显示一项任务的全文、分工、时限、目标和进展（截至 --as-of 那天）。"""
-    from plantrack import console, query
+    from plantrack.cli import console
+    from plantrack.core import query
 
     detail = query.show_task(plan=plan, task=task, as_of=as_of)
     if json:
@@ -398,7 +405,8 @@ def due(
     plan: PlanOption = None,
 ) -> None:
     """列出已逾期和即将到期的事项（红：逾期；黄：临近时限）；--quarter 只看某季度的时限。"""
-    from plantrack import console, query
+    from plantrack.cli import console
+    from plantrack.core import query
 
     listing = query.due(
         plan=plan,
@@ -427,7 +435,9 @@ def export(
     plan: PlanOption = None,
 ) -> None:
     """导出到其他程序：ics 日历（每个时限一个全天日程），或 csv/xlsx/json 工作台账。"""
-    from plantrack import console, formats, query
+    from plantrack.cli import console
+    from plantrack.core import query
+    from plantrack.output import formats
 
     involvement = query.Involvement(query.parse_role(role), include_possible)
     rendered = formats.export(
@@ -491,7 +501,9 @@ def report(
     plan: PlanOption = None,
 ) -> None:
     """生成进展报告（季度、全年或自定义期间；Markdown、HTML 或 Word 公文）。"""
-    from plantrack import console, formats, query
+    from plantrack.cli import console
+    from plantrack.core import query
+    from plantrack.output import formats
 
     rendered = formats.report(
         format,
@@ -539,7 +551,8 @@ def mark(
     plan: PlanOption = None,
 ) -> None:
     """标记任务或某项分工的状态，并追加一条进展记录；只改动相关的几行。"""
-    from plantrack import console, edit
+    from plantrack.cli import console
+    from plantrack.planfile import edit
 
     request = edit.Request(plan, target, note, date, by, as_of, dry_run)
     console.print_edit(edit.mark_request(request, status, occurrence=occurrence))
@@ -557,7 +570,8 @@ def log(
     plan: PlanOption = None,
 ) -> None:
     """追加一条进展记录，不改变状态。"""
-    from plantrack import console, edit
+    from plantrack.cli import console
+    from plantrack.planfile import edit
 
     request = edit.Request(plan, target, note, date, by, as_of, dry_run)
     console.print_edit(edit.log_request(request))
@@ -588,7 +602,8 @@ def actual(
     plan: PlanOption = None,
 ) -> None:
     """记录量化目标在某一天的实际值（如 出庭应诉率 85%），作为一条进展记录。"""
-    from plantrack import console, edit
+    from plantrack.cli import console
+    from plantrack.planfile import edit
 
     request = edit.Request(plan, task, note, date, by, as_of, dry_run)
     console.print_edit(edit.actual_request(request, value, target=target))
@@ -623,8 +638,8 @@ def digest(
     plan: PlanOption = None,
 ) -> None:
     """各单位的工作提醒：已逾期、近期到期和本季度牵头的事项，一段简短的文字。"""
-    from plantrack import console
-    from plantrack import digest as digesting
+    from plantrack.cli import console
+    from plantrack.core import digest as digesting
 
     found = digesting.digests(plan=plan, depts=dept or [], as_of=as_of, within=within)
     console.print_digests(found, markdown=markdown)
@@ -653,8 +668,8 @@ def notify(
     plan: PlanOption = None,
 ) -> None:
     """把各单位的工作提醒发到企业微信、钉钉、飞书群机器人或邮箱（地址和密钥只从环境变量读取）。"""
-    from plantrack import console
-    from plantrack import notify as notifying
+    from plantrack.cli import console
+    from plantrack.notify import robots as notifying
 
     sent = notifying.notify(
         plan=plan,
@@ -704,7 +719,8 @@ def import_(
     ] = False,
 ) -> None:
     """从工作要点或分工方案生成计划文件：部分、任务、分工、单位、时限和目标。"""
-    from plantrack import console, importer
+    from plantrack import importer
+    from plantrack.cli import console
 
     target = None if dry_run else console.output_path(output)
     imported = importer.import_document(
@@ -719,7 +735,7 @@ def import_(
 @reports_errors
 def schema() -> None:
     """输出计划文件的 JSON Schema（供编辑器补全和校验，见 schema/plan.schema.json）。"""
-    from plantrack import console
-    from plantrack.model import plan_json_schema
+    from plantrack.cli import console
+    from plantrack.core.model import plan_json_schema
 
     console.print_json(plan_json_schema(), pretty=True)

@@ -1,0 +1,1 @@
+"""Reminders sent where offices read them: group robots and e-mail."""

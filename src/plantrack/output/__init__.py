@@ -1,0 +1,1 @@
+"""Files for other programs and people: every format plantrack writes, as bytes."""
