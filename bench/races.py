@@ -1,12 +1,13 @@
 """Races with the world outside plantrack: lines appended during edits, and edits killed midway.
 
     python bench/races.py appends [RUNS]   # default 200 `log` runs
-    python bench/races.py kills [RUNS]     # default 100 `mark` runs killed with SIGKILL
+    python bench/races.py kills [RUNS] [SEED]  # default 100 `mark` runs killed with SIGKILL
 
 appends: another process appends a comment line to the plan every 2 ms while `plantrack
 log` runs RUNS times; prints how many appended lines the plan lost (must be 0).
 kills: `plantrack mark` is killed at a random moment RUNS times in a git repository
-holding the project's .gitignore; prints `git status --porcelain` (must list only the
+holding the project's .gitignore, the moments drawn from SEED (printed, so a run can be
+repeated exactly); prints `git status --porcelain` (must list only the
 plan) and whether the plan still passes `check`.
 The test suite runs both with smaller counts (tests/test_files.py).
 """
@@ -69,8 +70,12 @@ def log_by_process(path: Path, run: int) -> bool:
     return done.returncode == 0
 
 
-def killed_marks(folder: Path, runs: int) -> tuple[str, bool]:
-    """Kill `mark` at random moments in a git repository; (git status, plan still valid)."""
+def killed_marks(folder: Path, runs: int, seed: int) -> tuple[str, bool]:
+    """Kill `mark` at moments drawn from seed, in a git repository; (git status, plan valid).
+
+    The same seed kills at the same moments, so a failure can be run again as it was.
+    """
+    moments = random.Random(seed)
     plans = folder / "plans"
     plans.mkdir(parents=True)
     shutil.copy(ROOT / "plans" / "2023.yaml", plans / "2023.yaml")
@@ -86,7 +91,7 @@ def killed_marks(folder: Path, runs: int) -> tuple[str, bool]:
         process = subprocess.Popen(
             command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
         )
-        time.sleep(random.uniform(0.05, 0.6))
+        time.sleep(moments.uniform(0.05, 0.6))
         process.send_signal(signal.SIGKILL)
         process.wait()
     porcelain = subprocess.run(
@@ -113,8 +118,12 @@ def main() -> None:
             print(f"{runs} 次 log（写入 {written} 次），追加 {appended} 行，丢失 {lost} 行")
         else:
             runs = int(sys.argv[2]) if len(sys.argv) > 2 else 100
-            porcelain, valid = killed_marks(Path(folder), runs)
-            print(f"{runs} 次 SIGKILL 之后 git status --porcelain：")
+            seed = int(sys.argv[3]) if len(sys.argv) > 3 else random.SystemRandom().randrange(10**6)
+            porcelain, valid = killed_marks(Path(folder), runs, seed)
+            print(
+                f"{runs} 次 SIGKILL（种子 {seed}，重跑：python bench/races.py kills {runs} {seed}）"
+            )
+            print("之后 git status --porcelain：")
             print(porcelain or "（无输出）", end="")
             print(f"计划文件{'仍然有效' if valid else '无效！'}")
 

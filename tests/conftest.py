@@ -11,7 +11,7 @@ from typer.testing import CliRunner, Result
 from helpers import PLAN_2023, ROOT, Invoke
 from plantrack.cli.app import app
 from plantrack.core.model import Plan
-from plantrack.core.schedule import Timeline
+from plantrack.core.timeline import Timeline
 from plantrack.planfile.load import parse_plan
 
 

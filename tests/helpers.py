@@ -14,7 +14,7 @@ import pytest
 from typer.testing import Result
 
 from plantrack.core.model import Plan
-from plantrack.core.schedule import Timeline
+from plantrack.core.timeline import Timeline
 from plantrack.planfile.load import parse_plan
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from helpers import DATA, Invoke
+from plantrack.core import rule_codes
 from plantrack.planfile import load
 
 INVALID = DATA / "invalid"
@@ -74,6 +75,9 @@ EXPECTED: dict[str, str] = {
     "misspelt-collective": "{path}:25:27: 未登记的统称“局属各单住”。是否指 局属各单位？请改用 collectives 中登记的统称，或先在 collectives 中登记它",
     "chinese-date": "{path}:35:19: date 日期无效：“2023年3月1日”（应为 YYYY-MM-DD 格式的真实日期）：请写成 2023-03-01",
     "full-width-comma-in-list": "{path}:24:20: “局法规科，执法支队”是几个单位写在了一起：单位之间请用英文逗号分隔，写成 [局法规科, 区交通执法支队]",
+    "collective-name-duplicate": "{path}:16:11: 统称“局法规科”与单位名称重复",
+    "section-number-duplicate": "{path}:43:13: 部分编号 1 重复：请改为唯一编号",
+    "progress-unknown-target": "{path}:38:21: 任务 1 没有名为“出庭应诉率”的目标：可选 （该任务没有量化目标）",
     "percent-in-number": '{path}:39:21: actual 应是数字，实际是“85%”：请去掉 %，写成 actual: 85（百分号写在目标的 unit: "%" 中）',
 }
 
@@ -135,6 +139,17 @@ RULES: dict[str, tuple[str, ...]] = {
     "chinese-date": ("invalid-date",),
     "full-width-comma-in-list": ("unit-unknown",),
     "percent-in-number": ("wrong-type",),
+    "collective-name-duplicate": ("collective-name-duplicate",),
+    "section-number-duplicate": ("section-number-duplicate",),
+    "progress-unknown-target": ("progress-unknown-target",),
+}
+# Rules the generated cases show, by case.
+GENERATED_RULES = {
+    "control-character": "control-character",
+    "gbk": "encoding",
+    "bom-crlf": "task-id-duplicate",
+    "50MB": "unknown-field",
+    "alias-bomb": "alias-bomb",
 }
 
 
@@ -230,3 +245,30 @@ def test_every_catalogued_mistake_has_a_rule_code() -> None:
         [checked] = load.check_files([INVALID / f"{name}.yaml"])
         assert checked.plan is None
         assert tuple(problem.rule for problem in checked.problems) == rules, name
+
+
+def test_the_rule_registry_and_the_catalogue_agree(tmp_path: Path) -> None:
+    registered = {rule.code for rule in rule_codes.RULES}
+    assert len(registered) == len(rule_codes.RULES)  # each code once
+    shown = {code for codes in RULES.values() for code in codes}
+    for name, code in GENERATED_RULES.items():
+        [checked] = load.check_files([GENERATED[name][0](tmp_path)])
+        assert {problem.rule for problem in checked.problems} == {code}, name
+        shown.add(code)
+    # Every error rule has a catalogued mistake; the one warning is shown on a valid plan.
+    assert shown == registered - {rule_codes.COMMENT_IN_TEXT}
+    [checked] = load.check_files([_text_after_a_hash(tmp_path)])
+    assert [w.rule for w in checked.warnings] == [rule_codes.COMMENT_IN_TEXT]
+
+
+def _text_after_a_hash(folder: Path) -> Path:
+    text = MINIMAL.read_text(encoding="utf-8").replace("note: 已部署", "note: 已部署 #重点")
+    path = folder / "hash.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_list_rules_prints_the_registry(cli: Invoke) -> None:
+    lines = cli("check", "--list-rules").stdout.splitlines()
+    assert lines[0] == "规则代码\t说明\t检查位置"
+    assert [line.split("\t")[0] for line in lines[1:]] == [r.code for r in rule_codes.RULES]

@@ -183,12 +183,12 @@ def test_plan_from_environment(cli: Invoke, tmp_path: Path) -> None:
 def test_unexpected_error_is_reported_without_traceback(
     cli: Invoke, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import plantrack.core.query
+    import plantrack.core.answers
 
     def explode(*args: object, **kwargs: object) -> None:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(plantrack.core.query, "select_tasks", explode)
+    monkeypatch.setattr(plantrack.core.answers, "select_tasks", explode)
     result = cli("tasks", code=3)
     assert result.stderr.startswith("plantrack 内部错误：RuntimeError: boom\n")
     assert "Traceback" not in result.stderr

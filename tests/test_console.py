@@ -10,9 +10,12 @@ from pathlib import Path
 import pytest
 
 from helpers import DATA, PLAN_2023, PROGRESS_PLAN, Invoke, bundled_plan
-from plantrack.cli import console
-from plantrack.core import query
+from plantrack.cli import console, views
+from plantrack.commands import tasks as query
+from plantrack.core.answers import DueListing
 from plantrack.core.schedule import DueItem, Occurrence
+from plantrack.output import tables
+from plantrack.output.annotations import github_annotation
 from plantrack.planfile.load import check_files
 
 ANSI = re.compile(r"\x1b\[([0-9;]*)m")
@@ -36,14 +39,14 @@ def coloured(screen: str, text: str) -> set[str]:
     return codes
 
 
-def due(as_of: str, within: str = "60") -> query.DueListing:
+def due(as_of: str, within: str = "60") -> DueListing:
     return query.due(plan=None, dept="法规科", as_of=as_of, within=within, quarter=None)
 
 
 def test_due_in_a_terminal_groups_and_colours_by_level(
     terminal: None, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    console.print_due(due("2023-10-25"))
+    views.print_due(due("2023-10-25"))
     screen = capsys.readouterr().out
     plain = "\n".join(line.rstrip() for line in ANSI.sub("", screen).splitlines())
     assert plain.startswith("截至 2023-10-25：已逾期及 60 天内到期的事项\n已逾期\n")
@@ -59,7 +62,7 @@ def test_due_in_a_terminal_groups_and_colours_by_level(
 
 
 def test_due_piped_spells_out_group_and_level(capsys: pytest.CaptureFixture[str]) -> None:
-    console.print_due(due("2023-10-25"))
+    views.print_due(due("2023-10-25"))
     lines = [line.split("\t") for line in capsys.readouterr().out.splitlines()]
     assert lines[0] == ["分组", "预警", "时限", "剩余", "序号", "任务", "事项", "牵头单位", "角色"]
     assert lines[6][:5] == ["本月内到期（至 10月31日）", "黄", "2023-10-31", "还剩 6 天", "13"]
@@ -67,7 +70,7 @@ def test_due_piped_spells_out_group_and_level(capsys: pytest.CaptureFixture[str]
 
 
 def test_nothing_due_says_so(terminal: None, capsys: pytest.CaptureFixture[str]) -> None:
-    console.print_due(due("2023-01-01", within="7"))
+    views.print_due(due("2023-01-01", within="7"))
     assert "没有需要列出的事项。" in capsys.readouterr().out
 
 
@@ -75,7 +78,7 @@ def test_task_table_colours_the_status(terminal: None, capsys: pytest.CaptureFix
     listing = query.list_tasks(
         plan=PROGRESS_PLAN, dept=None, section=None, status=None, as_of="2023-10-08"
     )
-    console.print_tasks(listing)
+    views.print_tasks(listing)
     screen = capsys.readouterr().out
     assert "31" in coloured(screen, "受阻")  # task 7 is blocked: bold red
     assert "36" in coloured(screen, "进行中")  # cyan
@@ -87,7 +90,7 @@ def test_markup_in_user_text_is_shown_as_typed(
 ) -> None:
     path = tmp_path / "p.yaml"
     path.write_text(plan_text.replace("title: 统筹推进专项整治工作", "title: '[bold]整治[/]'"))
-    console.print_tasks(query.list_tasks(plan=path, dept=None, section=5, status=None))
+    views.print_tasks(query.list_tasks(plan=path, dept=None, section=5, status=None))
     assert "[bold]整治[/]" in ANSI.sub("", capsys.readouterr().out)
 
 
@@ -113,7 +116,7 @@ def test_calendar_words_mean_the_calendar(due: dt.date, group: str) -> None:
     as_of = dt.date(2023, 10, 26)  # a Thursday
     occurrence = Occurrence(13, due.isoformat(), "完成", "date", due)
     item = DueItem(occurrence, bundled_plan().tasks_by_id[13], (due - as_of).days, "绿")
-    assert console.due_group(item) == group
+    assert tables.group_heading(item) == group
 
 
 def test_levels_differ_without_colour(
@@ -122,7 +125,7 @@ def test_levels_differ_without_colour(
     monkeypatch.setenv("FORCE_COLOR", "1")
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.setenv("COLUMNS", "120")
-    console.print_due(due("2023-10-25"))
+    views.print_due(due("2023-10-25"))
     screen = capsys.readouterr().out
     assert "\x1b[3" not in screen  # no colour at all
     assert "✖ 逾期" in screen and "▲ 还剩 6 天" in screen and "● 还剩 26 天" in screen
@@ -144,7 +147,7 @@ def test_annotations_escape_what_would_end_them() -> None:
     from plantrack.core.problems import Problem
 
     found = Problem("/x/a,b:c.yaml", 3, 4, "syntax", "第一行\n100% 完成\r")
-    assert console.github_annotation("warning", found) == (
+    assert github_annotation("warning", found) == (
         "::warning file=/x/a%2Cb%3Ac.yaml,line=3,col=4,title=plantrack syntax"
         "::第一行%0A100%25 完成\\x0D"
     )

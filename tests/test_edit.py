@@ -14,8 +14,9 @@ import pytest
 
 from plantrack.core.errors import PlanError, PlantrackError, UsageError
 from plantrack.core.model import Plan, Progress, Status
-from plantrack.core.schedule import Timeline
-from plantrack.planfile import edit, files
+from plantrack.core.refs import TaskRef, parse_ref
+from plantrack.core.timeline import Timeline
+from plantrack.planfile import edit, files, splice
 from plantrack.planfile.load import load_plan, parse_plan
 
 COMMENT = "        # 专项整治由法规科统筹（手工添加的注释）\n"
@@ -56,7 +57,7 @@ def status_of(path: Path, task_id: int) -> Status:
 
 def test_mark_changes_only_status_and_appends_progress(plan_copy: Path) -> None:
     before = plan_copy.read_text(encoding="utf-8")
-    edit.mark(plan_copy, edit.TaskRef(13), Status.DONE, entry())
+    edit.mark(plan_copy, TaskRef(13), Status.DONE, entry())
     after = plan_copy.read_text(encoding="utf-8")
     removed, added = changed_lines(before, after)
     assert removed == ["            status: 未开始"]
@@ -73,9 +74,9 @@ def test_mark_changes_only_status_and_appends_progress(plan_copy: Path) -> None:
 
 
 def test_second_entry_appends_to_the_existing_log(plan_copy: Path) -> None:
-    edit.log(plan_copy, edit.TaskRef(13), entry("第一条"))
+    edit.log(plan_copy, TaskRef(13), entry("第一条"))
     before = plan_copy.read_text(encoding="utf-8")
-    edit.log(plan_copy, edit.TaskRef(13), entry("第二条"))
+    edit.log(plan_copy, TaskRef(13), entry("第二条"))
     removed, added = changed_lines(before, plan_copy.read_text(encoding="utf-8"))
     assert removed == []
     assert added == [
@@ -88,18 +89,18 @@ def test_second_entry_appends_to_the_existing_log(plan_copy: Path) -> None:
 
 
 def test_mark_every_clause_rolls_up_and_one_clause_does_not(plan_copy: Path) -> None:
-    edit.mark(plan_copy, edit.TaskRef(7, 2), Status.DONE, entry())
+    edit.mark(plan_copy, TaskRef(7, 2), Status.DONE, entry())
     task = load_plan(plan_copy).plan.tasks_by_id[7]
     assert [c.status for c in task.clauses] == [Status.NOT_STARTED, Status.DONE, Status.NOT_STARTED]
     assert status_of(plan_copy, 7) is Status.IN_PROGRESS
     assert task.progress[-1].clause == 2
-    edit.mark(plan_copy, edit.TaskRef(7), Status.DONE, entry())
+    edit.mark(plan_copy, TaskRef(7), Status.DONE, entry())
     assert status_of(plan_copy, 7) is Status.DONE
 
 
 def test_occurrence_is_completed_on_its_own(plan_copy: Path) -> None:
     before = plan_copy.read_text(encoding="utf-8")
-    edit.mark(plan_copy, edit.TaskRef(26), Status.DONE, entry("", occurrence="2023Q2"))
+    edit.mark(plan_copy, TaskRef(26), Status.DONE, entry("", occurrence="2023Q2"))
     removed, added = changed_lines(before, plan_copy.read_text(encoding="utf-8"))
     assert removed == []  # no clause status changes
     assert "            occurrence: 2023Q2" in added
@@ -111,7 +112,7 @@ def test_occurrence_is_completed_on_its_own(plan_copy: Path) -> None:
 def test_crlf_and_bom_survive(tmp_path: Path, plan_text: str) -> None:
     path = tmp_path / "windows.yaml"
     path.write_bytes(files.BOM + plan_text.replace("\n", "\r\n").encode("utf-8"))
-    edit.mark(path, edit.TaskRef(13), Status.DONE, entry())
+    edit.mark(path, TaskRef(13), Status.DONE, entry())
     data = path.read_bytes()
     assert data.startswith(files.BOM)
     assert data.count(b"\n") == data.count(b"\r\n")  # no bare LF: no mixed endings
@@ -121,7 +122,7 @@ def test_crlf_and_bom_survive(tmp_path: Path, plan_text: str) -> None:
 
 def test_unchanged_bytes_elsewhere(plan_copy: Path) -> None:
     before = plan_copy.read_bytes()
-    edit.mark(plan_copy, edit.TaskRef(13), Status.DONE, entry())
+    edit.mark(plan_copy, TaskRef(13), Status.DONE, entry())
     after = plan_copy.read_bytes()
     head = before.index("status: 未开始\n        # 专项整治".encode())
     assert after[:head] == before[:head]
@@ -135,7 +136,7 @@ def test_quoted_status_keeps_its_quotes(tmp_path: Path, plan_text: str) -> None:
     )
     path = tmp_path / "q.yaml"
     path.write_text(text, encoding="utf-8")
-    edit.mark(path, edit.TaskRef(13), Status.IN_PROGRESS, entry())
+    edit.mark(path, TaskRef(13), Status.IN_PROGRESS, entry())
     assert 'status: "进行中"\n        phases' in path.read_text(encoding="utf-8")
 
 
@@ -145,7 +146,7 @@ def test_missing_status_line_is_inserted(tmp_path: Path, plan_text: str) -> None
     )
     path = tmp_path / "s.yaml"
     path.write_text(text, encoding="utf-8")
-    edit.mark(path, edit.TaskRef(13), Status.DONE, entry())
+    edit.mark(path, TaskRef(13), Status.DONE, entry())
     removed, added = changed_lines(text, path.read_text(encoding="utf-8"))
     assert removed == []
     assert added[0] == "            status: 已完成"
@@ -157,7 +158,7 @@ def test_flow_empty_progress_becomes_a_block(tmp_path: Path, plan_text: str) -> 
     )
     path = tmp_path / "f.yaml"
     path.write_text(text, encoding="utf-8")
-    edit.log(path, edit.TaskRef(13), entry("有了"))
+    edit.log(path, TaskRef(13), entry("有了"))
     after = path.read_text(encoding="utf-8")
     assert (
         "        progress:  # 暂无\n          - date: 2023-10-20\n            note: 有了\n" in after
@@ -168,7 +169,7 @@ def test_flow_empty_progress_becomes_a_block(tmp_path: Path, plan_text: str) -> 
 def test_file_without_final_newline(tmp_path: Path, plan_text: str) -> None:
     path = tmp_path / "n.yaml"
     path.write_text(plan_text.rstrip("\n"), encoding="utf-8")
-    edit.log(path, edit.TaskRef(26), entry("最后一项"))
+    edit.log(path, TaskRef(26), entry("最后一项"))
     assert load_plan(path).plan.tasks_by_id[26].progress[0].note == "最后一项"
 
 
@@ -176,19 +177,19 @@ def test_file_without_final_newline(tmp_path: Path, plan_text: str) -> None:
     ("call", "message"),
     [
         (
-            lambda p: edit.mark(p, edit.TaskRef(99), Status.DONE, entry()),
+            lambda p: edit.mark(p, TaskRef(99), Status.DONE, entry()),
             "没有序号为 99 的任务：可选 1–26",
         ),
-        (lambda p: edit.mark(p, edit.TaskRef(13, 2), Status.DONE, entry()), "可选 13.1"),
+        (lambda p: edit.mark(p, TaskRef(13, 2), Status.DONE, entry()), "可选 13.1"),
         (
-            lambda p: edit.mark(p, edit.TaskRef(26), Status.DONE, entry(occurrence="2023Q5")),
+            lambda p: edit.mark(p, TaskRef(26), Status.DONE, entry(occurrence="2023Q5")),
             "任务 26 没有“2023Q5”这一时限：可选 2023Q1、2023Q2、2023Q3、2023-11-20、2023Q4",
         ),
         (
-            lambda p: edit.log(p, edit.TaskRef(13, 3), entry()),
+            lambda p: edit.log(p, TaskRef(13, 3), entry()),
             "任务 13 只有 1 项分工，没有第 3 项：可选 13.1",
         ),
-        (lambda p: edit.log(p, edit.TaskRef(0), entry()), "没有序号为 0 的任务"),
+        (lambda p: edit.log(p, TaskRef(0), entry()), "没有序号为 0 的任务"),
     ],
 )
 def test_bad_input_leaves_file_byte_identical(
@@ -205,7 +206,7 @@ def test_invalid_plan_is_refused_untouched(tmp_path: Path, plan_text: str) -> No
     path.write_text(plan_text.replace("      - id: 14\n", "      - id: 13\n"), encoding="utf-8")
     before = path.read_bytes()
     with pytest.raises(PlanError, match="任务编号 13 重复"):
-        edit.mark(path, edit.TaskRef(13), Status.DONE, entry())
+        edit.mark(path, TaskRef(13), Status.DONE, entry())
     assert path.read_bytes() == before
 
 
@@ -226,7 +227,7 @@ def test_refuses_when_file_changed_on_disk(
     other = plan_copy.read_text(encoding="utf-8").replace("title: 2023年", "title: 2024年", 1)
     _someone_saves(plan_copy, monkeypatch, other)
     with pytest.raises(PlantrackError, match="被其他程序修改过"):
-        edit.mark(plan_copy, edit.TaskRef(13), Status.DONE, entry())
+        edit.mark(plan_copy, TaskRef(13), Status.DONE, entry())
     assert plan_copy.read_text(encoding="utf-8") == other
 
 
@@ -235,14 +236,14 @@ def test_lines_appended_meanwhile_are_kept_with_the_edit(
 ) -> None:
     added = "# 另一位同事刚追加的一行\n"
     _someone_saves(plan_copy, monkeypatch, plan_copy.read_text(encoding="utf-8") + added)
-    edit.mark(plan_copy, edit.TaskRef(13), Status.DONE, entry())
+    edit.mark(plan_copy, TaskRef(13), Status.DONE, entry())
     after = plan_copy.read_text(encoding="utf-8")
     assert after.endswith(added) and status_of(plan_copy, 13) == Status.DONE
 
 
 def test_dry_run_writes_nothing_and_shows_the_diff(plan_copy: Path) -> None:
     before = plan_copy.read_bytes()
-    outcome = edit.mark(plan_copy, edit.TaskRef(13), Status.DONE, entry(), dry_run=True)
+    outcome = edit.mark(plan_copy, TaskRef(13), Status.DONE, entry(), dry_run=True)
     assert plan_copy.read_bytes() == before
     diff = outcome.diff()
     assert diff.startswith(f"--- {plan_copy}\n+++ {plan_copy}\n@@ ")
@@ -251,7 +252,7 @@ def test_dry_run_writes_nothing_and_shows_the_diff(plan_copy: Path) -> None:
 
 def test_write_keeps_mode_and_leaves_no_temporary_files(plan_copy: Path) -> None:
     plan_copy.chmod(0o640)
-    edit.log(plan_copy, edit.TaskRef(1), entry())
+    edit.log(plan_copy, TaskRef(1), entry())
     assert stat.S_IMODE(plan_copy.stat().st_mode) == 0o640
     leftovers = [p.name for p in plan_copy.parent.iterdir() if p.name.endswith(".tmp")]
     assert leftovers == []
@@ -259,7 +260,7 @@ def test_write_keeps_mode_and_leaves_no_temporary_files(plan_copy: Path) -> None
 
 def _log_in_another_process(args: tuple[str, int, int]) -> None:
     path, task, n = args
-    edit.log(Path(path), edit.TaskRef(task), Progress(date=DAY, note=f"并发记录 {n}", by="测试"))
+    edit.log(Path(path), TaskRef(task), Progress(date=DAY, note=f"并发记录 {n}", by="测试"))
 
 
 def test_concurrent_logs_all_land(plan_copy: Path) -> None:
@@ -273,7 +274,7 @@ def test_concurrent_logs_all_land(plan_copy: Path) -> None:
 
 def test_notes_with_yaml_syntax_round_trip(plan_copy: Path) -> None:
     note = '完成率: 100% # 含"引号"和冒号\n第二行'
-    edit.log(plan_copy, edit.TaskRef(20), entry(note))
+    edit.log(plan_copy, TaskRef(20), entry(note))
     assert (
         parse_plan(plan_copy.read_text(encoding="utf-8"), "p").tasks_by_id[20].progress[0].note
         == note
@@ -282,18 +283,18 @@ def test_notes_with_yaml_syntax_round_trip(plan_copy: Path) -> None:
 
 @pytest.mark.parametrize("text", ["13", "7.2", " 26 "])
 def test_parse_ref(text: str) -> None:
-    ref = edit.parse_ref(text)
+    ref = parse_ref(text)
     assert str(ref) == text.strip()
 
 
 @pytest.mark.parametrize("text", ["", "abc", "13.", "1.2.3", "-1"])
 def test_parse_ref_rejects(text: str) -> None:
     with pytest.raises(UsageError, match="任务写法"):
-        edit.parse_ref(text)
+        parse_ref(text)
 
 
 def test_no_lock_file_is_left_after_an_edit(plan_copy: Path) -> None:
-    edit.log(plan_copy, edit.TaskRef(1), entry())
+    edit.log(plan_copy, TaskRef(1), entry())
     assert not (plan_copy.parent / f".{plan_copy.name}{files.LOCK_SUFFIX}").exists()
     assert sorted(p.name for p in plan_copy.parent.iterdir()) == [plan_copy.name]
 
@@ -301,7 +302,7 @@ def test_no_lock_file_is_left_after_an_edit(plan_copy: Path) -> None:
 def test_progress_date_before_the_plan_year_is_refused(plan_copy: Path) -> None:
     before = plan_copy.read_bytes()
     with pytest.raises(UsageError, match="不在计划年度 2023 年内"):
-        edit.log(plan_copy, edit.TaskRef(1), Progress(date=dt.date(2022, 12, 31), note="x"))
+        edit.log(plan_copy, TaskRef(1), Progress(date=dt.date(2022, 12, 31), note="x"))
     assert plan_copy.read_bytes() == before
 
 
@@ -322,7 +323,7 @@ def full_reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
 
 def test_local_revalidation_agrees_with_a_full_read(plan_copy: Path, full_reads: list[str]) -> None:
-    outcome = edit.mark(plan_copy, edit.TaskRef(7, 2), Status.BLOCKED, entry("待上级文件"))
+    outcome = edit.mark(plan_copy, TaskRef(7, 2), Status.BLOCKED, entry("待上级文件"))
     assert full_reads == []  # the change stayed in task 7's lines: no second full read
     assert outcome.task == load_plan(plan_copy).plan.tasks_by_id[7]
 
@@ -332,7 +333,7 @@ def test_revalidation_falls_back_to_a_full_read(plan_copy: Path, full_reads: lis
 
     text = plan_copy.read_text(encoding="utf-8")
     plan, source, raw = load.parse_with_spans(text, "p")
-    layout = edit.Layout(text, source, edit.task_loc(plan, 13))
+    layout = splice.Layout(text, source, splice.task_loc(plan, 13))
     changed_elsewhere = text.replace("title: 2023年交通法治工作要点", "title: 改过的标题")
     result = edit._revalidate(layout, changed_elsewhere, raw, "p")
     assert full_reads == ["p"] and result.title == "改过的标题"
@@ -367,7 +368,7 @@ def test_task_using_an_anchor_defined_elsewhere_is_still_edited_in_place(
         return real(text, path)
 
     monkeypatch.setattr(load, "parse_with_spans", spy)
-    edit.mark(path, edit.TaskRef(13), Status.DONE, entry())
+    edit.mark(path, TaskRef(13), Status.DONE, entry())
     assert whole_reads == [str(path)]
     removed, added = changed_lines(text, path.read_text(encoding="utf-8"))
     assert removed == ["            status: 未开始"]
@@ -424,7 +425,7 @@ def test_edits_land_in_every_shape_check_accepts(
     before = parse_plan(text, "p.yaml")
     path = tmp_path / "p.yaml"
     path.write_text(text, encoding="utf-8")
-    ref = edit.parse_ref(target)
+    ref = parse_ref(target)
     note = "已报送, [第3期]: 简报"  # flow-style punctuation must not break a flow task
     if how == "mark":
         edit.mark(path, ref, Status.DONE, entry(note))
@@ -451,5 +452,5 @@ def test_a_progress_list_shared_through_an_alias_is_refused_with_why(tmp_path: P
     path = tmp_path / "p.yaml"
     path.write_text(text, encoding="utf-8")
     with pytest.raises(UsageError, match="引用了别处的列表（\\*log）"):
-        edit.log(path, edit.TaskRef(2), entry())
+        edit.log(path, TaskRef(2), entry())
     assert path.read_text(encoding="utf-8") == text

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from helpers import Invoke
+from plantrack.commands import reports
 from plantrack.core.errors import UsageError
 from plantrack.output import formats
 
@@ -30,7 +31,7 @@ def test_the_command_line_offers_the_registry(
 
 @pytest.mark.parametrize("name", sorted(formats.EXPORT_FORMATS))
 def test_every_export_format_writes_bytes(name: str) -> None:
-    rendered = formats.export(name, plan=None, dept="法规科", as_of=AS_OF, output=Path("x"))
+    rendered = reports.export(name, plan=None, dept="法规科", as_of=AS_OF, output=Path("x"))
     assert isinstance(rendered.data, bytes) and rendered.data
     assert rendered.source.name == "2023.yaml"
 
@@ -38,7 +39,7 @@ def test_every_export_format_writes_bytes(name: str) -> None:
 @pytest.mark.parametrize("name", sorted(formats.REPORT_FORMATS))
 def test_every_report_format_writes_bytes(name: str, tmp_path: Path) -> None:
     binary = formats.REPORT_FORMATS[name].binary
-    rendered = formats.report(
+    rendered = reports.report(
         name,
         plan=None,
         quarter="2023Q3",
@@ -65,7 +66,7 @@ def test_binary_formats_need_a_file() -> None:
     ]
     assert binary == ["docx", "xlsx"]
     with pytest.raises(UsageError, match=r"-o 台账\.xlsx"):
-        formats.export("xlsx", plan=None, dept=None, as_of=AS_OF, output=None)
+        reports.export("xlsx", plan=None, dept=None, as_of=AS_OF, output=None)
 
 
 def test_a_unit_names_the_export(cli: Invoke) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
@@ -60,5 +61,36 @@ def test_version(cli: Invoke) -> None:
     assert cli("-V").stdout == cli("--version").stdout
 
 
-def test_an_unknown_message_is_shown_as_click_wrote_it() -> None:
-    assert frame.chinese("Something new from Click.") == "Something new from Click."
+def test_a_mistyped_command_is_answered_in_chinese_with_the_nearest(cli: Invoke) -> None:
+    err = cli("duee", code=2, env={"COLUMNS": "200"}).output
+    assert "没有命令“duee”：是否指 due？" in err
+    assert not ENGLISH.search(err), ENGLISH.search(err)
+
+
+def test_no_arguments_shows_the_help(cli: Invoke) -> None:
+    out = cli(code=2, env={"COLUMNS": "100"}).stdout
+    assert out.startswith("用法：plantrack [选项] 命令 [参数]...")
+    assert "命令" in out and "due" in out
+
+
+def test_messages_come_from_the_exceptions_fields_not_their_text() -> None:
+    class NoSuchOption(Exception):
+        """Shaped like Click's: an option name and what it might have been."""
+
+        def __init__(self) -> None:
+            super().__init__("anything at all, in any language")
+            self.option_name = "--dep"
+            self.possibilities = ["--dept"]
+
+    assert frame.message(NoSuchOption()) == "没有选项 --dep。是否指：--dept"
+
+
+def test_the_frame_uses_no_private_name_of_typer_click_or_pydantic() -> None:
+    import plantrack
+
+    source = Path(plantrack.__file__).parent
+    private = re.compile(r"\b(?:typer|click|pydantic|pydantic_core)\.(?:\w+\.)*_\w+")
+    for path in source.rglob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        assert not private.search(text), (path, private.search(text))
+        assert "sys.meta_path" not in text, path

@@ -10,8 +10,8 @@ import icalendar
 
 from helpers import Invoke, timeline_of, with_q2_report_done
 from plantrack.core.model import Plan
-from plantrack.core.query import scope
-from plantrack.core.schedule import Timeline
+from plantrack.core.selection import scope
+from plantrack.core.timeline import Timeline
 from plantrack.output import ics
 
 

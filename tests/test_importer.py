@@ -22,6 +22,12 @@ from plantrack.planfile.load import parse_plan
 DOCS = DATA / "docs"
 
 
+def import_text(text: str, *, year: int | None = None) -> tuple[str, list[importer.Note]]:
+    """A document's text imported as a plan, with the notes on what needs a person's look."""
+    imported = importer.import_blocks(text_blocks(text), source=Path("<text>"), year=year)
+    return imported.text, imported.notes
+
+
 def _shape(tasks: list[dict[str, Any]]) -> list[object]:
     """What the import must reproduce: id, section, title, clause count, lead/responsible."""
     return [
@@ -54,7 +60,7 @@ def test_import_of_2023_text_matches_the_hand_made_plan(cli: Invoke, tmp_path: P
 
 
 def test_import_of_2023_text_keeps_its_dates_and_targets() -> None:
-    text, notes = importer.import_text(SOURCE_TEXT.read_text(encoding="utf-8"), year=2023)
+    text, notes = import_text(SOURCE_TEXT.read_text(encoding="utf-8"), year=2023)
     plan = parse_plan(text, "p.yaml")
     assert notes == []
     dates = {
@@ -70,7 +76,7 @@ Variants = tuple[dict[int, dict[str, Any]], list[importer.Note]]
 
 @pytest.fixture(scope="module")
 def variants() -> Variants:
-    text, notes = importer.import_text((DOCS / "variants.txt").read_text(encoding="utf-8"))
+    text, notes = import_text((DOCS / "variants.txt").read_text(encoding="utf-8"))
     plan = parse_plan(text, "v.yaml")
     return {t.id: t.model_dump() for t in plan.tasks}, notes
 

@@ -15,10 +15,15 @@ import pytest
 from documents import CHECKLIST, GROUPED_HEADER, LABELS, LAYOUTS, NUMBERING, TABLE, Layout
 from helpers import DATA, SOURCE_TEXT, Invoke, bundled_plan, to_pdf
 from plantrack import importer
-from plantrack.core.model import Plan
+from plantrack.core.model import Plan, Task
 from plantrack.planfile.load import parse_plan
 
 Shape = list[tuple[int, int, list[tuple[list[str], list[str]]]]]
+
+
+def supporting(task: Task) -> list[str]:
+    """The task's supporting units across its clauses, each once, in order."""
+    return list(dict.fromkeys(name for clause in task.clauses for name in clause.support))
 
 
 def shape(plan: Plan) -> Shape:
@@ -44,7 +49,7 @@ def assert_reads_as(layout: Layout, document: Path) -> None:
     """The document gives the layout's tasks, sections, units and supporting units."""
     plan, _ = imported_plan(document)
     assert shape(plan) == list(layout.tasks)
-    assert {t.id: t.support_units for t in plan.tasks if t.support_units} == layout.support
+    assert {t.id: supporting(t) for t in plan.tasks if supporting(t)} == layout.support
 
 
 def rendered(layout: Layout, folder: Path, suffix: str) -> Path:

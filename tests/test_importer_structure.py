@@ -8,8 +8,9 @@ import pytest
 
 from plantrack.core.errors import UsageError
 from plantrack.importer.document import Note
+from plantrack.importer.numbering import Numbers, task_style
 from plantrack.importer.sources import text_blocks
-from plantrack.importer.structure import _Numbers, read_document, task_style
+from plantrack.importer.structure import read_structure
 
 
 @pytest.mark.parametrize(
@@ -29,7 +30,7 @@ def test_task_style_is_the_numbering_that_carries_assignments(text: str, style: 
 
 def test_numbers_that_skip_repeat_restart_or_fuse_are_read_and_noted() -> None:
     notes: list[Note] = []
-    numbers = _Numbers("任务", notes)
+    numbers = Numbers("任务", notes)
     ids = [
         numbers.accept(1, 1),
         numbers.accept(2, 2),
@@ -45,7 +46,7 @@ def test_numbers_that_skip_repeat_restart_or_fuse_are_read_and_noted() -> None:
 
 def test_numbering_that_restarts_in_each_section_is_made_unique_once_noted() -> None:
     notes: list[Note] = []
-    numbers = _Numbers("任务", notes)
+    numbers = Numbers("任务", notes)
     ids = [numbers.accept(1, 1), numbers.accept(2, 2)]
     numbers.parent_changed = True
     ids += [numbers.accept(1, 3), numbers.accept(2, 4)]
@@ -55,7 +56,7 @@ def test_numbering_that_restarts_in_each_section_is_made_unique_once_noted() -> 
 
 
 def test_a_list_inside_an_item_stays_its_text() -> None:
-    document = read_document(
+    document = read_structure(
         text_blocks(
             "2024年要点\n一、甲\n1.任务一。\n2.任务二，包括：\n1.细项甲；\n2.细项乙。\n"
             "（牵头单位：A）\n3.任务三。（牵头单位：B）"
@@ -67,7 +68,7 @@ def test_a_list_inside_an_item_stays_its_text() -> None:
 
 
 def test_items_with_no_parts_go_into_one_part_named_from_the_title() -> None:
-    document = read_document(
+    document = read_structure(
         text_blocks("2024年重点任务\n1.任务一。（牵头单位：A）\n2.任务二。（牵头单位：B）"),
         year=None,
     )
@@ -79,11 +80,11 @@ def test_items_with_no_parts_go_into_one_part_named_from_the_title() -> None:
 
 def test_text_with_neither_parts_nor_items_is_not_a_plan() -> None:
     with pytest.raises(UsageError, match="不像工作要点"):
-        read_document(text_blocks("这是一篇普通的文章。\n没有编号。"), year=2024)
+        read_structure(text_blocks("这是一篇普通的文章。\n没有编号。"), year=2024)
 
 
 def test_labels_wrapped_by_a_page_rejoin_their_line(tmp_path: Path) -> None:
-    document = read_document(
+    document = read_structure(
         text_blocks(
             "2024年要点\n一、甲\n1.做好工作。\n责任单位:立山经济开发区,全区经济运行各\n专班"
         ),
@@ -95,7 +96,7 @@ def test_labels_wrapped_by_a_page_rejoin_their_line(tmp_path: Path) -> None:
 
 
 def test_a_completion_date_inside_the_assignment_is_a_date_not_a_unit() -> None:
-    document = read_document(
+    document = read_structure(
         text_blocks(
             "2024年要点\n一、甲\n1.编制规划。（牵头单位：A，配合单位：B；完成时限：2024年6月底）"
         ),

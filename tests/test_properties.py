@@ -15,7 +15,8 @@ from plantrack.core import report as reporting
 from plantrack.core.errors import PlantrackError
 from plantrack.core.model import Plan, Progress, Status
 from plantrack.core.periods import quarter
-from plantrack.core.schedule import Timeline
+from plantrack.core.refs import TaskRef
+from plantrack.core.timeline import Timeline
 from plantrack.output import render
 from plantrack.planfile import edit
 from plantrack.planfile.load import decode, load_plan, parse_plan
@@ -63,7 +64,7 @@ def test_mark_changes_only_the_marked_task(
     )
     data = path.read_bytes()
     entry = Progress(date=dt.date(2023, 10, 1), note=note, by="测试")
-    edit.mark(path, edit.TaskRef(task.id), status, entry)
+    edit.mark(path, TaskRef(task.id), status, entry)
     after = load_plan(path).plan
     assert _without(after, task.id) == _without(before, task.id)
     changed = after.tasks_by_id[task.id]

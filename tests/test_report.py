@@ -18,7 +18,7 @@ from helpers import PROGRESS_PLAN, Invoke
 from plantrack.core import report as reporting
 from plantrack.core.model import Plan
 from plantrack.core.periods import custom_period, next_period, quarter
-from plantrack.core.schedule import Timeline
+from plantrack.core.timeline import Timeline
 from plantrack.output import render
 from plantrack.planfile.load import load_plan
 

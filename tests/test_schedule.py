@@ -7,10 +7,10 @@ import datetime as dt
 import pytest
 
 from helpers import timeline_of, with_q2_report_done
-from plantrack.core import schedule
+from plantrack.core import history, schedule, wording
 from plantrack.core.model import Plan, Status
 from plantrack.core.periods import quarter
-from plantrack.core.schedule import Timeline
+from plantrack.core.timeline import Counts, Timeline
 from plantrack.planfile.load import parse_plan
 
 D = dt.date
@@ -128,20 +128,20 @@ def test_a_done_task_has_every_occurrence_done(plan_text: str) -> None:
     ],
 )
 def test_clause_statuses_roll_up(clauses: set[Status], status: Status) -> None:
-    assert schedule.roll_up(clauses) is status
+    assert history.roll_up(clauses) is status
 
 
 def test_occurrence_names(plan: Plan, timeline: Timeline) -> None:
-    names = [schedule.occurrence_name(o) for o in timeline.occurrences(plan.tasks_by_id[26])]
+    names = [wording.occurrence_name(o) for o in timeline.occurrences(plan.tasks_by_id[26])]
     assert names[:2] == ["2023Q1 报送法治建设工作文稿", "2023Q2 报送法治建设工作文稿"]
     assert "年度法治建设情况报告市交通局" in names
     [default] = timeline.occurrences(plan.tasks_by_id[1])
-    assert schedule.occurrence_name(default) == "年度任务（默认年底）"
+    assert wording.occurrence_name(default) == "年度任务（默认年底）"
 
 
 def test_deadline_summary(plan: Plan, timeline: Timeline) -> None:
     def summary(task_id: int) -> str:
-        return schedule.deadline_summary(timeline.occurrences(plan.tasks_by_id[task_id]))
+        return wording.deadline_summary(timeline.occurrences(plan.tasks_by_id[task_id]))
 
     assert summary(26) == "每季度末；11月20日前"
     assert summary(1) == "12月31日前（默认）"
@@ -215,8 +215,8 @@ def test_done_occurrences_roll_up(plan_text: str) -> None:
     assert timeline.recorded_status(task, 0) == (Status.NOT_STARTED, None)
     q2 = next(o for o in timeline.occurrences(task) if o.key == "2023Q2")
     assert timeline.late_days(task, q2) == 3
-    assert timeline.counts(task) == schedule.Counts(done=2, due=5, total=5)
-    assert timeline.counts(task, "quarter") == schedule.Counts(done=2, due=4, total=4)
+    assert timeline.counts(task) == Counts(done=2, due=5, total=5)
+    assert timeline.counts(task, "quarter") == Counts(done=2, due=4, total=4)
     rest = "".join(
         f"          - date: {day}\n            occurrence: {key}\n            status: 已完成\n"
         for key, day in [
@@ -239,7 +239,7 @@ def test_a_targets_value_is_the_latest_recorded_by_the_date(plan_text: str) -> N
     [target] = task.targets
     values = [Timeline(plan, as_of=D(2023, m, 1)).target_value(task, target) for m in (7, 8, 12)]
     assert values == [None, (85, D(2023, 7, 20)), (90, D(2023, 11, 18))]
-    assert schedule.describe_target(Timeline(plan, as_of=D(2023, 8, 1)), task, target) == (
+    assert wording.describe_target(Timeline(plan, as_of=D(2023, 8, 1)), task, target) == (
         "85%（2023-07-20）",
         "达到",
     )

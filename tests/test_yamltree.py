@@ -12,7 +12,7 @@ import yaml
 from helpers import PLAN_2023
 from plantrack.core.errors import PlanError
 from plantrack.core.problems import Problem
-from plantrack.planfile import yamltree
+from plantrack.planfile import splice, yamltree
 
 LOADERS = [pytest.param(yaml.SafeLoader, id="python")]
 if hasattr(yaml, "CSafeLoader"):
@@ -86,11 +86,11 @@ def test_spans_cover_a_value_without_the_comments_after_it() -> None:
 
 def test_find_span_finds_one_task_by_a_light_scan() -> None:
     text = PLAN_2023.read_text(encoding="utf-8")
-    span = yamltree.find_span(text, ("sections", 4, "tasks", 0))
+    span = splice.find_span(text, ("sections", 4, "tasks", 0))
     assert span is not None
     assert text[span[0] :].startswith("id: 13\n")
     assert text[: span[1]].endswith("quote: 10 月 31 日之前完成阶段性专项整治任务")
-    assert yamltree.find_span(text, ("sections", 40, "tasks", 0)) is None
+    assert splice.find_span(text, ("sections", 40, "tasks", 0)) is None
 
 
 @pytest.mark.parametrize(

@@ -6,6 +6,8 @@ from __future__ import annotations
 import functools
 import re
 
+from plantrack.core.wording import ROLE_OF_WORD
+
 # 牵头科室：, 责任单位和科室：, 配合单位:, 牵头股室： … a role word, a short label, a colon.
 # 牵头领导：张三 names a person, not a unit: it is kept as written but assigns nothing.
 LABEL = re.compile(
@@ -22,13 +24,7 @@ DUE_LABEL = re.compile(
 )
 LEADER = re.compile(r"(?:牵头|责任|分管|配合)?领导\s*[：:][^；;]*[；;]?\s*")
 OPENERS = {"（": "）", "(": ")", "〔": "〕"}
-ROLE_OF = {
-    "牵头": "lead",
-    "责任": "responsible",
-    "配合": "support",
-    "参与": "support",
-    "协办": "support",
-}
+ROLE_OF = ROLE_OF_WORD
 
 
 def open_brackets(text: str) -> int:

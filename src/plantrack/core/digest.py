@@ -6,13 +6,13 @@ Built from the same answers as `due`: the office's duties and shares only, as of
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 from typing import NamedTuple
 
 from plantrack.core import periods
-from plantrack.core.query import Involvement, scope, timeline_for
-from plantrack.core.schedule import DueItem, Timeline, occurrence_name
-from plantrack.core.units import Registry
+from plantrack.core.schedule import DueItem
+from plantrack.core.selection import Involvement, scope
+from plantrack.core.timeline import Timeline
+from plantrack.core.wording import chinese_date, days_left, month_day, occurrence_name
 
 
 class Digest(NamedTuple):
@@ -40,8 +40,7 @@ class Digest(NamedTuple):
         return "\n".join(self._lines(markdown=True)) + "\n"
 
     def _lines(self, *, markdown: bool) -> list[str]:
-        day = f"{self.as_of.year}年{self.as_of.month}月{self.as_of.day}日"
-        title = f"【{self.unit}】工作提醒（截至{day}）"
+        title = f"【{self.unit}】工作提醒（截至{chinese_date(self.as_of)}）"
         lines = [f"### {title}" if markdown else title]
         groups = [
             (f"已逾期 {len(self.overdue)} 项", self.overdue),
@@ -67,14 +66,9 @@ class Digest(NamedTuple):
 
 def _item(item: DueItem) -> str:
     date = item.occurrence.date
-    when = f"{date.month}月{date.day}日" if date else ""
-    if item.overdue:
-        left = f"逾期 {-item.days_left} 天"
-    elif item.days_left == 0:
-        left = "今天到期"
-    else:
-        left = f"还剩 {item.days_left} 天"
-    return f"{when} 任务{item.task.id}“{item.task.title}”：{occurrence_name(item.occurrence)}（{left}）"
+    when = month_day(date) if date else ""
+    what = occurrence_name(item.occurrence)
+    return f"{when} 任务{item.task.id}“{item.task.title}”：{what}（{days_left(item.days_left)}）"
 
 
 def build_digest(timeline: Timeline, dept: str, *, as_of: dt.date, within: int) -> Digest:
@@ -98,15 +92,3 @@ def build_digest(timeline: Timeline, dept: str, *, as_of: dt.date, within: int) 
         quarter_label=f"本季度（{quarter.label}）",
         quarter=later,
     )
-
-
-def digests(
-    *, plan: Path | None, depts: list[str], as_of: str | None, within: str | None
-) -> list[Digest]:
-    """The digest of each office named, or of every registered unit."""
-    day = periods.today(as_of)
-    timeline = timeline_for(plan, day)
-    days = periods.parse_window(within, day) if within else timeline.plan.warn_days
-    names = depts or [unit.name for unit in timeline.plan.units]
-    registry = Registry(timeline.plan)
-    return [build_digest(timeline, registry.resolve(n).name, as_of=day, within=days) for n in names]

@@ -19,6 +19,12 @@ class UsageError(PlantrackError):
     exit_code = 2
 
 
+class InternalError(PlantrackError):
+    """Something plantrack itself got wrong, caught before it could do harm; exit code 3."""
+
+    exit_code = 3
+
+
 class PlanError(PlantrackError):
     """A plan file that cannot be used; carries every problem found."""
 

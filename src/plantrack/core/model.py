@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 from enum import StrEnum
 from functools import cached_property
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 from pydantic_core import PydanticCustomError
-
-from plantrack.core.errors import UsageError
 
 Recurrence = Literal["month", "quarter", "half-year"]
 
@@ -41,22 +38,6 @@ STATUS_ALIASES: dict[str, Status] = {
     "done": Status.DONE,
     "blocked": Status.BLOCKED,
 }
-
-
-def parse_status(text: str) -> Status:
-    """Read a status as typed: Chinese or its English alias; list the choices otherwise."""
-    value = text.strip()
-    lowered = value.lower()
-    if lowered in STATUS_ALIASES:
-        return STATUS_ALIASES[lowered]
-    for status in Status:
-        if value == status.value:
-            return status
-    choices = [s.value for s in Status] + list(STATUS_ALIASES)
-    close = difflib.get_close_matches(value, choices, n=1, cutoff=0.4)
-    hint = f"是否指 {close[0]}？" if close else ""
-    valid = "、".join(f"{s.value}（{alias}）" for alias, s in STATUS_ALIASES.items())
-    raise UsageError(f"未知状态“{text}”。{hint}可选：{valid}")
 
 
 class _Strict(BaseModel):
@@ -183,11 +164,6 @@ class Task(_Strict):
     def responsible_units(self) -> list[str]:
         """Responsible units across all clauses, each once, in order of first mention."""
         return list(dict.fromkeys(name for clause in self.clauses for name in clause.responsible))
-
-    @property
-    def support_units(self) -> list[str]:
-        """Supporting units across all clauses, each once, in order of first mention."""
-        return list(dict.fromkeys(name for clause in self.clauses for name in clause.support))
 
     @property
     def text(self) -> str:

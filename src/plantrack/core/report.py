@@ -11,16 +11,16 @@ from dataclasses import dataclass
 
 from plantrack.core.model import Plan, Progress, Status, Task
 from plantrack.core.periods import Period, custom_period, next_period
-from plantrack.core.schedule import (
+from plantrack.core.schedule import DueItem, Level, Occurrence
+from plantrack.core.timeline import Timeline
+from plantrack.core.wording import (
     EVERY_WORD,
-    DueItem,
-    Level,
-    Occurrence,
-    Timeline,
     deadline_text,
     describe_target,
-    format_number,
+    entry_subject,
     occurrence_name,
+    period_name,
+    unit_list,
 )
 
 
@@ -186,7 +186,7 @@ def build_report(
     statuses = {task.id: timeline.status(task) for task in tasks}
     done = sum(1 for status in statuses.values() if status is Status.DONE)
     following = _following(period, as_of)
-    subtitle = f"{_period_name(period)}进展报告" + (f"（{scope}）" if scope else "")
+    subtitle = f"{period_name(period)}进展报告" + (f"（{scope}）" if scope else "")
     entries = list(_entries_in(timeline, tasks, period, covers))
     return Report(
         title=f"{plan.title} {subtitle}",
@@ -212,7 +212,7 @@ def build_report(
         progress=_group_by_section(plan, entries),
         problems=_problems(timeline, tasks, statuses, overdue, period),
         next_label=following.label,
-        next_name=_period_name(following),
+        next_name=period_name(following),
         next_items=_next_items(timeline, tasks, following, as_of),
         units=_unit_rows(plan, tasks, statuses, overdue_ids),
         targets=_target_rows(timeline, tasks),
@@ -225,22 +225,6 @@ def _period_text(period: Period) -> str:
     """The period once: 2023-07-01 至 2023-09-30（2023Q3）, or just the range."""
     text = f"{period.start.isoformat()} 至 {period.end.isoformat()}"
     return f"{text}（{period.label}）" if period.label != text else text
-
-
-def _period_name(period: Period) -> str:
-    """A period as a sentence says it: 2023年第三季度, 2023年度, 2023年7月1日至7月31日."""
-    number = period.quarter_number
-    if number is not None:
-        return f"{period.start.year}年第{'一二三四'[number - 1]}季度"
-    if period.is_year:
-        return period.label
-    start, end = period.start, period.end
-    tail = (
-        f"{end.month}月{end.day}日"
-        if end.year == start.year
-        else f"{end.year}年{end.month}月{end.day}日"
-    )
-    return f"{start.year}年{start.month}月{start.day}日至{tail}"
 
 
 def _following(period: Period, as_of: dt.date) -> Period:
@@ -276,17 +260,10 @@ def _entries_in(
     for task in tasks:
         for entry in timeline.entries(task):
             if period.contains(entry.date) and (covers is None or covers(task, entry)):
-                yield sections[task.id].number, _progress_line(task, entry)
+                yield sections[task.id].number, _progress_line(timeline, task, entry)
 
 
-def _progress_line(task: Task, entry: Progress) -> ProgressLine:
-    what = None
-    if entry.occurrence:
-        what = entry.occurrence
-    elif entry.clause:
-        what = f"分工{entry.clause}"
-    elif entry.target is not None:
-        what = f"{entry.target} 实际 {format_number(entry.value)}{_unit_of(task, entry.target)}"
+def _progress_line(timeline: Timeline, task: Task, entry: Progress) -> ProgressLine:
     return ProgressLine(
         date=entry.date.isoformat(),
         task_id=task.id,
@@ -294,7 +271,7 @@ def _progress_line(task: Task, entry: Progress) -> ProgressLine:
         status=entry.status.value if entry.status else None,
         note=entry.note,
         by=entry.by,
-        what=what,
+        what=entry_subject(entry, task, timeline.occurrences(task)),
     )
 
 
@@ -308,15 +285,11 @@ def _group_by_section(plan: Plan, entries: list[tuple[int, ProgressLine]]) -> li
     return groups
 
 
-def _units(names: Iterable[str]) -> str:
-    return "、".join(names) or "—"
-
-
 def _leads(task: Task) -> str:
     # Tasks 15–17 name responsible units only; say who answers for them instead of a dash.
     if task.lead_units:
-        return _units(task.lead_units)
-    return f"{_units(task.responsible_units)}（责任单位，原文未列牵头）"
+        return unit_list(task.lead_units)
+    return f"{unit_list(task.responsible_units)}（责任单位，原文未列牵头）"
 
 
 def _problems(
@@ -341,7 +314,7 @@ def _problems(
             date="",
             days_overdue=None,
             lead=_leads(task),
-            responsible=_units(task.responsible_units),
+            responsible=unit_list(task.responsible_units),
         )
         for task in tasks
         if statuses[task.id] is Status.BLOCKED
@@ -358,7 +331,7 @@ def _problem(task: Task, kind: str, occ: Occurrence, days: int) -> ProblemRow:
         date=occ.date.isoformat() if occ.date else "",
         days_overdue=days,
         lead=_leads(task),
-        responsible=_units(task.responsible_units),
+        responsible=unit_list(task.responsible_units),
     )
 
 
@@ -425,10 +398,6 @@ def _target_rows(timeline: Timeline, tasks: list[Task]) -> list[TargetRow]:
     return rows
 
 
-def _unit_of(task: Task, name: str) -> str:
-    return next((t.unit for t in task.targets if t.name == name), "")
-
-
 def _task_rows(
     timeline: Timeline, tasks: list[Task], statuses: dict[int, Status], levels: dict[int, Level]
 ) -> list[TaskRow]:
@@ -437,7 +406,7 @@ def _task_rows(
             task_id=task.id,
             title=task.title,
             lead=_leads(task),
-            responsible=_units(task.responsible_units),
+            responsible=unit_list(task.responsible_units),
             deadline=deadline_text(timeline, task),
             status=statuses[task.id].value,
             level=levels.get(task.id, "绿"),

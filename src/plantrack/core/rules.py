@@ -10,13 +10,13 @@ import datetime as dt
 import re
 from collections.abc import Iterator
 
-from plantrack.core import schedule
+from plantrack.core import history, schedule
+from plantrack.core import rule_codes as codes
 from plantrack.core.assignments import read_assignment
 from plantrack.core.model import Clause, Plan, Progress, Task
 from plantrack.core.problems import Finding, Loc
 from plantrack.core.units import Registry
-
-ROLE_WORDS = {"lead": "牵头", "responsible": "责任", "support": "配合"}
+from plantrack.core.wording import ROLE_WORDS, did_you_mean
 
 
 def check(plan: Plan, *, as_of: dt.date | None = None) -> list[Finding]:
@@ -66,24 +66,24 @@ def entry_messages(
     """Problems of one progress entry of task, as (field, rule, message)."""
     if entry.date.year != plan.year:
         message = f"进展日期 {entry.date} 不在计划年度 {plan.year} 年内：请检查年份"
-        yield "date", "progress-outside-plan-year", message
+        yield "date", codes.PROGRESS_OUTSIDE_YEAR, message
     elif as_of is not None and entry.date > as_of:
         message = f"进展日期 {entry.date} 晚于 {as_of}（--as-of 或今天）：尚未发生的进展不能先记"
-        yield "date", "progress-after-as-of", message
+        yield "date", codes.PROGRESS_AFTER_AS_OF, message
     if entry.clause is not None:
         clause_problem = _clause_message(task, entry.clause)
         if clause_problem:
-            yield "clause", "progress-unknown-clause", clause_problem
+            yield "clause", codes.PROGRESS_UNKNOWN_CLAUSE, clause_problem
     if entry.occurrence is not None:
         found = schedule.occurrences(task, plan)
         if schedule.find_occurrence(found, entry.occurrence) is None:
             valid = "、".join(occ.key for occ in found)
             message = f"任务 {task.id} 没有“{entry.occurrence}”这一时限：可选 {valid}"
-            yield "occurrence", "progress-unknown-occurrence", message
+            yield "occurrence", codes.PROGRESS_UNKNOWN_OCCURRENCE, message
     if entry.target is not None and entry.target not in {t.name for t in task.targets}:
         names = "、".join(t.name for t in task.targets) or "（该任务没有量化目标）"
         message = f"任务 {task.id} 没有名为“{entry.target}”的目标：可选 {names}"
-        yield "target", "progress-unknown-target", message
+        yield "target", codes.PROGRESS_UNKNOWN_TARGET, message
 
 
 def _registry_findings(plan: Plan, registry: Registry) -> Iterator[Finding]:
@@ -96,18 +96,18 @@ def _registry_findings(plan: Plan, registry: Registry) -> Iterator[Finding]:
                 owner = seen[spelling]
                 what = "重复登记" if owner == spelling else f"已是“{owner}”的名称或简称"
                 message = f"单位名称“{spelling}”{what}：单位的全称和简称都不能重复"
-                yield Finding(loc, "unit-name-duplicate", message)
+                yield Finding(loc, codes.UNIT_NAME_DUPLICATE, message)
             seen.setdefault(spelling, unit.name)
     for i, collective in enumerate(plan.collectives):
         if collective.name in seen:
             message = f"统称“{collective.name}”与单位名称重复"
-            yield Finding(("collectives", i, "name"), "collective-name-duplicate", message)
+            yield Finding(("collectives", i, "name"), codes.COLLECTIVE_NAME_DUPLICATE, message)
         if collective.group is not None and collective.group not in registry.groups:
             groups = "、".join(registry.groups)
             message = (
                 f"统称“{collective.name}”的类别“{collective.group}”没有任何单位：可选 {groups}"
             )
-            yield Finding(("collectives", i, "group"), "collective-group-unknown", message)
+            yield Finding(("collectives", i, "group"), codes.COLLECTIVE_GROUP_UNKNOWN, message)
 
 
 def _numbering_findings(plan: Plan) -> Iterator[Finding]:
@@ -116,12 +116,12 @@ def _numbering_findings(plan: Plan) -> Iterator[Finding]:
     for s, section in enumerate(plan.sections):
         if section.number in section_numbers:
             message = f"部分编号 {section.number} 重复：请改为唯一编号"
-            yield Finding(("sections", s, "number"), "section-number-duplicate", message)
+            yield Finding(("sections", s, "number"), codes.SECTION_NUMBER_DUPLICATE, message)
         section_numbers.add(section.number)
         for t, task in enumerate(section.tasks):
             if task.id in task_ids:
                 message = f"任务编号 {task.id} 重复：每个任务的 id 必须唯一"
-                yield Finding(("sections", s, "tasks", t, "id"), "task-id-duplicate", message)
+                yield Finding(("sections", s, "tasks", t, "id"), codes.TASK_ID_DUPLICATE, message)
             task_ids.add(task.id)
 
 
@@ -134,7 +134,7 @@ def _unit_reference_findings(plan: Plan, registry: Registry) -> Iterator[Finding
                     for n, name in enumerate(names):
                         if not registry.is_known(name):
                             loc: Loc = ("sections", s, "tasks", t, "clauses", c, role, n)
-                            yield Finding(loc, "unit-unknown", _unknown_unit(name, registry))
+                            yield Finding(loc, codes.UNIT_UNKNOWN, _unknown_unit(name, registry))
 
 
 def _unknown_unit(name: str, registry: Registry) -> str:
@@ -148,10 +148,10 @@ def _unknown_unit(name: str, registry: Registry) -> str:
     close = registry.suggest(name)
     if close and all(c in registry.collectives for c in close):
         return (
-            f"未登记的统称“{name}”。是否指 {'、'.join(close)}？"
+            f"未登记的统称“{name}”。{did_you_mean(close)}"
             "请改用 collectives 中登记的统称，或先在 collectives 中登记它"
         )
-    hint = f"是否指 {'、'.join(close)}？" if close else ""
+    hint = did_you_mean(close)
     return f"未登记的单位“{name}”。{hint}请改用 units 中的全称，或先在 units 中登记该单位"
 
 
@@ -171,7 +171,7 @@ def _progress_findings(plan: Plan, as_of: dt.date | None) -> Iterator[Finding]:
 def _status_findings(plan: Plan) -> Iterator[Finding]:
     """A clause's `status:` line must say what its latest status entry says."""
     for loc, task in _tasks_with_locs(plan):
-        for c, (recorded, setter) in enumerate(schedule.logged_statuses(task)):
+        for c, (recorded, setter) in enumerate(history.logged_statuses(task)):
             clause = task.clauses[c]
             if setter is None or recorded is clause.status:
                 continue
@@ -179,7 +179,7 @@ def _status_findings(plan: Plan) -> Iterator[Finding]:
                 f"分工的 status 是“{clause.status}”，但最新的进展记录（{setter.date}）是"
                 f"“{recorded}”：请把 status 改为 {recorded}，或补记一条进展说明变化"
             )
-            yield Finding((*loc, "clauses", c, "status"), "status-disagrees-with-log", message)
+            yield Finding((*loc, "clauses", c, "status"), codes.STATUS_DISAGREES, message)
 
 
 def _assignment_findings(plan: Plan, registry: Registry) -> Iterator[Finding]:
@@ -189,7 +189,7 @@ def _assignment_findings(plan: Plan, registry: Registry) -> Iterator[Finding]:
             if clause.assignment:
                 for message in _assignment_messages(clause, registry):
                     where = (*loc, "clauses", c, "assignment")
-                    yield Finding(where, "assignment-disagrees-with-units", message)
+                    yield Finding(where, codes.ASSIGNMENT_DISAGREES, message)
 
 
 def _assignment_messages(clause: Clause, registry: Registry) -> Iterator[str]:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass
 from typing import Literal
 
 from plantrack.core.errors import UsageError
 from plantrack.core.model import Clause, Collective, Plan, Unit
+from plantrack.core.wording import closest, did_you_mean, role_label
 
 RoleKind = Literal["lead", "responsible", "support", "via"]
 _ROLE_RANK: dict[RoleKind, int] = {"lead": 0, "responsible": 1, "support": 2, "via": 3}
@@ -23,14 +23,8 @@ class Role:
 
     @property
     def label(self) -> str:
-        """The Chinese label shown to users: 牵头, 责任, or 经由 <统称>."""
-        if self.kind == "lead":
-            return "牵头"
-        if self.kind == "responsible":
-            return "责任"
-        if self.kind == "support":
-            return "配合"
-        return f"经由 {self.via}"
+        """The Chinese label shown to users: 牵头, 责任, 配合, or 经由 <统称>."""
+        return role_label(self.kind, self.via)
 
     @property
     def rank(self) -> tuple[int, int]:
@@ -62,8 +56,7 @@ class Registry:
 
     def unknown_message(self, name: str) -> str:
         """Say that name is unknown and list the closest valid names."""
-        close = self.suggest(name)
-        hint = f"是否指 {'、'.join(close)}？" if close else ""
+        hint = did_you_mean(self.suggest(name))
         known = "、".join(self.units)
         return f"未知单位“{name}”。{hint}已登记的单位：{known}"
 
@@ -71,7 +64,7 @@ class Registry:
         """Return up to three full names that look like name."""
         spelled = {**{a: u.name for a, u in self.aliases.items()}, **{n: n for n in self.units}}
         spelled.update({n: n for n in self.collectives})
-        close = difflib.get_close_matches(name, list(spelled), n=5, cutoff=0.5)
+        close = closest(name, spelled, n=5, cutoff=0.5)
         return list(dict.fromkeys(spelled[c] for c in close))[:3]
 
     def is_known(self, name: str) -> bool:

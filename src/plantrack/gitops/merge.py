@@ -10,18 +10,19 @@ cannot settle safely is left to git's own merge, conflict markers and all.
 
 from __future__ import annotations
 
-import subprocess
+import datetime as dt
 import tempfile
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from plantrack.core import history
 from plantrack.core.errors import PlantrackError
 from plantrack.core.model import Plan, Progress, Status
+from plantrack.gitops import git
 from plantrack.gitops.plandiff import new_entries
-from plantrack.planfile import edit, files, load
+from plantrack.planfile import files, load
+from plantrack.planfile.splice import Layout, task_loc
 from plantrack.planfile.yamltext import Splice, apply
-
-LABELS = ("当前分支", "共同祖先", "合入分支")
 
 
 class _Unmergeable(Exception):
@@ -46,7 +47,7 @@ def merge_files(base: Path, ours: Path, theirs: Path) -> int:
     except (_Unmergeable, PlantrackError):
         return _text_merge(base, ours, theirs)
     bom = files.BOM if data[1].startswith(files.BOM) else b""  # the file keeps its BOM
-    ours.write_bytes(bom + merged.encode("utf-8"))
+    files.write_atomically(ours, bom + merged.encode("utf-8"))
     return 0
 
 
@@ -60,7 +61,7 @@ def merge_texts(base: str, ours: str, theirs: str, *, name: str) -> str:
     for task_id in sorted({t for side in sides for t in side.added} | _status_tasks(sides)):
         if task_id not in plan.tasks_by_id:
             raise _Unmergeable  # one side removed a task the other recorded progress on
-        layout = edit.Layout(merged, source, edit.task_loc(plan, task_id))
+        layout = Layout(merged, source, task_loc(plan, task_id))
         task = plan.tasks_by_id[task_id]
         for c, clause in enumerate(task.clauses):
             settled = _settled_status(base_plan, sides, task_id, c)
@@ -84,8 +85,8 @@ def _side(text: str, base: Plan, name: str) -> Side:
         old = base.tasks_by_id.get(task.id)
         if old is None:
             continue  # a task new on this branch travels as text
-        loc = edit.task_loc(plan, task.id)
-        layout = edit.Layout(text, source, loc)
+        loc = task_loc(plan, task.id)
+        layout = Layout(text, source, loc)
         new = new_entries(old.progress, task.progress)
         if len(task.progress) - len(new) != len(old.progress):
             raise _Unmergeable  # an old entry was edited or deleted: git's text merge decides
@@ -99,7 +100,7 @@ def _side(text: str, base: Plan, name: str) -> Side:
     return Side(apply(text, splices), added, statuses)
 
 
-def _removals(layout: edit.Layout, loc: Any, new: list[int], *, every: bool) -> list[Splice]:
+def _removals(layout: Layout, loc: Any, new: list[int], *, every: bool) -> list[Splice]:
     progress = (*loc, "progress")
     opening = layout.text[int(layout.span(progress)[0].index)]
     if opening in "[{&*!":
@@ -130,19 +131,16 @@ def _settled_status(base: Plan, sides: list[Side], task_id: int, clause: int) ->
         return ours
     if ours == original:
         return theirs
-    when = [_last_status_date(side, task_id, clause) for side in sides]
+    count = len(base.tasks_by_id[task_id].clauses)
+    when = [_last_status_date(side, task_id, clause, count) for side in sides]
     if when[0] is None or when[1] is None or when[0] == when[1]:
         raise _Unmergeable  # both set it, and nothing says which came later
     return ours if when[0] > when[1] else theirs
 
 
-def _last_status_date(side: Side, task_id: int, clause: int) -> Any:
-    dates = [
-        entry.date
-        for entry in side.added.get(task_id, [])
-        if entry.status is not None and entry.clause in (None, clause + 1)
-    ]
-    return max(dates, default=None)
+def _last_status_date(side: Side, task_id: int, clause: int, count: int) -> dt.date | None:
+    """When this side last set the clause's status, by the rule the time model replays."""
+    return history.last_status_date(side.added.get(task_id, []), clause, count)
 
 
 def _merge3(ours: str, base: str, theirs: str) -> str:
@@ -151,7 +149,7 @@ def _merge3(ours: str, base: str, theirs: str) -> str:
         paths = [Path(folder) / name for name in ("ours", "base", "theirs")]
         for path, text in zip(paths, (ours, base, theirs), strict=True):
             path.write_text(text, encoding="utf-8")
-        done = _git_merge_file(*paths, stdout=True)
+        done = git.merge_file(*paths, stdout=True)
     if done.returncode != 0:
         raise _Unmergeable
     return done.stdout.decode("utf-8")
@@ -159,7 +157,7 @@ def _merge3(ours: str, base: str, theirs: str) -> str:
 
 def _text_merge(base: Path, ours: Path, theirs: Path) -> int:
     """git's text merge into ours, conflict markers and all; 0 only for a valid plan."""
-    done = _git_merge_file(ours, base, theirs, stdout=False)
+    done = git.merge_file(ours, base, theirs, stdout=False)
     if done.returncode != 0:
         return done.returncode if done.returncode > 0 else 1
     try:  # clean as text, but is it a plan? If not, git must treat it as a conflict
@@ -167,11 +165,3 @@ def _text_merge(base: Path, ours: Path, theirs: Path) -> int:
     except PlantrackError:
         return 1
     return 0
-
-
-def _git_merge_file(
-    ours: Path, base: Path, theirs: Path, *, stdout: bool
-) -> subprocess.CompletedProcess[bytes]:
-    labels = [arg for label in LABELS for arg in ("-L", label)]
-    argv = ["git", "merge-file", *labels, *(["-p"] if stdout else []), str(ours), str(base)]
-    return subprocess.run([*argv, str(theirs)], capture_output=True, check=False)

@@ -6,18 +6,16 @@ A reviewer of a pull request wants to read "任务 13：未开始 → 已完成"
 
 from __future__ import annotations
 
-import subprocess
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from plantrack.core.errors import PlantrackError, UsageError
+from plantrack.core.errors import PlantrackError
 from plantrack.core.model import Clause, Deadline, Plan, Progress, Target, Task
 from plantrack.core.periods import today
-from plantrack.core.query import progress_text
-from plantrack.core.rules import ROLE_WORDS
-from plantrack.core.schedule import EVERY_WORD, format_number
+from plantrack.core.wording import EVERY_WORD, ROLE_WORDS, format_number, progress_text
+from plantrack.gitops import git
 from plantrack.planfile import load
 
 
@@ -120,33 +118,10 @@ def read_version(spec: str | None, path: Path) -> Version:
     if given.is_file():
         return Version(spec, load.load_plan(given).plan)
     revision, _, inner = spec.partition(":")
-    inside = inner or _path_in_repository(path)
-    text = _git("show", f"{revision}:{inside}", cwd=path.resolve().parent)
+    inside = inner or git.path_in_repository(path)
+    text = git.show(revision, inside, cwd=path.resolve().parent)
     label = f"{revision}:{inside}"
     return Version(label, load.parse_plan(text, label))
-
-
-def _path_in_repository(path: Path) -> str:
-    top = _git("rev-parse", "--show-toplevel", cwd=path.resolve().parent).strip()
-    return path.resolve().relative_to(Path(top).resolve()).as_posix()
-
-
-def _git(*args: str, cwd: Path) -> str:
-    try:
-        done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, check=False)
-    except FileNotFoundError:
-        raise UsageError("找不到 git：比较两个版本需要安装 git，或直接给出两个文件") from None
-    if done.returncode != 0 and b"not a git repository" in done.stderr:
-        raise UsageError(
-            f"{cwd} 不在 git 仓库中：请给出两个计划文件，如 plantrack diff 旧.yaml 新.yaml"
-        )
-    if done.returncode != 0:
-        reason = done.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise UsageError(
-            f"git {' '.join(args)} 失败：{reason[-1] if reason else '未知原因'}。"
-            "请给出存在的 git 版本（如 main、HEAD~1）或计划文件"
-        )
-    return done.stdout.decode("utf-8", "replace")
 
 
 # --- comparing ------------------------------------------------------------------------------

@@ -9,15 +9,14 @@ reject is never written, and its problems are given at DOC:LINE.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from plantrack.core.errors import PlanError, UsageError
+from plantrack.core.errors import PlanError
 from plantrack.importer.dates import find_deadlines, find_targets
 from plantrack.importer.document import Document, Note
-from plantrack.importer.sources import Block, decode_document, read_blocks, text_blocks
-from plantrack.importer.structure import read_document
+from plantrack.importer.sources import Block, decode_document, read_blocks
+from plantrack.importer.structure import read_structure
 from plantrack.importer.units import expand_units
 from plantrack.importer.writer import Written, write_yaml
 from plantrack.planfile import files
@@ -32,7 +31,6 @@ __all__ = [
     "find_targets",
     "import_blocks",
     "import_document",
-    "import_text",
 ]
 
 
@@ -86,23 +84,17 @@ def import_document(
     strict: bool = False,
 ) -> Imported:
     """Read a document and turn it into plan text, validated as `check` would."""
-    if output is not None and os.path.lexists(output) and not force:
-        raise UsageError(f"{output} 已存在：为免覆盖，未写入。换一个文件名，或加 --force 覆盖")
-    blocks = read_blocks(source, files.read_document(source))
+    if output is not None:
+        files.check_output(output, force=force)  # refused before the document is read
+    blocks = read_blocks(source, files.read_source(source))
     return import_blocks(blocks, source=source, year=year, strict=strict)
-
-
-def import_text(text: str, *, year: int | None = None) -> tuple[str, list[Note]]:
-    """Turn a document's text into plan YAML, with notes on what needs a person's look."""
-    imported = import_blocks(text_blocks(text), source=Path("<text>"), year=year)
-    return imported.text, imported.notes
 
 
 def import_blocks(
     blocks: list[Block], *, source: Path, year: int | None, strict: bool = False
 ) -> Imported:
     """The plan a document's blocks make, with its notes, problems and summary."""
-    document = read_document(blocks, year=year)
+    document = read_structure(blocks, year=year)
     book = expand_units(document)
     written = write_yaml(document, book, source_name=source.name)
     text = written.text

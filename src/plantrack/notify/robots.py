@@ -19,15 +19,15 @@ import tomllib
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Callable
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Literal, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from plantrack.core.digest import Digest, digests
+from plantrack.core.digest import Digest
 from plantrack.core.errors import PlantrackError, UsageError
+from plantrack.core.wording import chinese_date
 
 Service = Literal["wecom", "dingtalk", "feishu", "email"]
 SERVICE_NAMES = {"wecom": "企业微信", "dingtalk": "钉钉", "feishu": "飞书", "email": "邮件"}
@@ -129,32 +129,16 @@ def _flush(parts: list[str], current: str) -> list[str]:
     return [*parts, current] if current else parts
 
 
-def notify(
-    *,
-    plan: Path | None,
-    config: Path | None,
-    depts: list[str],
-    as_of: str | None,
-    dry_run: bool,
-    echo: Callable[[str], None],
-) -> list[Sent]:
-    """Send each configured office its digest (or, with dry_run, show what would be sent)."""
-    _, settings = load_config(config)
+def chosen_robots(settings: Config, depts: list[str]) -> list[Robot]:
+    """The configured robots of the offices named (all of them when none are named)."""
     robots = [r for r in settings.robots if not depts or r.dept in depts]
     if not robots:
         raise UsageError(f"配置中没有这些单位：{'、'.join(depts)}")
-    found = digests(plan=plan, depts=[r.dept for r in robots], as_of=as_of, within=settings.within)
-    results = []
-    for robot, digest in zip(robots, found, strict=True):
-        if dry_run:
-            echo(_preview(robot, digest))
-            results.append(Sent(digest.unit, SERVICE_NAMES[robot.service], 0))
-            continue
-        results.append(_send(robot, digest, settings))
-    return results
+    return robots
 
 
-def _preview(robot: Robot, digest: Digest) -> str:
+def preview(robot: Robot, digest: Digest) -> str:
+    """What --dry-run shows for one office: where it would go, and each message."""
     where = _where(robot)
     body = digest.text() if robot.service in ("email",) else digest.markdown()
     parts = split(body, LIMITS[robot.service])
@@ -174,7 +158,8 @@ def _where(robot: Robot) -> str:
     return "地址写在配置文件中"
 
 
-def _send(robot: Robot, digest: Digest, settings: Config) -> Sent:
+def send(robot: Robot, digest: Digest, settings: Config) -> Sent:
+    """Send one office its digest; a failure is a value, so the next office is still sent."""
     service = SERVICE_NAMES[robot.service]
     try:
         if robot.service == "email":
@@ -279,8 +264,7 @@ def _send_mail(robot: Robot, digest: Digest, mail: Mail | None) -> int:
     if not robot.to:
         raise PlantrackError(f"{digest.unit}：没有写收件人（to）")
     message = EmailMessage()
-    day = digest.as_of
-    message["Subject"] = f"【{digest.unit}】工作提醒 {day.year}年{day.month}月{day.day}日"
+    message["Subject"] = f"【{digest.unit}】工作提醒 {chinese_date(digest.as_of)}"
     message["From"] = mail.sender
     message["To"] = ", ".join(robot.to)
     message.set_content(digest.text())

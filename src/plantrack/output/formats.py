@@ -13,10 +13,11 @@ if TYPE_CHECKING:
     import datetime as dt
     from pathlib import Path
 
+    from plantrack.core.answers import TaskLine
     from plantrack.core.periods import Period
-    from plantrack.core.query import Involvement, Scope, TaskLine
     from plantrack.core.report import Report
-    from plantrack.core.schedule import Timeline
+    from plantrack.core.selection import Scope
+    from plantrack.core.timeline import Timeline
 
 
 class Job(NamedTuple):
@@ -42,7 +43,7 @@ class Job(NamedTuple):
     @property
     def lines(self) -> list[TaskLine]:
         """The tasks in scope as table lines."""
-        from plantrack.core.query import TaskLine
+        from plantrack.core.answers import TaskLine
 
         return [TaskLine(match, self.timeline) for match in self.scope.matches]
 
@@ -140,96 +141,9 @@ EXPORT_FORMATS: dict[str, Format] = {
 }
 
 
-class Rendered(NamedTuple):
-    """A file's bytes, the file they go to (None: standard output), and the plan they came from."""
-
-    data: bytes
-    output: Path | None
-    source: Path
-
-
-PERIOD_FIELD = "{period}"
-
-
-def report(
-    name: str,
-    *,
-    plan: Path | None,
-    quarter: str | None,
-    start: str | None,
-    end: str | None,
-    dept: str | None,
-    as_of: str | None,
-    templates: Path | None,
-    output: Path | None,
-    year: int | None = None,
-    involvement: Involvement | None = None,
-) -> Rendered:
-    """A progress report over a quarter or a custom period, in the named format.
-
-    `{period}` in the output path becomes the period, e.g. 进展报告-{period}.md -> 进展报告-2023Q4.md,
-    so a scheduled job asking for `previous` names its file after the quarter it got.
-    """
-    from pathlib import Path
-
-    from plantrack.core import periods
-
-    day = periods.today(as_of)
-    period = periods.report_period(quarter, start, end, day, year)
-    who = _Who(dept, involvement)
-    data, source = _write(
-        REPORT_FORMATS, name, plan, who, day, output is not None, period, templates
-    )
-    if output is None or PERIOD_FIELD not in str(output):
-        return Rendered(data, output, source)
-    return Rendered(data, Path(str(output).replace(PERIOD_FIELD, period.slug)), source)
-
-
-def export(
-    name: str,
-    *,
-    plan: Path | None,
-    dept: str | None,
-    as_of: str | None,
-    output: Path | None,
-    involvement: Involvement | None = None,
-) -> Rendered:
-    """The plan, or one unit's part of it, in the named export format."""
-    from plantrack.core import periods
-
-    day = periods.today(as_of)
-    who = _Who(dept, involvement)
-    data, source = _write(EXPORT_FORMATS, name, plan, who, day, output is not None, None, None)
-    return Rendered(data, output, source)
-
-
-class _Who(NamedTuple):
-    """The unit a file is for, and which of its roles count."""
-
-    dept: str | None
-    involvement: Involvement | None
-
-
-def _write(
-    registry: dict[str, Format],
-    name: str,
-    plan: Path | None,
-    who: _Who,
-    day: dt.date,
-    to_file: bool,
-    period: Period | None,
-    templates: Path | None,
-) -> tuple[bytes, Path]:
-    from plantrack.core.errors import UsageError
-    from plantrack.core.query import DUTIES, loaded_for, scope
-    from plantrack.core.schedule import Timeline
-
+def binary_refusal(registry: dict[str, Format], name: str) -> str | None:
+    """Why the named format cannot go to standard output, or None when it can."""
     chosen = registry[name]
-    if chosen.binary and not to_file:
-        raise UsageError(
-            f"{chosen.name} 是二进制文件：请用 -o 指定输出文件，如 -o {chosen.example}"
-        )
-    loaded = loaded_for(plan, day, period)
-    timeline = Timeline(loaded.plan, as_of=day)
-    chosen_scope = scope(timeline, who.dept, who.involvement or DUTIES)
-    return chosen.write(Job(timeline, chosen_scope, day, period, templates)), loaded.path
+    if not chosen.binary:
+        return None
+    return f"{chosen.name} 是二进制文件：请用 -o 指定输出文件，如 -o {chosen.example}"

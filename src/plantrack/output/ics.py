@@ -7,7 +7,9 @@ import uuid
 from typing import TYPE_CHECKING
 
 from plantrack.core.model import Plan, Task
-from plantrack.core.schedule import Occurrence, Timeline, occurrence_name
+from plantrack.core.schedule import Occurrence
+from plantrack.core.timeline import Timeline
+from plantrack.core.wording import occurrence_name
 from plantrack.output.display import printable
 
 if TYPE_CHECKING:

@@ -14,9 +14,16 @@ import math
 import unicodedata
 from typing import TYPE_CHECKING, NamedTuple
 
+from plantrack.core.answers import TaskLine
 from plantrack.core.model import Clause, Progress, Status
-from plantrack.core.query import TaskLine, progress_text
-from plantrack.core.schedule import EVERY_TEXT, Level, Occurrence, level, occurrence_name
+from plantrack.core.schedule import Level, Occurrence, level
+from plantrack.core.wording import (
+    EVERY_TEXT,
+    chinese_date,
+    occurrence_name,
+    progress_text,
+    unit_list,
+)
 from plantrack.output.columns import Column, headings, text_rows
 from plantrack.output.display import printable
 
@@ -111,8 +118,8 @@ COLUMNS: list[Column[ClauseLine]] = [
     Column("序号", 6, lambda row: row.number),
     Column("工作任务", 18, lambda row: row.line.task.title),
     Column("工作内容", 44, lambda row: row.clause.text),
-    Column("牵头单位", 14, lambda row: "、".join(row.clause.lead) or "—"),
-    Column("责任单位", 16, lambda row: "、".join(row.clause.responsible) or "—"),
+    Column("牵头单位", 14, lambda row: unit_list(row.clause.lead)),
+    Column("责任单位", 16, lambda row: unit_list(row.clause.responsible)),
     Column("完成时限", 11, lambda row: row.due),
     Column("状态", 7, lambda row: row.status.value),
     Column("进展情况", 30, lambda row: row.progress),
@@ -201,7 +208,7 @@ def _write_title(sheet: Worksheet, title: str, as_of: dt.date, scope: str) -> No
     sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=last)
     sheet.merge_cells(start_row=2, start_column=1, end_row=2, end_column=last)
     _text(sheet.cell(row=1, column=1), f"{title}{TITLE}")
-    _text(sheet.cell(row=2, column=1), f"截至 {_chinese_date(as_of)}　范围：{scope}")
+    _text(sheet.cell(row=2, column=1), f"截至 {chinese_date(as_of)}　范围：{scope}")
     sheet["A1"].font = Font(bold=True, size=16)
     sheet["A1"].alignment = Alignment(horizontal="center", vertical="center")
     sheet["A2"].alignment = Alignment(horizontal="right")
@@ -274,7 +281,3 @@ def _letter(index: int) -> str:
     from openpyxl.utils import get_column_letter
 
     return get_column_letter(index)
-
-
-def _chinese_date(day: dt.date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"

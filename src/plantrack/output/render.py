@@ -16,6 +16,7 @@ from typing import Any
 from plantrack.core.errors import PlantrackError, UsageError
 from plantrack.core.model import Status
 from plantrack.core.numerals import to_chinese
+from plantrack.core.wording import chinese_date
 from plantrack.output.display import printable
 
 STATUS_CSS = {
@@ -30,14 +31,14 @@ PROBLEM_CSS = {"逾期": "red", "逾期完成": "yellow", "受阻": "blocked"}
 BAR_WIDTH = 20
 
 
-def chinese_date(value: object) -> str:
+def cn_date(value: object) -> str:
     """2023-10-08 (a date or its ISO text) as 2023年10月8日, as 公文 write dates."""
     text = str(value)
     try:
         day = dt.date.fromisoformat(text)
     except ValueError:
         return text
-    return f"{day.year}年{day.month}月{day.day}日"
+    return chinese_date(day)
 
 
 def packaged_templates() -> Path:
@@ -154,6 +155,6 @@ FILTERS: dict[str, Callable[..., str]] = {
     "status_css": STATUS_CSS.__getitem__,
     "level_css": LEVEL_CSS.__getitem__,
     "problem_css": PROBLEM_CSS.__getitem__,
-    "cn_date": chinese_date,
+    "cn_date": cn_date,
     "cn_number": to_chinese,
 }

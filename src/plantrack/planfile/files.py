@@ -50,8 +50,8 @@ def read_plan(path: Path) -> bytes:
         raise PlantrackError(f"{path}: 无法读取计划文件：{_reason(exc)}") from None
 
 
-def read_document(path: Path) -> bytes:
-    """A document's bytes, for import."""
+def read_source(path: Path) -> bytes:
+    """The bytes of a document to import."""
     try:
         _require_regular(path, path.stat(), "原文")
         return path.read_bytes()
@@ -70,7 +70,7 @@ def _require_regular(path: Path, status: os.stat_result, what: str) -> None:
 # --- writing a report or an export: -o ------------------------------------------------------
 
 
-def write_output(
+def write_output_file(
     path: Path, data: bytes, *, force: bool = False, protected: Iterable[Path] = ()
 ) -> None:
     """Write where -o points: atomically, over an existing file only with --force.
@@ -81,16 +81,21 @@ def write_output(
     for plan in protected:
         if _same_file(path, plan):
             raise UsageError(f"{path} 是计划文件本身：输出不能写到计划文件上。请换一个文件名（-o）")
-    try:
-        existing: os.stat_result | None = os.lstat(path)
-    except FileNotFoundError:
-        existing = None
-    except OSError as exc:
-        raise PlantrackError(f"{path}: 无法写入：{_reason(exc)}") from None
-    if existing is not None:
-        _may_replace(path, existing, force=force)
+    existing = check_output(path, force=force)
     mode = 0o666 & ~_umask() if existing is None or stat.S_ISLNK(existing.st_mode) else None
     replace(path, data, like=None if mode is not None else existing, mode=mode)
+
+
+def check_output(path: Path, *, force: bool) -> os.stat_result | None:
+    """Refuse an -o that names a folder, or an existing file without --force; its status if any."""
+    try:
+        existing = os.lstat(path)
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise PlantrackError(f"{path}: 无法写入：{_reason(exc)}") from None
+    _may_replace(path, existing, force=force)
+    return existing
 
 
 def _may_replace(path: Path, existing: os.stat_result, *, force: bool) -> None:

@@ -13,6 +13,7 @@ from typing import Any, NamedTuple
 
 from pydantic import ValidationError
 
+from plantrack.core import rule_codes as codes
 from plantrack.core import rules
 from plantrack.core.errors import PlanError, UsageError
 from plantrack.core.model import Plan
@@ -50,12 +51,18 @@ def load_plan(path: Path, *, as_of: dt.date | None = None) -> LoadedPlan:
     return LoadedPlan(parse_plan(text, str(path), as_of=as_of), path, text)
 
 
-def load_for(explicit: Path | None, *, year: int) -> LoadedPlan:
-    """Load the plan given by --plan, or else the one find_plan picks for year."""
-    return load_plan(find_plan(explicit, year=year))
+def plan_for(explicit: Path | None, *, day: dt.date, period: Period | None = None) -> LoadedPlan:
+    """The plan a command reads: --plan if given, else the one for the period or the day.
+
+    A period picks the plan of its own year and refuses any other (see _plan_for_period);
+    a day picks plans/<year>.yaml, or the newest plan when that year has none.
+    """
+    if period is not None:
+        return _plan_for_period(explicit, period)
+    return load_plan(find_plan(explicit, year=day.year))
 
 
-def load_for_period(explicit: Path | None, period: Period) -> LoadedPlan:
+def _plan_for_period(explicit: Path | None, period: Period) -> LoadedPlan:
     """Load the plan whose year holds period: --plan if given, else plans/<year>.yaml.
 
     A period outside that year is refused, naming the plans there are, rather than
@@ -144,7 +151,7 @@ def _findings(raw: Any, as_of: dt.date | None = None) -> Plan | list[Finding]:
     if not isinstance(raw, dict):
         kind = "列表" if isinstance(raw, list) else "单个值"
         message = f"计划文件的顶层应是键值映射（title:、year:、sections: …），而不是{kind}"
-        return [Finding((), "top-level", message)]
+        return [Finding((), codes.TOP_LEVEL, message)]
     try:
         plan = Plan.model_validate(raw)
     except ValidationError as exc:
@@ -168,7 +175,7 @@ def _validation_findings(exc: ValidationError) -> list[Finding]:
             # `value: int | float` reports once per member; one message per value suffices.
             loc = loc[:-1]
         message, rule = messages.validation(error), messages.validation_rule(error)
-        findings.append(Finding(loc, rule, message, at_key=rule == "unknown-field"))
+        findings.append(Finding(loc, rule, message, at_key=rule == codes.UNKNOWN_FIELD))
     return findings
 
 
@@ -184,7 +191,7 @@ def decode(data: bytes, path: str) -> str:
         # Columns count characters, as editors do, not bytes.
         col = len(data[line_start : exc.start].decode("utf-8", "replace")) + 1
         message = _encoding_message(data, exc.start)
-        raise PlanError([Problem(path, line, col, "encoding", message)]) from None
+        raise PlanError([Problem(path, line, col, codes.ENCODING, message)]) from None
 
 
 def _encoding_message(data: bytes, offset: int) -> str:

@@ -8,6 +8,7 @@ from typing import Any
 import yaml
 from pydantic_core import ErrorDetails
 
+from plantrack.core import rule_codes as codes
 from plantrack.core.periods import written_date
 
 _TAB_HINT = "此处有制表符（Tab）：YAML 只能用空格缩进，请把 Tab 换成空格"
@@ -148,16 +149,16 @@ def validation_rule(error: ErrorDetails) -> str:
     """A stable rule code for one Pydantic validation error."""
     kind = error["type"]
     if kind in ("missing", "extra_forbidden"):
-        return "missing-field" if kind == "missing" else "unknown-field"
+        return codes.MISSING_FIELD if kind == "missing" else codes.UNKNOWN_FIELD
     if kind.startswith("date"):
-        return "invalid-date"
+        return codes.INVALID_DATE
     if kind in ("enum", "literal_error"):
-        return "invalid-choice"
+        return codes.INVALID_CHOICE
     if kind.endswith("_type") or kind.endswith("_parsing") or kind == "model_attributes_type":
-        return "wrong-type"
+        return codes.WRONG_TYPE
     if kind in ("too_short", "string_too_short", "greater_than_equal", "less_than_equal"):
-        return "out-of-range"
-    return "invalid-value"
+        return codes.OUT_OF_RANGE
+    return codes.INVALID_VALUE
 
 
 _PERCENT = re.compile(r"\s*([-+]?[0-9]+(?:\.[0-9]+)?)\s*[%％]\s*")

@@ -10,7 +10,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+import yaml
+
+from plantrack.core import rule_codes as codes
 from plantrack.core.problems import Problem
+from plantrack.planfile import messages
 
 CONFLICT = "合并冲突"
 _CONFLICT_MARKER = re.compile(r"^(<{7}|={7}|>{7})(?: |$)", re.MULTILINE)
@@ -43,7 +47,7 @@ def conflicts(text: str, path: str) -> list[Problem]:
         line = text.count("\n", 0, match.start()) + 1
         marker = match.group(1)[0]
         if marker == "<" or (not opened and not found):
-            found.append(Problem(path, line, 1, "merge-conflict", _conflict_message(line)))
+            found.append(Problem(path, line, 1, codes.MERGE_CONFLICT, _conflict_message(line)))
         opened = marker == "<" or (opened and marker == "=")
     return found
 
@@ -74,7 +78,7 @@ def _line_slip(line: str, number: int, path: str) -> Problem | None:
             path,
             number,
             wide.end(),
-            "syntax",
+            codes.SYNTAX,
             f"YAML 语法错误：键“{key}”的冒号后面是{_WIDE_SPACES[line[wide.end() - 1]]}："
             f"冒号后要用半角空格，写成“{key}: {value}”",
         )
@@ -86,7 +90,7 @@ def _line_slip(line: str, number: int, path: str) -> Problem | None:
             path,
             number,
             colon.end(),
-            "syntax",
+            codes.SYNTAX,
             f"YAML 语法错误：键“{key}”后面是全角冒号“：”：请改用英文冒号加空格，写成“{key}: {value}”",
         )
     indent = len(line) - len(line.lstrip())
@@ -96,7 +100,7 @@ def _line_slip(line: str, number: int, path: str) -> Problem | None:
                 path,
                 number,
                 col,
-                "syntax",
+                codes.SYNTAX,
                 f"YAML 语法错误：行首有{_WIDE_SPACES[char]}：YAML 只能用半角空格缩进，"
                 "请把它换成半角空格",
             )
@@ -118,7 +122,7 @@ def value_needing_quotes(line: str, number: int, path: str) -> Problem | None:
         path,
         number,
         len(match.group(1)) + 1,
-        "syntax",
+        codes.SYNTAX,
         f"YAML 语法错误：以“{value[0]}”开头的值会被当成{meaning}：若这是一段文字，"
         f'请给整段文字加引号，例如 {example}"{value}"',
     )
@@ -146,7 +150,7 @@ def unclosed_bracket(line: str, number: int, col: int, error_line: int, path: st
         path,
         number,
         col,
-        "syntax",
+        codes.SYNTAX,
         f"YAML 语法错误：{name}“{bracket}”没有闭合：请在这组值的末尾补上“{closing}”{later}",
     )
 
@@ -165,7 +169,7 @@ def text_lost_to_comments(text: str, path: str) -> Iterator[Problem]:
             path,
             number,
             match.start(2) - line_start + 1,
-            "comment-in-text",
+            codes.COMMENT_IN_TEXT,
             f"“{lost}”是 YAML 注释，不算在文字里（文字只到“{kept}”）：若它是文字的一部分，"
             "请给整段文字加引号；若是注释，在 # 后加一个空格即可消除本提示",
         )
@@ -181,3 +185,43 @@ def _lines_with(text: str, needle: str) -> Iterator[tuple[int, int]]:
         yield line_start, number
         line_end = text.find("\n", at)
         at = -1 if line_end < 0 else text.find(needle, line_end)
+
+
+def syntax_problems(exc: yaml.MarkedYAMLError, path: str, text: str) -> list[Problem]:
+    """Name a syntax error where the user made the slip, not where the parser gave up."""
+    markers = conflicts(text, path)
+    if markers:
+        return markers
+    mark = exc.problem_mark or exc.context_mark
+    line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    quote = _unclosed_quote(text, line)
+    if quote is not None:
+        # An unclosed quote swallows the lines after it; the parser notices only much later.
+        q_line, q_col = quote
+        message = f"引号没有闭合：请在这段文字末尾补上对应的引号（解析器到第 {line} 行才发现出错）"
+        return [Problem(path, q_line, q_col, codes.SYNTAX, f"YAML 语法错误：{message}")]
+    lines = text.splitlines()
+    opened = exc.context_mark if "flow" in (exc.context or "") else None
+    if opened is not None and opened.line < len(lines):
+        # libyaml points at where the [ or { opened: that is where the fix goes.
+        opening = lines[opened.line]
+        return [unclosed_bracket(opening, opened.line + 1, opened.column + 1, line, path)]
+    slip = syntax_slip(lines, line, path)
+    if slip is None and line <= len(lines):
+        slip = value_needing_quotes(lines[line - 1], line, path)
+    if slip is not None:
+        return [slip]
+    found = lines[line - 1][col - 1 : col] if mark and line <= len(lines) else ""
+    return [Problem(path, line, col, codes.SYNTAX, messages.yaml_syntax(exc, found))]
+
+
+_QUOTED_VALUE = re.compile(r"""^(\s*(?:-\s+)?(?:[^\s"'#-][^"'#]*?:\s+)?)(["'])(.*)$""")
+
+
+def _unclosed_quote(text: str, error_line: int) -> tuple[int, int] | None:
+    """Find the first line before error_line whose quoted value does not close on that line."""
+    for number, line in enumerate(text.splitlines()[:error_line], start=1):
+        match = _QUOTED_VALUE.match(line)
+        if match and match.group(2) not in match.group(3):
+            return number, len(match.group(1)) + 1
+    return None

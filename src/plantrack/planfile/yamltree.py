@@ -10,7 +10,6 @@ and an invalid one is read a second time to say where each problem is.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -26,14 +25,13 @@ from yaml.events import (
     SequenceStartEvent,
 )
 
+from plantrack.core import rule_codes as codes
 from plantrack.core.errors import PlanError
 from plantrack.core.problems import Loc, Problem
-from plantrack.planfile import messages, slips
+from plantrack.planfile import slips
 
-try:  # libyaml's parser is several times faster than the pure-Python one
-    from yaml import CSafeLoader as Loader
-except ImportError:  # pragma: no cover - depends on how PyYAML was built
-    from yaml import SafeLoader as Loader  # type: ignore[assignment]
+# libyaml's parser is several times faster than the pure-Python one, where PyYAML has it.
+Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 # A real plan has tens of nodes per task; far beyond this, aliases are being multiplied.
@@ -51,7 +49,8 @@ _PLAIN_TAGS = {
     "tag:yaml.org,2002:map",
     "tag:yaml.org,2002:seq",
 }
-_NO_KEY = object()
+# A mapping's frame between a value and the next key.
+NO_KEY = object()
 
 
 @dataclass
@@ -92,7 +91,7 @@ class _Frame:
     flow: bool = False
     last_end: Any = None
     size: int = 1
-    key: Any = _NO_KEY
+    key: Any = NO_KEY
     first_lines: dict[str, int] = field(default_factory=dict)
 
 
@@ -113,11 +112,11 @@ def read_values(
                 pass  # anything unusual: the careful reader decides
         value = builder.run(text)
     except yaml.MarkedYAMLError as exc:
-        raise PlanError(_syntax_problems(exc, path, text)) from None
+        raise PlanError(slips.syntax_problems(exc, path, text)) from None
     except yaml.reader.ReaderError as exc:
         raise PlanError([_reader_problem(exc, path, text)]) from None
     except yaml.YAMLError as exc:  # pragma: no cover - libyaml reports marks for all we know
-        raise PlanError([Problem(path, 1, 1, "syntax", f"YAML 语法错误：{exc}")]) from None
+        raise PlanError([Problem(path, 1, 1, codes.SYNTAX, f"YAML 语法错误：{exc}")]) from None
     return value, builder.source
 
 
@@ -134,7 +133,7 @@ def _reader_problem(exc: yaml.reader.ReaderError, path: str, text: str) -> Probl
     message = (
         f"文件中有 YAML 不允许的控制字符 U+{code:04X}：请删除它（常见于从网页或 Word 复制的文字）"
     )
-    return Problem(path, line, col, "control-character", message)
+    return Problem(path, line, col, codes.CONTROL_CHARACTER, message)
 
 
 EMPTY_MESSAGE = "计划文件是空的：请从 plans/2023.yaml 复制一份作为起点"
@@ -147,61 +146,6 @@ class Pos:
     index: int
     line: int
     column: int
-
-
-def find_span(text: str, target: Loc) -> tuple[int, int] | None:
-    """Where the collection at target starts and where its content ends, by a light scan.
-
-    No values are built and the scan stops at the target's end, so finding one task of a
-    large plan costs a fraction of reading the plan.
-    """
-    # One frame per open collection: [on the path to target, is mapping, key or index, flow]
-    frames: list[list[Any]] = [[True, False, 0, False]]
-    depth_of_target = len(target)
-    start: int | None = None
-    last_end = 0
-    loader = Loader(text)
-    get_event: Callable[[], Any] = loader.get_event
-    try:
-        while (event := get_event()) is not None:
-            kind = type(event)
-            frame = frames[-1]
-            if kind is ScalarEvent or kind is AliasEvent:
-                if frame[1]:
-                    if frame[2] is _NO_KEY:
-                        frame[2] = event.value if kind is ScalarEvent else None
-                        continue
-                    frame[2] = _NO_KEY
-                else:
-                    frame[2] += 1
-                if start is not None:
-                    last_end = event.end_mark.index
-            elif kind is MappingStartEvent or kind is SequenceStartEvent:
-                depth = len(frames) - 1  # frames[0] stands for the document around the root
-                on_path = frame[0] and (
-                    depth == 0 or (depth <= depth_of_target and frame[2] == target[depth - 1])
-                )
-                if on_path and depth == depth_of_target:
-                    start = event.start_mark.index
-                mapping = kind is MappingStartEvent
-                flow = bool(event.flow_style)
-                frames.append([on_path, mapping, _NO_KEY if mapping else 0, flow])
-            elif kind is MappingEndEvent or kind is SequenceEndEvent:
-                closed = frames.pop()
-                if closed[3] and start is not None:
-                    last_end = event.end_mark.index
-                if start is not None and len(frames) - 1 == depth_of_target:
-                    return int(start), int(last_end)
-                parent = frames[-1]
-                if parent[1]:
-                    parent[2] = _NO_KEY
-                else:
-                    parent[2] += 1
-    except yaml.YAMLError:
-        return None
-    finally:
-        loader.dispose()
-    return None
 
 
 class _Unusual(Exception):
@@ -217,7 +161,7 @@ def _read_fast(text: str) -> Any:
     stack: list[list[Any]] = []  # [container, pending key, size]
     result: list[Any] = []
     documents = 0
-    no_key = _NO_KEY
+    no_key = NO_KEY
     loader = Loader(text)
     # libyaml's events are untyped here; each one's class is checked below.
     get_event: Callable[[], Any] = loader.get_event
@@ -322,16 +266,16 @@ class _Builder:
                 documents += 1
                 if documents > 1:
                     raise PlanError(
-                        [self._at(event.start_mark, "multiple-documents", _MULTI_DOCUMENT)]
+                        [self._at(event.start_mark, codes.MULTIPLE_DOCUMENTS, _MULTI_DOCUMENT)]
                     )
         if not result:
-            raise PlanError([Problem(self.path, 1, 1, "empty-file", EMPTY_MESSAGE)])
+            raise PlanError([Problem(self.path, 1, 1, codes.EMPTY_FILE, EMPTY_MESSAGE)])
         return result[0]
 
     def _scalar(self, event: ScalarEvent) -> str | None:
         if event.tag is not None and event.tag not in _PLAIN_TAGS:
             message = f"不支持的 YAML 标签 {event.tag}：请删除它"
-            raise PlanError([self._at(event.start_mark, "yaml-tag", message)])
+            raise PlanError([self._at(event.start_mark, codes.YAML_TAG, message)])
         value: str = event.value
         plain = event.implicit[0] and not event.style  # libyaml says "", PyYAML None
         if plain and value in _NULLS and event.tag is None:
@@ -343,22 +287,22 @@ class _Builder:
     def _check_collection(self, event: Any, stack: list[_Frame]) -> None:
         if event.tag not in _PLAIN_TAGS:
             message = f"不支持的 YAML 标签 {event.tag}：请删除它"
-            raise PlanError([self._at(event.start_mark, "yaml-tag", message)])
-        if stack and isinstance(stack[-1].container, dict) and stack[-1].key is _NO_KEY:
-            raise PlanError([self._at(event.start_mark, "complex-key", _COMPLEX_KEY)])
+            raise PlanError([self._at(event.start_mark, codes.YAML_TAG, message)])
+        if stack and isinstance(stack[-1].container, dict) and stack[-1].key is NO_KEY:
+            raise PlanError([self._at(event.start_mark, codes.COMPLEX_KEY, _COMPLEX_KEY)])
 
     def _alias(self, stack: list[_Frame], result: list[Any], event: AliasEvent) -> None:
         found = self.anchors.get(str(event.anchor))
         if found is None:
             message = f"引用了未定义的锚点 *{event.anchor}：请检查拼写，或删除这个引用"
-            raise PlanError([self._at(event.start_mark, "undefined-alias", message)])
+            raise PlanError([self._at(event.start_mark, codes.UNDEFINED_ALIAS, message)])
         value, size = found
         self.budget -= size
         if self.budget < 0:
             message = "YAML 别名（*引用）展开后过大，疑似“别名炸弹”：请删除锚点和别名"
-            raise PlanError([self._at(event.start_mark, "alias-bomb", message)])
-        if stack and isinstance(stack[-1].container, dict) and stack[-1].key is _NO_KEY:
-            raise PlanError([self._at(event.start_mark, "complex-key", _COMPLEX_KEY)])
+            raise PlanError([self._at(event.start_mark, codes.ALIAS_BOMB, message)])
+        if stack and isinstance(stack[-1].container, dict) and stack[-1].key is NO_KEY:
+            raise PlanError([self._at(event.start_mark, codes.COMPLEX_KEY, _COMPLEX_KEY)])
         loc = self._value_loc(stack, event)
         if self.spans:
             self.source.spans[loc] = (event.start_mark, event.end_mark)
@@ -399,12 +343,12 @@ class _Builder:
             self._note_value(frame, len(frame.container), event, container, end)
             frame.container.append(value)
             return
-        if frame.key is _NO_KEY:
+        if frame.key is NO_KEY:
             self._set_key(frame, value, event)
             return
         self._note_value(frame, frame.key, event, container, end)
         frame.container[frame.key] = value
-        frame.key = _NO_KEY
+        frame.key = NO_KEY
 
     def _note_value(
         self, frame: _Frame, index: str | int, event: Any, container: bool, end: Any
@@ -422,14 +366,14 @@ class _Builder:
         if key is None:
             key = ""
         if key == "<<" and isinstance(event, ScalarEvent) and not event.style:
-            raise PlanError([self._at(event.start_mark, "complex-key", _COMPLEX_KEY)])
+            raise PlanError([self._at(event.start_mark, codes.COMPLEX_KEY, _COMPLEX_KEY)])
         line = event.start_mark.line + 1
         if key in frame.container or key in frame.first_lines:
             first = frame.first_lines.get(key, line)
             message = (
                 f"重复的键“{key}”（第 {first} 行已有）：YAML 只会保留后一个，请合并或删除其中一个"
             )
-            raise PlanError([self._at(event.start_mark, "duplicate-key", message)])
+            raise PlanError([self._at(event.start_mark, codes.DUPLICATE_KEY, message)])
         frame.first_lines[key] = line
         if self.spans:
             self.source.key_spans[(*frame.loc, key)] = (event.start_mark, event.end_mark)
@@ -443,43 +387,3 @@ class _Builder:
 
 _COMPLEX_KEY = "键必须是简单的文字（不支持 << 合并或复杂键）"
 _MULTI_DOCUMENT = "文件中有多个 YAML 文档（---）：一个计划文件只能有一个文档"
-
-
-def _syntax_problems(exc: yaml.MarkedYAMLError, path: str, text: str) -> list[Problem]:
-    """Name a syntax error where the user made the slip, not where the parser gave up."""
-    conflicts = slips.conflicts(text, path)
-    if conflicts:
-        return conflicts
-    mark = exc.problem_mark or exc.context_mark
-    line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-    quote = _unclosed_quote(text, line)
-    if quote is not None:
-        # An unclosed quote swallows the lines after it; the parser notices only much later.
-        q_line, q_col = quote
-        message = f"引号没有闭合：请在这段文字末尾补上对应的引号（解析器到第 {line} 行才发现出错）"
-        return [Problem(path, q_line, q_col, "syntax", f"YAML 语法错误：{message}")]
-    lines = text.splitlines()
-    opened = exc.context_mark if "flow" in (exc.context or "") else None
-    if opened is not None and opened.line < len(lines):
-        # libyaml points at where the [ or { opened: that is where the fix goes.
-        opening = lines[opened.line]
-        return [slips.unclosed_bracket(opening, opened.line + 1, opened.column + 1, line, path)]
-    slip = slips.syntax_slip(lines, line, path)
-    if slip is None and line <= len(lines):
-        slip = slips.value_needing_quotes(lines[line - 1], line, path)
-    if slip is not None:
-        return [slip]
-    found = lines[line - 1][col - 1 : col] if mark and line <= len(lines) else ""
-    return [Problem(path, line, col, "syntax", messages.yaml_syntax(exc, found))]
-
-
-_QUOTED_VALUE = re.compile(r"""^(\s*(?:-\s+)?(?:[^\s"'#-][^"'#]*?:\s+)?)(["'])(.*)$""")
-
-
-def _unclosed_quote(text: str, error_line: int) -> tuple[int, int] | None:
-    """Find the first line before error_line whose quoted value does not close on that line."""
-    for number, line in enumerate(text.splitlines()[:error_line], start=1):
-        match = _QUOTED_VALUE.match(line)
-        if match and match.group(2) not in match.group(3):
-            return number, len(match.group(1)) + 1
-    return None

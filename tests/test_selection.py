@@ -6,29 +6,33 @@ import datetime as dt
 
 import pytest
 
-from plantrack.core import query
+from plantrack.core import selection
+from plantrack.core.answers import TaskLine
 from plantrack.core.errors import UsageError
-from plantrack.core.model import Progress, Status, parse_status
-from plantrack.core.schedule import Timeline
+from plantrack.core.model import Progress, Status
+from plantrack.core.refs import parse_status
+from plantrack.core.timeline import Timeline
 from plantrack.core.units import Registry
+from plantrack.output.records import task_record
+from plantrack.output.tables import TASK_COLUMNS
 
 
-def ids(matches: list[query.TaskMatch]) -> list[int]:
+def ids(matches: list[selection.TaskMatch]) -> list[int]:
     return [m.task.id for m in matches]
 
 
 def select(
     timeline: Timeline,
     dept: str | None = None,
-    role: query.RoleFilter = "named",
+    role: selection.RoleFilter = "named",
     possible: bool = False,
     **filters: object,
-) -> list[query.TaskMatch]:
+) -> list[selection.TaskMatch]:
     """select_tasks with the unit given by name, as --dept gives it."""
     registry = Registry(timeline.plan)
     unit = registry.resolve(dept) if dept else None
-    involvement = query.Involvement(role, possible)
-    return query.select_tasks(timeline, registry, unit=unit, involvement=involvement, **filters)  # type: ignore[arg-type]
+    involvement = selection.Involvement(role, possible)
+    return selection.select_tasks(timeline, registry, unit=unit, involvement=involvement, **filters)  # type: ignore[arg-type]
 
 
 def test_enforcement_leads_only_task_14(timeline: Timeline) -> None:
@@ -67,12 +71,12 @@ def test_the_role_column_is_one_word(timeline: Timeline) -> None:
      ("统称", "collective"), ("全部", "any"), ("ANY", "any"), (" 职责 ", "named")],
 )  # fmt: skip
 def test_roles_in_english_or_chinese(text: str, role: str) -> None:
-    assert query.parse_role(text) == role
+    assert selection.parse_role(text) == role
 
 
 def test_an_unknown_role_lists_the_choices() -> None:
     with pytest.raises(UsageError, match="牵头（lead）、责任（responsible）"):
-        query.parse_role("boss")
+        selection.parse_role("boss")
 
 
 def test_tasks_where_unit_is_not_involved_are_left_out(timeline: Timeline) -> None:
@@ -81,7 +85,7 @@ def test_tasks_where_unit_is_not_involved_are_left_out(timeline: Timeline) -> No
 
 
 def test_a_units_report_counts_only_its_own_clauses(timeline: Timeline) -> None:
-    chosen = query.scope(timeline, "财审科")
+    chosen = selection.scope(timeline, "财审科")
     covers = chosen.entry_filter()
     assert covers is not None
     task_7 = timeline.plan.tasks_by_id[7]
@@ -94,7 +98,7 @@ def test_a_units_report_counts_only_its_own_clauses(timeline: Timeline) -> None:
     # 财审科 leads clause 3 of task 7 only; clause 1 is 法规科's work.
     assert covers(task_7, entry(3)) and covers(task_7, entry(None))
     assert not covers(task_7, entry(1))
-    assert query.scope(timeline, None).entry_filter() is None
+    assert selection.scope(timeline, None).entry_filter() is None
 
 
 def test_section_and_status_filters(timeline: Timeline) -> None:
@@ -127,7 +131,7 @@ def test_unknown_status_lists_choices() -> None:
 
 def test_task_record_follows_the_json_contract(timeline: Timeline) -> None:
     [match] = [m for m in select(timeline) if m.task.id == 5]
-    record = query.task_record(query.TaskLine(match, timeline))
+    record = task_record(TaskLine(match, timeline))
     assert record["id"] == 5 and record["section"] == 2
     assert record["status"] == "未开始"
     assert record["clauses"][1]["lead"] == [
@@ -150,19 +154,19 @@ def test_task_record_follows_the_json_contract(timeline: Timeline) -> None:
 
 
 def test_scope_resolves_the_unit_once(timeline: Timeline) -> None:
-    found = query.scope(timeline, "执法支队")
+    found = selection.scope(timeline, "执法支队")
     assert found.name == "区交通执法支队"
     assert found.tasks == [m.task for m in found.matches]
     ids_found = {t.id for t in found.tasks}
     assert {4, 14, 15, 16, 17} <= ids_found and 9 not in ids_found
     assert all(m.roles for m in found.matches)  # the roles are kept, not thrown away
-    everything = query.scope(timeline, None)
+    everything = selection.scope(timeline, None)
     assert everything.name is None and len(everything.tasks) == 26
 
 
 def test_task_columns_share_one_definition(timeline: Timeline) -> None:
-    [line] = [query.TaskLine(m, timeline) for m in select(timeline) if m.task.id == 16]
-    cells = {column.heading: column.get(line) for column in query.TASK_COLUMNS}
+    [line] = [TaskLine(m, timeline) for m in select(timeline) if m.task.id == 16]
+    cells = {column.heading: column.get(line) for column in TASK_COLUMNS}
     assert cells == {
         "序号": 16,
         "工作任务": "提升执法信息化水平",

@@ -1,0 +1,107 @@
+"""Commands that record progress in the plan: mark, log, actual."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from plantrack.cli.completion import completer
+from plantrack.cli.options import (
+    AsOfOption,
+    ByOption,
+    DateOption,
+    DryRunOption,
+    NoteOption,
+    PlanOption,
+    TargetArgument,
+)
+from plantrack.cli.root import command, reports_errors
+
+
+@command()
+@reports_errors
+def mark(
+    target: TargetArgument,
+    status: Annotated[
+        str,
+        typer.Argument(
+            metavar="状态",
+            help="未开始/进行中/已完成/受阻 或 todo/doing/done/blocked",
+            autocompletion=completer("status"),
+        ),
+    ],
+    note: NoteOption = "",
+    date: DateOption = None,
+    by: ByOption = None,
+    occurrence: Annotated[
+        str | None,
+        typer.Option(
+            "--occurrence",
+            metavar="标识",
+            help="只标记某一次时限：2023Q2、2023-05 或 show 列出的标识",
+            show_default=False,
+            autocompletion=completer("occurrence"),
+        ),
+    ] = None,
+    dry_run: DryRunOption = False,
+    as_of: AsOfOption = None,
+    plan: PlanOption = None,
+) -> None:
+    """标记任务或某项分工的状态，并追加一条进展记录；只改动相关的几行。"""
+    from plantrack.cli import console
+    from plantrack.commands import edits
+
+    request = edits.Request(plan, target, note, date, by, as_of, dry_run)
+    console.print_edit(edits.mark_request(request, status, occurrence=occurrence))
+
+
+@command()
+@reports_errors
+def log(
+    target: TargetArgument,
+    note: Annotated[str, typer.Argument(metavar="说明", help="进展说明")],
+    date: DateOption = None,
+    by: ByOption = None,
+    dry_run: DryRunOption = False,
+    as_of: AsOfOption = None,
+    plan: PlanOption = None,
+) -> None:
+    """追加一条进展记录，不改变状态。"""
+    from plantrack.cli import console
+    from plantrack.commands import edits
+
+    request = edits.Request(plan, target, note, date, by, as_of, dry_run)
+    console.print_edit(edits.log_request(request))
+
+
+@command()
+@reports_errors
+def actual(
+    task: Annotated[
+        str,
+        typer.Argument(metavar="任务", help="任务序号，如 20", autocompletion=completer("task")),
+    ],
+    value: Annotated[str, typer.Argument(metavar="实际值", help="实际值，如 85 或 85%")],
+    target: Annotated[
+        str | None,
+        typer.Option(
+            "--target",
+            metavar="目标",
+            help="目标名称；任务只有一个目标时可省略",
+            show_default=False,
+        ),
+    ] = None,
+    note: NoteOption = "",
+    date: DateOption = None,
+    by: ByOption = None,
+    dry_run: DryRunOption = False,
+    as_of: AsOfOption = None,
+    plan: PlanOption = None,
+) -> None:
+    """记录量化目标在某一天的实际值（如 出庭应诉率 85%），作为一条进展记录。"""
+    from plantrack.cli import console
+    from plantrack.commands import edits
+
+    request = edits.Request(plan, task, note, date, by, as_of, dry_run)
+    console.print_edit(edits.actual_request(request, value, target=target))

@@ -1,0 +1,72 @@
+"""`mark`, `log` and `actual`: what was typed, turned into an entry and written into the plan."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from plantrack.core import periods
+from plantrack.core.errors import UsageError
+from plantrack.core.model import Progress
+from plantrack.core.numerals import half_width
+from plantrack.core.refs import parse_ref, parse_status
+from plantrack.gitops import git
+from plantrack.planfile import load
+from plantrack.planfile.edit import Outcome, log, mark, record_value
+
+
+@dataclass(frozen=True)
+class Request:
+    """An edit as asked on the command line, before anything is parsed."""
+
+    plan: Path | None
+    target: str
+    note: str = ""
+    date: str | None = None
+    by: str | None = None
+    as_of: str | None = None
+    dry_run: bool = False
+
+
+def mark_request(request: Request, status: str, *, occurrence: str | None) -> Outcome:
+    """`plantrack mark`: parse what was asked, then set the status and log it."""
+    ref = parse_ref(request.target)
+    wanted = parse_status(status)
+    path, entry, day = _request_entry(request, occurrence=occurrence)
+    return mark(path, ref, wanted, entry, as_of=day, dry_run=request.dry_run)
+
+
+def log_request(request: Request) -> Outcome:
+    """`plantrack log`: parse what was asked, then append the note."""
+    ref = parse_ref(request.target)
+    path, entry, day = _request_entry(request, occurrence=None)
+    return log(path, ref, entry, as_of=day, dry_run=request.dry_run)
+
+
+def actual_request(request: Request, value: str, *, target: str | None) -> Outcome:
+    """`plantrack actual`: record a target's value on a date, as an entry of the log."""
+    ref = parse_ref(request.target)
+    if ref.clause is not None:
+        raise UsageError(f"目标属于整项任务：请写任务序号 {ref.task}，不要写分工 {ref}")
+    number = parse_value(value)
+    path, entry, day = _request_entry(request, occurrence=None)
+    return record_value(path, ref, target, number, entry, as_of=day, dry_run=request.dry_run)
+
+
+def parse_value(text: str) -> float:
+    """85, 85%, 85.5 or ８５％ as a number."""
+    cleaned = half_width(text.strip().replace("％", "%").rstrip("%").strip())
+    try:
+        return float(cleaned)
+    except ValueError:
+        raise UsageError(f"实际值“{text}”不是数字：请写数字，如 85 或 85%") from None
+
+
+def _request_entry(request: Request, *, occurrence: str | None) -> tuple[Path, Progress, dt.date]:
+    today = periods.today(request.as_of)
+    path = load.find_plan(request.plan, year=today.year)
+    day = periods.parse_date(request.date, option="--date") if request.date is not None else today
+    by = request.by if request.by is not None else git.user_name(path.resolve().parent)
+    note = request.note.strip()
+    return path, Progress(date=day, note=note, by=by or None, occurrence=occurrence), today

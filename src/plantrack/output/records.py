@@ -1,0 +1,129 @@
+"""The JSON records of `tasks`, `show` and `due`, as the README documents them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from plantrack.core.answers import DueListing, TaskLine
+from plantrack.core.model import Target
+from plantrack.core.schedule import DueItem, Occurrence
+from plantrack.core.selection import ClauseRole
+from plantrack.core.timeline import Counts
+from plantrack.core.units import Role
+from plantrack.core.wording import occurrence_label
+
+
+def task_records(lines: list[TaskLine]) -> list[dict[str, Any]]:
+    """Every task line as a JSON record."""
+    return [task_record(line) for line in lines]
+
+
+def task_record(line: TaskLine) -> dict[str, Any]:
+    """The JSON object for one task."""
+    task, timeline = line.task, line.timeline
+    record: dict[str, Any] = {
+        "id": task.id,
+        "section": line.match.section.number,
+        "section_title": line.match.section.title,
+        "title": task.title,
+        "status": line.status.value,
+        "text": task.text,
+        "clauses": [
+            {
+                "number": i,
+                "text": clause.text,
+                "lead": clause.lead,
+                "responsible": clause.responsible,
+                "support": clause.support,
+                "status": timeline.clause_status(task, i - 1).value,
+            }
+            for i, clause in enumerate(task.clauses, start=1)
+        ],
+        "deadlines": [_deadline_record(line, occ) for occ in timeline.occurrences(task)],
+        "occurrence_counts": _counts_record(timeline.counts(task)),
+        "phases": task.phases,
+        "targets": [_target_record(line, target) for target in task.targets],
+        "progress": [entry.model_dump(mode="json", exclude_none=True) for entry in line.entries],
+    }
+    if line.match.roles:
+        record["roles"] = [_role_record(item) for item in line.match.roles]
+    return record
+
+
+def _deadline_record(line: TaskLine, occ: Occurrence) -> dict[str, Any]:
+    timeline = line.timeline
+    record = occurrence_record(occ, done=timeline.is_done(line.task, occ))
+    done_on = timeline.done_on(line.task, occ)
+    if done_on is not None:
+        record["done_on"] = done_on.isoformat()
+    late = timeline.late_days(line.task, occ)
+    if late is not None:
+        record["late_days"] = late
+    return record
+
+
+def _counts_record(counts: Counts) -> dict[str, int]:
+    return {"done": counts.done, "due": counts.due, "total": counts.total}
+
+
+def _target_record(line: TaskLine, target: Target) -> dict[str, Any]:
+    record = target.model_dump(mode="json", exclude_none=True)
+    record.pop("actual", None)
+    found = line.timeline.target_value(line.task, target)
+    if found is not None:
+        record["actual"] = found[0]
+        if found[1] is not None:
+            record["actual_date"] = found[1].isoformat()
+    if target.per is not None:
+        record["occurrence_counts"] = _counts_record(line.timeline.counts(line.task, target.per))
+    return record
+
+
+def _role_record(item: ClauseRole) -> dict[str, Any]:
+    return {
+        "clause": item.clause,
+        "role": item.role.kind,
+        "label": item.role.label,
+        "via": item.role.via,
+        "certain": item.role.certain,
+    }
+
+
+def occurrence_record(occ: Occurrence, *, done: bool) -> dict[str, Any]:
+    """The JSON object for one deadline occurrence."""
+    record: dict[str, Any] = {
+        "date": occ.date.isoformat() if occ.date else None,
+        "label": occurrence_label(occ),
+        "kind": occ.kind,
+        "occurrence": occ.key,
+        "done": done,
+    }
+    if occ.start:
+        record["start"] = occ.start.isoformat()
+    if occ.quote:
+        record["quote"] = occ.quote
+    if occ.date_source:
+        record["date_source"] = occ.date_source
+    return record
+
+
+def due_records(listing: DueListing) -> list[dict[str, Any]]:
+    """Every item of a `due` listing as a JSON record."""
+    return [due_record(item, listing.role_of(item)) for item in listing.items]
+
+
+def due_record(item: DueItem, role: Role | None = None) -> dict[str, Any]:
+    """The JSON object for one row of `plantrack due`; with a unit, its role in the task."""
+    record = {
+        "task": item.task.id,
+        "title": item.task.title,
+        **occurrence_record(item.occurrence, done=False),
+        "overdue": item.overdue,
+        "days_left": item.days_left,
+        "level": item.level,
+        "lead": item.task.lead_units,
+    }
+    if role is not None:
+        record["role"] = role.kind
+        record["role_label"] = role.label
+    return record
