@@ -38,7 +38,7 @@ def test_help_is_chinese(cli: Invoke, args: list[str]) -> None:
     ("args", "message"),
     [
         (["due", "--bogus"], "没有选项 --bogus"),
-        (["due", "--dep", "x"], "没有选项 --dep。是否指：--dept"),
+        (["due", "--dep", "x"], "没有选项 --dep：是否指 --dept"),
         (["due", "--within"], "选项 --within 后面要写一个值"),
         (["mark"], "缺少参数 任务[.分工]"),
         (["export"], "缺少选项 --format"),
@@ -82,7 +82,7 @@ def test_messages_come_from_the_exceptions_fields_not_their_text() -> None:
             self.option_name = "--dep"
             self.possibilities = ["--dept"]
 
-    assert frame.message(NoSuchOption()) == "没有选项 --dep。是否指：--dept"
+    assert frame.message(NoSuchOption()) == "没有选项 --dep：是否指 --dept？"
 
 
 def test_the_frame_uses_no_private_name_of_typer_click_or_pydantic() -> None:

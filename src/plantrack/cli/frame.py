@@ -147,7 +147,7 @@ def message(error: Exception) -> str:
     if "NoSuchOption" in kind:
         name = getattr(error, "option_name", "")
         close = sorted(getattr(error, "possibilities", None) or [])
-        return f"没有选项 {name}" + (f"。是否指：{'、'.join(close)}" if close else "")
+        return f"没有选项 {name}" + (f"：{did_you_mean(close)}" if close else "")
     if "BadOptionUsage" in kind:
         name = getattr(error, "option_name", "")
         option = _option_named(getattr(error, "ctx", None), name)
