@@ -9,7 +9,7 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from helpers import PLAN_2023, ROOT, Invoke
-from plantrack.cli.app import app
+from plantrack.cli.app import load
 from plantrack.core.model import Plan
 from plantrack.core.timeline import Timeline
 from plantrack.planfile.load import parse_plan
@@ -49,7 +49,7 @@ def cli() -> Invoke:
     runner = CliRunner()
 
     def invoke(*args: str, code: int = 0, env: dict[str, str] | None = None) -> Result:
-        result = runner.invoke(app, list(args), env=env)
+        result = runner.invoke(load([]), list(args), env=env)
         assert "Traceback" not in result.output
         if result.exception and not isinstance(result.exception, SystemExit):
             raise result.exception

@@ -72,6 +72,25 @@ def test_fast_commands_do_not_load_heavy_libraries(command: list[str]) -> None:
     assert loaded == ""
 
 
+def test_a_command_builds_only_its_own_group() -> None:
+    script = (
+        "import os, sys\n"
+        "from plantrack.cli import entry\n"
+        "def report(code):\n"
+        "    groups = sorted(m for m in sys.modules if m.startswith('plantrack.cli.') and m.split('.')[-1] in GROUPS)\n"
+        "    sys.stderr.write('GROUPS:' + ','.join(groups) + '\\n')\n"
+        "os._exit = report\n"
+        "from plantrack.cli.app import GROUPS\n"
+        "sys.argv = ['plantrack', 'due', '--dept', '法规科']\n"
+        "entry.main()\n"
+    )
+    env = {**os.environ, "PLANTRACK_TODAY": "2023-10-01"}
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, env=env
+    )
+    assert done.stderr.split("GROUPS:")[1].strip() == "plantrack.cli.queries"
+
+
 def test_pydantic_plugins_are_switched_off_by_its_documented_variable() -> None:
     script = (
         "import os, sys\n"

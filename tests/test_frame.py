@@ -67,6 +67,14 @@ def test_a_mistyped_command_is_answered_in_chinese_with_the_nearest(cli: Invoke)
     assert not ENGLISH.search(err), ENGLISH.search(err)
 
 
+def test_the_help_lists_every_command_in_its_group_order(cli: Invoke) -> None:
+    from plantrack.cli.app import GROUPS
+
+    out = cli("-h", env={"COLUMNS": "120"}).stdout
+    listed = re.findall(r"^│ ([a-z-]+) ", out[out.index("命令 ─") :], re.MULTILINE)
+    assert listed == [name for names in GROUPS.values() for name in names]
+
+
 def test_no_arguments_shows_the_help(cli: Invoke) -> None:
     out = cli(code=2, env={"COLUMNS": "100"}).stdout
     assert out.startswith("用法：plantrack [选项] 命令 [参数]...")

@@ -95,13 +95,13 @@ def _measure(page: Path, width: int, profile: Path) -> dict[str, object]:
 def probed_page(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from typer.testing import CliRunner
 
-    from plantrack.cli.app import app
+    from plantrack.cli.app import load
 
     folder = tmp_path_factory.mktemp("browser")
     page = folder / "report.html"
     plan = DATA / "valid" / "2023-with-progress.yaml"
     args = ["report", "--quarter", "2023Q3", "--as-of", "2023-10-08", "--format", "html"]
-    result = CliRunner().invoke(app, [*args, "--plan", str(plan), "-o", str(page)])
+    result = CliRunner().invoke(load([]), [*args, "--plan", str(plan), "-o", str(page)])
     assert result.exit_code == 0, result.output
     text = page.read_text(encoding="utf-8")
     page.write_text(text.replace("</body>", PROBE + "</body>"), encoding="utf-8")

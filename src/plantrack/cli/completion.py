@@ -4,15 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import typer
 
-from plantrack.core import periods
-from plantrack.core.model import STATUS_ALIASES, Plan
-from plantrack.core.schedule import occurrences
-from plantrack.core.wording import occurrence_name
-from plantrack.planfile.load import plan_for
+if TYPE_CHECKING:
+    from plantrack.core.model import Plan
 
 CompletionKind = Literal["unit", "task", "target", "status", "occurrence"]
 
@@ -38,8 +35,12 @@ def completions(
     """Values the shell may offer for what is being typed, each with a short description.
 
     Completion runs as the user types: a plan that cannot be read offers nothing rather
-    than an error.
+    than an error. The plan is read only here, when the shell asks, never at start-up.
     """
+    from plantrack.core import periods
+    from plantrack.core.model import STATUS_ALIASES
+    from plantrack.planfile.load import plan_for
+
     if kind == "status":
         choices = [(s.value, alias) for alias, s in STATUS_ALIASES.items()]
         choices += [(alias, s.value) for alias, s in STATUS_ALIASES.items()]
@@ -56,6 +57,9 @@ def completions(
 
 
 def _plan_choices(kind: CompletionKind, plan: Plan, task: str | None) -> list[tuple[str, str]]:
+    from plantrack.core.schedule import occurrences
+    from plantrack.core.wording import occurrence_name
+
     if kind == "unit":
         choices = [(u.name, u.group) for u in plan.units]
         return choices + [(a, u.name) for u in plan.units for a in u.aliases]

@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING, Any
 
 from plantrack.core.numerals import to_chinese
 from plantrack.core.wording import plan_counts, progress_text
-from plantrack.output.annotations import github_annotation
 from plantrack.output.display import json_printable, printable
 from plantrack.planfile import files
 
@@ -91,6 +90,8 @@ def print_check(results: list[Checked], *, github: bool = False) -> None:
             ("warning", w) for w in result.warnings
         ]:
             if github:
+                from plantrack.output.annotations import github_annotation
+
                 print_lines([github_annotation(level, found)])
             elif level == "error":
                 print_error(str(found))

@@ -1,7 +1,5 @@
 """Commands that write documents, and read them: export, report, import."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated
 

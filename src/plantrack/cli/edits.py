@@ -1,7 +1,5 @@
 """Commands that record progress in the plan: mark, log, actual."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import typer

@@ -15,10 +15,10 @@ def main() -> None:
     # plantrack uses no pydantic plugins; pydantic's documented switch spares the scan of
     # every installed package's entry points. A user who sets the variable keeps their value.
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
-    from plantrack.cli.app import app
+    from plantrack.cli.app import load
 
     try:
-        app()
+        load(sys.argv[1:])()
     except SystemExit as exc:
         code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
     else:  # pragma: no cover - the command line always ends with SystemExit in standalone mode

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from plantrack.cli.completion import completer
 from plantrack.core.errors import PlantrackError
 from plantrack.core.wording import closest, did_you_mean
-from plantrack.output.formats import Format
+
+if TYPE_CHECKING:
+    from plantrack.output.formats import Format
 
 
 def format_option(

@@ -1,7 +1,5 @@
 """Commands that answer questions about the plan: tasks, show, due."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import typer

@@ -1,7 +1,5 @@
 """Commands that tell offices what they owe: digest, notify."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated
 

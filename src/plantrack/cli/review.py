@@ -1,7 +1,5 @@
 """Commands that check a plan and show its changes: check, diff, textconv, merge-driver, schema."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated
 

@@ -4,8 +4,6 @@ Libraries are imported inside the commands, so `plantrack due` never pays for th
 that only `report` or `export` need.
 """
 
-from __future__ import annotations
-
 import functools
 import os
 import sys

@@ -10,10 +10,12 @@ import dataclasses
 import datetime as dt
 import re
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-from plantrack.core.model import Deadline, Plan, Recurrence, Task
 from plantrack.core.periods import month_end
+
+if TYPE_CHECKING:  # types only: naming an occurrence must not load pydantic (`plantrack -h`)
+    from plantrack.core.model import Deadline, Plan, Recurrence, Task
 
 OccurrenceKind = Literal["date", "period", "recurring", "default", "undated"]
 Level = Literal["红", "黄", "绿"]

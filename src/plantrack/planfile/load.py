@@ -19,7 +19,7 @@ from plantrack.core.errors import PlanError, UsageError
 from plantrack.core.model import Plan
 from plantrack.core.periods import Period, today
 from plantrack.core.problems import Finding, Loc, Problem
-from plantrack.planfile import files, messages, slips, yamltree
+from plantrack.planfile import files, yamltree
 from plantrack.planfile.yamltree import SourceMap
 
 
@@ -107,6 +107,8 @@ def check_files(
 
 def _lint(loaded: LoadedPlan) -> Checked:
     """A valid plan, with what only `check` looks for in its text: words lost to a # comment."""
+    from plantrack.planfile import slips
+
     warnings = tuple(slips.text_lost_to_comments(loaded.text, str(loaded.path)))
     return Checked(loaded.path, loaded.plan, [], warnings)
 
@@ -168,6 +170,8 @@ _UNION_MEMBERS = {"int", "float"}
 
 
 def _validation_findings(exc: ValidationError) -> list[Finding]:
+    from plantrack.planfile import messages  # the messages are needed only for mistakes
+
     findings: list[Finding] = []
     for error in exc.errors(include_url=False):
         loc: Loc = tuple(error["loc"])

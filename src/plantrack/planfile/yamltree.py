@@ -28,7 +28,6 @@ from yaml.events import (
 from plantrack.core import rule_codes as codes
 from plantrack.core.errors import PlanError
 from plantrack.core.problems import Loc, Problem
-from plantrack.planfile import slips
 
 # libyaml's parser is several times faster than the pure-Python one, where PyYAML has it.
 Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -112,6 +111,8 @@ def read_values(
                 pass  # anything unusual: the careful reader decides
         value = builder.run(text)
     except yaml.MarkedYAMLError as exc:
+        from plantrack.planfile import slips  # only a file with a mistake needs it
+
         raise PlanError(slips.syntax_problems(exc, path, text)) from None
     except yaml.reader.ReaderError as exc:
         raise PlanError([_reader_problem(exc, path, text)]) from None
