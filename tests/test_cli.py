@@ -53,14 +53,25 @@ def test_every_command_reports_plan_problems_the_same_way(
 def test_due_lists_task_13_and_26_in_window(cli: Invoke) -> None:
     result = cli("due", "--dept", "法规科", "--as-of", "2023-10-01", "--within", "60")
     table = rows(result.stdout)
-    assert table[0] == ["分组", "预警", "时限", "剩余", "序号", "任务", "事项", "牵头单位", "角色"]
-    assert {r[8] for r in table[1:]} == {"牵头"}
+    assert table[0] == [
+        "分组",
+        "预警",
+        "时限",
+        "剩余",
+        "序号",
+        "任务",
+        "事项",
+        "牵头单位",
+        "状态",
+        "角色",
+    ]
+    assert {r[9] for r in table[1:]} == {"牵头"} and {r[8] for r in table[1:]} == {"未开始"}
     upcoming = [(r[4], r[2]) for r in table[1:] if r[0] != "已逾期"]
     assert upcoming == [("13", "2023-10-31"), ("26", "2023-11-20")]
     overdue = [r for r in table[1:] if r[0] == "已逾期"]
     assert all(r[1] == "红" and r[3].startswith("逾期 ") for r in overdue)
     assert ["已逾期", "红", "2023-09-30", "逾期 1 天", "26", "落实法治工作信息报送制度",
-            "2023Q3 报送法治建设工作文稿", "局法规科", "牵头"] in table  # fmt: skip
+            "第三季度报送法治建设工作文稿", "局法规科", "未开始", "牵头"] in table  # fmt: skip
 
 
 def test_due_json_contract(cli: Invoke) -> None:
@@ -278,7 +289,10 @@ def test_mark_occurrence_clears_only_that_quarter(cli: Invoke, plan_in_git: Path
         ),
         (["mark", "99", "done"], "没有序号为 99 的任务：可选 1–26"),
         (["mark", "13", "done", "--date", "2023-13-01"], "--date 的日期“2023-13-01”无效"),
-        (["mark", "26", "done", "--occurrence", "Q2"], "可选 2023Q1、2023Q2"),
+        (
+            ["mark", "26", "done", "--occurrence", "Q2"],
+            "可选 2023Q1（第一季度）、2023Q2（第二季度）",
+        ),
         (["log", "x", "备注"], "任务写法“x”无效"),
     ],
 )

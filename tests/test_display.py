@@ -57,7 +57,7 @@ def hostile_plan(tmp_path: Path) -> Path:
 def test_no_command_passes_a_control_sequence_to_the_terminal(
     cli: Invoke, hostile_plan: Path, args: list[str], colour: bool
 ) -> None:
-    env = {"FORCE_COLOR": "1", "COLUMNS": "200"} if colour else {}
+    env = {"FORCE_COLOR": "1", "COLUMNS": "260"} if colour else {}
     result = cli(*args, "--plan", str(hostile_plan), env=env)
     drawn = SGR.sub("", result.stdout + result.stderr)
     assert not re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f]", drawn)

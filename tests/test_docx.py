@@ -94,7 +94,7 @@ def test_the_four_sections_in_order_then_issuer_and_date(quarter_docx: Path) -> 
     assert texts.index("附件：任务一览") < texts.index("区交通局")
     body = "\n".join(texts)
     assert "截至2023年10月8日，全局纳入统计的任务共26项" in body
-    assert "2023Q2 报送法治建设工作文稿（时限2023年6月30日）逾期3天完成" in body
+    assert "第二季度报送法治建设工作文稿（时限2023年6月30日）逾期3天完成" in body
     assert "<script>alert(1)</script>" in body  # user text is text, escaped in the XML
 
 

@@ -183,7 +183,7 @@ def test_file_without_final_newline(tmp_path: Path, plan_text: str) -> None:
         (lambda p: edit.mark(p, TaskRef(13, 2), Status.DONE, entry()), "可选 13.1"),
         (
             lambda p: edit.mark(p, TaskRef(26), Status.DONE, entry(occurrence="2023Q5")),
-            "任务 26 没有“2023Q5”这一时限：可选 2023Q1、2023Q2、2023Q3、2023-11-20、2023Q4",
+            "任务 26 没有“2023Q5”这一时限：可选 2023Q1（第一季度）、2023Q2（第二季度）、2023Q3（第三季度）、2023-11-20（年度法治建设情况报告市交通局）、2023Q4（第四季度）",
         ),
         (
             lambda p: edit.log(p, TaskRef(13, 3), entry()),

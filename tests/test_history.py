@@ -62,7 +62,7 @@ def test_reports_written_at_a_close_are_regenerated_byte_for_byte(cli: Invoke, r
     assert "| 20 | 行政机关负责人出庭应诉率 | ≥ 80% | 未填报 | — |" in q2
     q3 = written[("2023Q3", "md")]
     assert (
-        "| 逾期完成 | 26. 落实法治工作信息报送制度 | 2023Q2 报送法治建设工作文稿 | 2023-06-30 | 3 |"
+        "| 逾期完成 | 26. 落实法治工作信息报送制度 | 第二季度报送法治建设工作文稿 | 2023-06-30 | 3 |"
         in q3
     )
     assert "| 20 | 行政机关负责人出庭应诉率 | ≥ 80% | 85%（2023-07-20） | 达到 |" in q3
@@ -96,8 +96,8 @@ def test_show_says_when_an_item_was_done_and_how_late(cli: Invoke, repo: Path) -
     for day, command in YEAR_OF_WORK[:4]:
         cli(*command, "--plan", plan, env={"PLANTRACK_TODAY": day})
     out = cli("show", "26", "--as-of", "2023-07-05", "--plan", plan).stdout
-    assert "✓ 2023-06-30  2023Q2 报送法治建设工作文稿（2023-07-03 完成，逾期完成 3 天）" in out
-    assert "✓ 2023-03-31  2023Q1 报送法治建设工作文稿（2023-03-28 完成）" in out
+    assert "✓ 2023-06-30  第二季度报送法治建设工作文稿（2023-07-03 完成，逾期完成 3 天）" in out
+    assert "✓ 2023-03-31  第一季度报送法治建设工作文稿（2023-03-28 完成）" in out
     assert "时限（2/5 项已完成）" in out
 
 

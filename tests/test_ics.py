@@ -26,7 +26,7 @@ def test_every_dated_occurrence_becomes_an_event(plan: Plan, timeline: Timeline)
     dated = [o for t in plan.tasks for o in timeline.occurrences(t) if o.date]
     assert len(found) == len(dated) == 33
     by_summary = {str(e["SUMMARY"]): e for e in found}
-    q2 = by_summary["【任务26】2023Q2 报送法治建设工作文稿"]
+    q2 = by_summary["【任务26】第二季度报送法治建设工作文稿"]
     assert q2.decoded("DTSTART") == dt.date(2023, 6, 30)
     assert q2.decoded("DTEND") == dt.date(2023, 7, 1)
     safety = by_summary["【任务25】“安全生产月”集中普法活动"]
@@ -61,9 +61,9 @@ def test_done_occurrence_is_labelled_and_has_no_alarm(plan_text: str) -> None:
     task = timeline.plan.tasks_by_id[26]
     found = events(ics.build_calendar(timeline, [task], stamp=dt.date(2023, 7, 5), name="x"))
     summaries = {str(e["SUMMARY"]): e for e in found}
-    done = summaries["[逾期完成 3 天] 【任务26】2023Q2 报送法治建设工作文稿"]  # due 06-30
+    done = summaries["[逾期完成 3 天] 【任务26】第二季度报送法治建设工作文稿"]  # due 06-30
     assert list(done.walk("VALARM")) == []
-    q3 = summaries["【任务26】2023Q3 报送法治建设工作文稿"]
+    q3 = summaries["【任务26】第三季度报送法治建设工作文稿"]
     [alarm] = list(q3.walk("VALARM"))
     assert alarm.decoded("TRIGGER") == dt.timedelta(days=-7)
 
@@ -93,8 +93,8 @@ def test_export_to_stdout(cli: Invoke, timeline: Timeline) -> None:
 def test_an_office_gets_its_duties_not_every_mention(cli: Invoke) -> None:
     duties = events(cli("export", "--format", "ics", "--dept", "安监科").stdout_bytes)
     assert sorted(str(e["SUMMARY"]) for e in duties) == [
-        "【任务14】推进行政执法规范化建设（年度任务）",
-        "【任务22】依法预防处置重大突发事件（年度任务）",
+        "【任务14.2】推进行政执法规范化建设（年度任务）",
+        "【任务22.1】依法预防处置重大突发事件（年度任务）",
     ]
     every = cli("export", "--format", "ics", "--dept", "安监科", "--role", "any").stdout_bytes
     assert len(events(every)) > len(duties)

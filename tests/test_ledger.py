@@ -44,7 +44,7 @@ def test_csv_has_one_row_per_clause_with_the_ledger_columns(cli: Invoke, tmp_pat
     assert (report["完成时限"], report["状态"], report["预警"]) == ("2023-03-31", "进行中", "红")
     assert report["备注"].splitlines()[:2] == [
         "每季度末（已完成 2/4）",
-        "2023Q2 报送法治建设工作文稿 逾期完成 3 天",
+        "第二季度报送法治建设工作文稿 逾期完成 3 天",
     ]
     assert by_number["16"]["牵头单位"] == "—"
 

@@ -39,6 +39,7 @@ class Robots(BaseHTTPRequestHandler):
     received: ClassVar[list[tuple[str, dict[str, Any]]]] = []
     failures: ClassVar[dict[str, int]] = {}
     bad_signatures: ClassVar[list[str]] = []
+    bad_bodies: ClassVar[list[list[str]]] = []
 
     def do_POST(self) -> None:
         url = urllib.parse.urlsplit(self.path)
@@ -52,6 +53,8 @@ class Robots(BaseHTTPRequestHandler):
             Robots.bad_signatures.append(path)
         if path == "feishu" and not _feishu_signed(body):
             Robots.bad_signatures.append(path)
+        if path.startswith("feishu") and _feishu_schema_problems(body):
+            Robots.bad_bodies.append(_feishu_schema_problems(body))
         Robots.received.append((path, body))
         self._reply(200, {"code": 0} if path == "feishu" else {"errcode": 0, "errmsg": "ok"})
 
@@ -73,6 +76,42 @@ def _dingtalk_signed(query: dict[str, list[str]]) -> bool:
     return sign == base64.b64encode(expected.digest()).decode()
 
 
+# Feishu's custom-robot message, as its documentation describes it: a msg_type, and for
+# "post" a title and paragraphs of elements, per language.
+FEISHU_MESSAGE_TYPES = {"text", "post", "image", "share_chat", "interactive"}
+FEISHU_POST_TAGS = {
+    "text": {"text"},
+    "a": {"text", "href"},
+    "at": {"user_id"},
+    "img": {"image_key"},
+}
+FEISHU_TEXT_STYLES = {"bold", "underline", "lineThrough", "italic"}
+
+
+def _feishu_schema_problems(body: dict[str, Any]) -> list[str]:
+    """What in a robot message Feishu's schema does not allow (nothing: a valid message)."""
+    problems = []
+    kind = body.get("msg_type")
+    if kind not in FEISHU_MESSAGE_TYPES:
+        return [f"msg_type {kind!r}"]
+    if kind != "post":
+        return [] if isinstance(body.get("content", {}).get("text"), str) else ["text"]
+    languages = body.get("content", {}).get("post")
+    if not isinstance(languages, dict) or not languages:
+        return ["content.post"]
+    for language, post in languages.items():
+        if language not in {"zh_cn", "en_us", "ja_jp"} or not isinstance(post.get("title"), str):
+            problems.append(f"post.{language}")
+        for paragraph in post.get("content", []):
+            for element in paragraph if isinstance(paragraph, list) else [{}]:
+                tag = element.get("tag") if isinstance(element, dict) else None
+                if tag not in FEISHU_POST_TAGS or not FEISHU_POST_TAGS[tag] <= set(element):
+                    problems.append(f"element {element!r}")
+                elif not set(element.get("style", [])) <= FEISHU_TEXT_STYLES:
+                    problems.append(f"style {element['style']!r}")
+    return problems
+
+
 def _feishu_signed(body: dict[str, Any]) -> bool:
     key = f"{body['timestamp']}\n{SECRET}".encode()
     expected = base64.b64encode(hmac.new(key, b"", hashlib.sha256).digest()).decode()
@@ -82,7 +121,7 @@ def _feishu_signed(body: dict[str, Any]) -> bool:
 @pytest.fixture
 def robots() -> Iterator[str]:
     """A robot server on 127.0.0.1; yields its base address."""
-    Robots.received, Robots.failures, Robots.bad_signatures = [], {}, []
+    Robots.received, Robots.failures, Robots.bad_signatures, Robots.bad_bodies = [], {}, [], []
     server = ThreadingHTTPServer(("127.0.0.1", 0), Robots)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -211,7 +250,13 @@ def test_every_office_gets_its_message_once(
     wecom = bodies["wecom"]["markdown"]["content"]
     assert wecom.startswith("### 【局法规科】工作提醒") and len(wecom.encode()) <= 4096
     assert bodies["dingtalk"]["markdown"]["title"] == "局安监科工作提醒"
-    assert bodies["feishu/hook/HOOK-secret"]["content"]["text"].startswith("### 【区交通执法支队】")
+    feishu = bodies["feishu/hook/HOOK-secret"]
+    assert Robots.bad_bodies == [] and feishu["msg_type"] == "post"
+    post = feishu["content"]["post"]["zh_cn"]
+    assert post["title"].startswith("【区交通执法支队】工作提醒")
+    assert "###" not in json.dumps(post, ensure_ascii=False)  # no Markdown shown as typed
+    heading = "本季度（2023年第四季度）还须完成的其余事项 6 项"
+    assert {"tag": "text", "text": heading, "style": ["bold"]} in [p[0] for p in post["content"]]
     [mail] = box.messages
     assert mail["To"] == "bangongshi@example.invalid"
     assert "【局办公室】工作提醒" in str(mail.get_payload(decode=True).decode("utf-8"))
@@ -276,4 +321,4 @@ def test_digest_command_prints_plain_and_markdown(cli: Invoke) -> None:
     assert "· 10月31日 任务13“统筹推进专项整治工作”：完成阶段性专项整治任务（还剩 6 天）" in text
     markdown = cli("digest", "--dept", "安监科", "--as-of", AS_OF, "--markdown").stdout
     assert markdown.startswith("### 【局安监科】")
-    assert "年底前完成的年度任务 2 项：任务14、22" in markdown
+    assert "年底前完成的年度任务 2 项：任务14.2、22.1" in markdown

@@ -91,22 +91,22 @@ def test_context_counts_and_sections(progress_plan: Plan) -> None:
     r = q3_report(progress_plan)
     assert (r.total, r.done, r.completion_rate) == (26, 1, "3.8%")
     assert [(s.status, s.count) for s in r.statuses] == [
-        ("未开始", 22),
-        ("进行中", 2),  # task 26: two quarterly reports done
+        ("未开始", 21),
+        ("进行中", 3),  # task 26: two quarterly reports done; task 20: a value recorded
         ("已完成", 1),
         ("受阻", 1),
     ]
     assert [(c.date, c.task_id, c.what) for c in r.completed] == [
-        ("2023-07-03", 26, "2023Q2"),
+        ("2023-07-03", 26, "第二季度"),
         ("2023-08-30", 9, None),
-        ("2023-09-20", 26, "2023Q3"),
+        ("2023-09-20", 26, "第三季度"),
     ]
     assert [s.number for s in r.progress] == [2, 3, 5, 8, 9]
     assert [(p.kind, p.task_id, p.what) for p in r.problems] == [
-        ("逾期", 26, "2023Q1 报送法治建设工作文稿"),
+        ("逾期", 26, "第一季度报送法治建设工作文稿"),
         ("逾期", 25, "“路政宣传月”集中普法活动"),
         ("逾期", 25, "“安全生产月”集中普法活动"),
-        ("逾期完成", 26, "2023Q2 报送法治建设工作文稿"),
+        ("逾期完成", 26, "第二季度报送法治建设工作文稿"),
         ("受阻", 7, "降本增效政策清单待市局下发"),
     ]
     assert r.next_label == "2023Q4"
@@ -116,7 +116,7 @@ def test_context_counts_and_sections(progress_plan: Plan) -> None:
 def test_units_and_targets(progress_plan: Plan) -> None:
     r = q3_report(progress_plan)
     legal = next(u for u in r.units if u.name == "局法规科")
-    assert (legal.led, legal.done, legal.overdue) == (22, 1, 2)
+    assert (legal.led, legal.done, legal.overdue) == (25, 1, 2)  # the clauses it leads
     assert [(t.task_id, t.expected, t.actual, t.met) for t in r.targets] == [
         (20, "≥ 80%", "未填报", "—"),
         (26, "每季度≥ 1篇", "2/4 次已完成", "未达到"),  # Q1 missed
@@ -198,7 +198,7 @@ def test_dept_narrows_the_report(cli: Invoke) -> None:
 def test_custom_period_and_period_errors(cli: Invoke) -> None:
     out = cli("report", "--from", "2023-07-01", "--to", "2023-07-31", "--as-of", AS_OF).stdout
     assert "报告期：2023-07-01 至 2023-07-31" in out
-    assert "下一步工作安排（2023-08-01 至 2023-08-31）" in out
+    assert "下一步工作安排（2023年8月1日至8月31日）" in out
     assert "--from" in cli("report", "--from", "2023-07-01", code=2).stderr
     assert (
         "--from"
@@ -237,12 +237,12 @@ def test_a_custom_year_says_its_period_once_and_is_followed_by_the_next_year(
         "report", "--from", "2023-01-01", "--to", "2023-12-31", "--as-of", "2023-12-31"
     ).stdout
     assert "- 报告期：2023-01-01 至 2023-12-31\n" in out
-    assert "下一步工作安排（2024-01-01 至 2024-12-31）" in out
+    assert "下一步工作安排（2024年1月1日至12月31日）" in out
 
 
 def test_a_quarter_names_itself_beside_its_dates(cli: Invoke) -> None:
     out = cli("report", "--quarter", "2023Q3", "--as-of", AS_OF).stdout
-    assert "- 报告期：2023-07-01 至 2023-09-30（2023Q3）\n" in out
+    assert "- 报告期：2023-07-01 至 2023-09-30（2023年第三季度）\n" in out
 
 
 def test_an_offices_report_lists_its_own_work_only(cli: Invoke) -> None:

@@ -10,6 +10,7 @@ from helpers import timeline_of, with_q2_report_done
 from plantrack.core import history, schedule, wording
 from plantrack.core.model import Plan, Status
 from plantrack.core.periods import quarter
+from plantrack.core.refs import find_occurrence
 from plantrack.core.timeline import Counts, Timeline
 from plantrack.planfile.load import parse_plan
 
@@ -133,7 +134,7 @@ def test_clause_statuses_roll_up(clauses: set[Status], status: Status) -> None:
 
 def test_occurrence_names(plan: Plan, timeline: Timeline) -> None:
     names = [wording.occurrence_name(o) for o in timeline.occurrences(plan.tasks_by_id[26])]
-    assert names[:2] == ["2023Q1 报送法治建设工作文稿", "2023Q2 报送法治建设工作文稿"]
+    assert names[:2] == ["第一季度报送法治建设工作文稿", "第二季度报送法治建设工作文稿"]
     assert "年度法治建设情况报告市交通局" in names
     [default] = timeline.occurrences(plan.tasks_by_id[1])
     assert wording.occurrence_name(default) == "年度任务（默认年底）"
@@ -248,9 +249,9 @@ def test_a_targets_value_is_the_latest_recorded_by_the_date(plan_text: str) -> N
 def test_identifiers_are_short_and_old_ones_still_answer(plan: Plan, timeline: Timeline) -> None:
     occs = timeline.occurrences(plan.tasks_by_id[25])
     assert [o.key for o in occs] == ["2023-05", "2023-06", "2023-12-04", "2023-12-07", "信用交通月"]
-    may = schedule.find_occurrence(occs, "2023-05-31")  # the key plans used before
+    may = find_occurrence(occs, "2023-05-31")  # the key plans used before
     assert may is not None and may.key == "2023-05"
-    assert schedule.find_occurrence(occs, "“信用交通月”集中普法活动") is occs[-1]
-    assert schedule.find_occurrence(timeline.occurrences(plan.tasks_by_id[26]), "2023q3")
+    assert find_occurrence(occs, "“信用交通月”集中普法活动") is occs[-1]
+    assert find_occurrence(timeline.occurrences(plan.tasks_by_id[26]), "2023q3")
     assert schedule.short_name("“12·4”国家宪法日集中宣传活动") == "12·4"
     assert schedule.short_name("报送法治建设工作文稿") == "报送法治建设工作文稿"

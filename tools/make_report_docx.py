@@ -177,7 +177,7 @@ BODY = [
     ("公文正文", "{%p for p in r.problems %}"),
     (
         "公文正文",
-        "{{ loop.index }}. 任务{{ p.task_id }}“{{ p.task_title }}”："
+        "{{ loop.index }}. 任务{{ p.ref }}“{{ p.task_title }}”："
         "{% if p.kind == '受阻' %}工作受阻，{{ p.what }}"
         "{% elif p.kind == '逾期完成' %}{{ p.what }}（时限{{ p.date | cn_date }}）"
         "逾期{{ p.days_overdue }}天完成"
@@ -225,7 +225,7 @@ CELLS = [
     "{{ t.title }}",
     "{{ t.lead }}",
     "{{ t.deadline }}",
-    "{{ t.status }}",
+    "{{ t.status }}{{ t.clauses_done }}",
     "{{ t.level }}",
 ]
 

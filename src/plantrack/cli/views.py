@@ -141,8 +141,8 @@ def _print_schedule(console: Console, line: TaskLine) -> None:
         if occ.start and occ.date:
             when = f"{occ.start.isoformat()} 至 {occ.date.isoformat()}"
         mark = "✓ " if timeline.is_done(task, occ) else ""
-        # The identifier to type after --occurrence, where the name does not already show it.
-        handle = f"  [dim]标识 {escape(occ.key)}[/]" if occ.kind != "recurring" else ""
+        # The identifier to type after --occurrence (the name plantrack prints works too).
+        handle = f"  [dim]标识 {escape(occ.key)}[/]"
         name = escape(occurrence_name(occ))
         console.print(f"  {mark}{when}  {name}{_done_note(line, occ)}{handle}")
         if occ.date_source:

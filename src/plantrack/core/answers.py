@@ -6,15 +6,16 @@ import datetime as dt
 from typing import NamedTuple
 
 from plantrack.core import rules
+from plantrack.core.duties import target_note
 from plantrack.core.errors import UsageError
 from plantrack.core.model import Progress, Status, Task
 from plantrack.core.periods import Period
-from plantrack.core.refs import parse_ref
+from plantrack.core.refs import find_occurrence, parse_ref
 from plantrack.core.schedule import DueItem
 from plantrack.core.selection import DUTIES, Involvement, TaskMatch, scope, select_tasks
 from plantrack.core.timeline import Timeline
 from plantrack.core.units import Registry, Role
-from plantrack.core.wording import deadline_text, progress_text
+from plantrack.core.wording import deadline_text, occurrence_name, progress_text
 
 
 class TaskLine(NamedTuple):
@@ -46,22 +47,22 @@ class TaskLine(NamedTuple):
     def progress_texts(self) -> list[str]:
         """Each entry as a line; one that finished something late says by how many days."""
         timeline, task = self.timeline, self.task
-        late: dict[dt.date, list[int]] = {}
-        for occ in timeline.occurrences(task):
-            days, done_on = timeline.late_days(task, occ), timeline.done_on(task, occ)
-            if days is not None and done_on is not None:
-                late.setdefault(done_on, []).append(days)
+        occs = timeline.occurrences(task)
+        late = {
+            occ.key: (timeline.done_on(task, occ), timeline.late_days(task, occ)) for occ in occs
+        }
+        named = [find_occurrence(occs, e.occurrence) for e in self.entries if e.occurrence]
+        own = {occ.key for occ in named if occ is not None}
         texts = []
         for entry in self.entries:
-            found = late.pop(entry.date, []) if entry.status is Status.DONE else []
-            texts.append(
-                progress_text(
-                    entry,
-                    task,
-                    late=max(found, default=None),
-                    occurrences=timeline.occurrences(task),
-                )
-            )
+            days: int | None = None
+            if entry.status is Status.DONE:
+                found = find_occurrence(occs, entry.occurrence) if entry.occurrence else None
+                # An entry for one occurrence speaks for it; one for the task, for the rest.
+                keys = [found.key] if found else [key for key in late if key not in own]
+                lates = [late[k][1] for k in keys if late[k][0] == entry.date and late[k][1]]
+                days = max((d for d in lates if d is not None), default=None)
+            texts.append(progress_text(entry, task, late=days, occurrences=occs))
         return texts
 
 
@@ -96,9 +97,10 @@ class TaskDetail(NamedTuple):
 
 
 def task_detail(timeline: Timeline, task: str) -> TaskDetail:
-    """One task in full, or a usage error naming the valid ids."""
-    task_id = parse_ref(task).task
-    problem = rules.task_message(timeline.plan, task_id)
+    """One task in full, or a usage error naming the valid ids (or clauses: 7.5 of three)."""
+    ref = parse_ref(task)
+    task_id = ref.task
+    problem = rules.task_message(timeline.plan, task_id, ref.clause)
     if problem:
         raise UsageError(problem)
     plan = timeline.plan
@@ -107,18 +109,35 @@ def task_detail(timeline: Timeline, task: str) -> TaskDetail:
 
 
 class DueListing(NamedTuple):
-    """The answer to `plantrack due`: the day, the window or period asked about, and the items."""
+    """The answer to `plantrack due`: the day, the window or period asked about, and the items.
+
+    For one unit every item is one of its clauses, with its role there; for the whole plan
+    items are tasks and roles is empty.
+    """
 
     as_of: dt.date
     window: int | None
     period: Period | None
     items: list[DueItem]
-    # For one unit: its strongest role in each task listed (empty for the whole plan).
-    roles: dict[int, Role]
+    roles: dict[tuple[int, int], Role]
+    # For one unit: the status of each clause listed, on the day.
+    statuses: dict[tuple[int, int], Status]
+    # What a line must not hide, by task id: 目标已达到（…）.
+    notes: dict[int, str]
+
+    def what(self, item: DueItem) -> str:
+        """What falls due, as the 事项 column says it, with the task's note if it has one."""
+        note = self.notes.get(item.task.id)
+        name = occurrence_name(item.occurrence)
+        return f"{name}；{note}" if note else name
 
     def role_of(self, item: DueItem) -> Role | None:
-        """The unit's role in the item's task; None for the whole plan."""
-        return self.roles.get(item.task.id)
+        """The unit's role in the item's clause; None for the whole plan."""
+        return self.roles.get((item.task.id, item.clause or 0))
+
+    def status_of(self, item: DueItem) -> Status | None:
+        """The status of the item's clause; None for a whole-plan item."""
+        return self.statuses.get((item.task.id, item.clause or 0))
 
 
 def due_listing(
@@ -133,9 +152,35 @@ def due_listing(
     day = timeline.as_of
     assert day is not None  # `due` always asks as of a day
     chosen = scope(timeline, dept, involvement)
-    if period is not None:
-        items = timeline.items_in_period(chosen.tasks, period=period, as_of=day)
+    until = period.end if period else day + dt.timedelta(days=window)
+    if chosen.unit is None:
+        items = timeline.due_items(chosen.tasks, as_of=day, within=(until - day).days)
+        roles: dict[tuple[int, int], Role] = {}
     else:
-        items = timeline.due_items(chosen.tasks, as_of=day, within=window)
-    roles = {m.task.id: m.role for m in chosen.matches if m.role} if chosen.unit else {}
-    return DueListing(day, None if period else window, period, items, roles)
+        roles = clause_roles(chosen.matches)
+        owed = [(match.task, clause) for match in chosen.matches for clause in match.clauses]
+        items = timeline.clause_items(owed, as_of=day, until=until)
+    if period is not None:
+        items = [i for i in items if i.occurrence.date and period.contains(i.occurrence.date)]
+    statuses = {
+        (i.task.id, i.clause): timeline.clause_status(i.task, i.clause - 1)
+        for i in items
+        if i.clause is not None
+    }
+    notes = {
+        task.id: note
+        for task in {item.task.id: item.task for item in items}.values()
+        if (note := target_note(timeline, task))
+    }
+    return DueListing(day, None if period else window, period, items, roles, statuses, notes)
+
+
+def clause_roles(matches: list[TaskMatch]) -> dict[tuple[int, int], Role]:
+    """The unit's strongest role in each (task id, clause) it plays a role in."""
+    roles: dict[tuple[int, int], Role] = {}
+    for match in matches:
+        for item in match.roles:
+            key = (match.task.id, item.clause)
+            if key not in roles or item.role.rank < roles[key].rank:
+                roles[key] = item.role
+    return roles

@@ -1,6 +1,8 @@
-"""The short message each office gets unasked: what it owes, overdue and due soon, this quarter.
+"""The short message each office gets unasked: everything it owes, clause by clause.
 
-Built from the same answers as `due`: the office's duties and shares only, as of a date.
+Built from the same answers as `due`: the clauses the office leads, is responsible for,
+or is the only unit named in, as of a date. Overdue first, then due soon, then what is
+blocked and why, then the rest of this quarter.
 """
 
 from __future__ import annotations
@@ -9,27 +11,47 @@ import datetime as dt
 from typing import NamedTuple
 
 from plantrack.core import periods
+from plantrack.core.answers import clause_roles
+from plantrack.core.duties import blocked_note, target_note
+from plantrack.core.model import Status, Task
 from plantrack.core.schedule import DueItem
-from plantrack.core.selection import Involvement, scope
+from plantrack.core.selection import DUTIES, scope
 from plantrack.core.timeline import Timeline
-from plantrack.core.wording import chinese_date, days_left, month_day, occurrence_name
+from plantrack.core.units import Role
+from plantrack.core.wording import chinese_date, days_left, month_day, occurrence_name, period_name
+
+
+class Blocked(NamedTuple):
+    """A clause the office owes that is blocked, with the reason last given."""
+
+    task: Task
+    clause: int
+    note: str
+
+    @property
+    def ref(self) -> str:
+        """7.3, or 13 in a task of one clause."""
+        return f"{self.task.id}.{self.clause}" if len(self.task.clauses) > 1 else str(self.task.id)
 
 
 class Digest(NamedTuple):
-    """One office's reminder: who, as of when, and the items in three groups."""
+    """One office's reminder: who, as of when, and what it owes in four groups."""
 
     unit: str
     as_of: dt.date
     overdue: list[DueItem]
     soon: list[DueItem]
     window: int
-    quarter_label: str
+    blocked: list[Blocked]
+    quarter_name: str
     quarter: list[DueItem]
+    # What a line must not hide, by task id: 目标已达到（…）.
+    notes: dict[int, str]
 
     @property
     def empty(self) -> bool:
-        """Nothing to say: nothing overdue, nothing due soon or this quarter."""
-        return not (self.overdue or self.soon or self.quarter)
+        """Nothing to say: nothing overdue, due soon, blocked or left this quarter."""
+        return not (self.overdue or self.soon or self.blocked or self.quarter)
 
     def text(self) -> str:
         """The digest as plain text, for email and text-only robots."""
@@ -42,53 +64,90 @@ class Digest(NamedTuple):
     def _lines(self, *, markdown: bool) -> list[str]:
         title = f"【{self.unit}】工作提醒（截至{chinese_date(self.as_of)}）"
         lines = [f"### {title}" if markdown else title]
+        bullet = "- " if markdown else "· "
         groups = [
             (f"已逾期 {len(self.overdue)} 项", self.overdue),
             (f"{self.window} 天内到期 {len(self.soon)} 项", self.soon),
-            (f"{self.quarter_label}牵头的其余事项 {len(self.quarter)} 项", self.quarter),
         ]
-        bullet = "- " if markdown else "· "
         for heading, items in groups:
-            if not items:
-                continue
-            lines.append(f"**{heading}**" if markdown else heading)
-            dated = [i for i in items if i.occurrence.kind != "default"]
-            year_end = [i for i in items if i.occurrence.kind == "default"]
-            lines += [bullet + _item(item) for item in dated]
-            if year_end:
-                # Tasks whose text states no date: one line, not a page of identical dates.
-                ids = "、".join(str(i.task.id) for i in year_end)
-                lines.append(f"{bullet}年底前完成的年度任务 {len(year_end)} 项：任务{ids}")
+            lines += _group(heading, _item_lines(items, bullet, self.notes), markdown=markdown)
+        blocked = [f"{bullet}任务{b.ref}“{b.task.title}”：{b.note}" for b in self.blocked]
+        lines += _group(f"受阻 {len(self.blocked)} 项", blocked, markdown=markdown)
+        heading = f"本季度（{self.quarter_name}）还须完成的其余事项 {len(self.quarter)} 项"
+        lines += _group(heading, _item_lines(self.quarter, bullet, self.notes), markdown=markdown)
         if self.empty:
-            lines.append("没有逾期或近期到期的事项。")
+            lines.append("没有逾期、近期到期或受阻的事项。")
         return lines
 
 
-def _item(item: DueItem) -> str:
+def _group(heading: str, lines: list[str], *, markdown: bool) -> list[str]:
+    if not lines:
+        return []
+    return [f"**{heading}**" if markdown else heading, *lines]
+
+
+def _item_lines(items: list[DueItem], bullet: str, notes: dict[int, str]) -> list[str]:
+    noted = [i for i in items if i.task.id in notes]
+    dated = [i for i in items if i.occurrence.kind != "default" or i.task.id in notes]
+    year_end = [i for i in items if i.occurrence.kind == "default" and i not in noted]
+    lines = [bullet + _item(item, notes.get(item.task.id)) for item in dated]
+    if year_end:
+        # Tasks whose text states no date: one line, not a page of identical dates.
+        refs = "、".join(item.ref for item in year_end)
+        lines.append(f"{bullet}年底前完成的年度任务 {len(year_end)} 项：任务{refs}")
+    return lines
+
+
+def _item(item: DueItem, note: str | None = None) -> str:
     date = item.occurrence.date
     when = month_day(date) if date else ""
-    what = occurrence_name(item.occurrence)
-    return f"{when} 任务{item.task.id}“{item.task.title}”：{what}（{days_left(item.days_left)}）"
+    what = occurrence_name(item.occurrence) + (f"；{note}" if note else "")
+    return f"{when} 任务{item.ref}“{item.task.title}”：{what}（{days_left(item.days_left)}）"
 
 
 def build_digest(timeline: Timeline, dept: str, *, as_of: dt.date, within: int) -> Digest:
-    """The digest of one office: its duties and shares, as of a day."""
-    chosen = scope(timeline, dept, Involvement())
-    near = timeline.due_items(chosen.tasks, as_of=as_of, within=within)
+    """The digest of one office: the clauses it owes, as of a day."""
+    chosen = scope(timeline, dept, DUTIES)
+    roles = clause_roles(chosen.matches)
+    owed = [(match.task, clause) for match in chosen.matches for clause in match.clauses]
     quarter = periods.parse_quarter("current", as_of)
-    led = [m.task for m in chosen.matches if m.role is not None and m.role.kind == "lead"]
-    shown = {(i.task.id, i.occurrence.key) for i in near}
-    later = [
-        item
-        for item in timeline.items_in_period(led, period=quarter, as_of=as_of)
-        if (item.task.id, item.occurrence.key) not in shown
-    ]
+    horizon = as_of + dt.timedelta(days=within)
+    near = timeline.clause_items(owed, as_of=as_of, until=horizon)
+    rest = timeline.clause_items(owed, as_of=as_of, until=quarter.end)
+    later = [i for i in rest if i.occurrence.date and horizon < i.occurrence.date]
+
+    def answering(item: DueItem) -> tuple[int, int, int]:
+        role = roles.get((item.task.id, item.clause or 0))
+        return _duty_order(item.task, item.clause or 1, role), item.days_left, item.task.id
+
+    noted = [(i, target_note(timeline, i.task)) for i in near + later]
+    notes = {item.task.id: note for item, note in noted if note}
     return Digest(
         unit=chosen.name or dept,
         as_of=as_of,
-        overdue=[i for i in near if i.overdue],
-        soon=[i for i in near if not i.overdue],
+        overdue=sorted((i for i in near if i.overdue), key=answering),
+        soon=sorted((i for i in near if not i.overdue), key=answering),
         window=within,
-        quarter_label=f"本季度（{quarter.label}）",
-        quarter=later,
+        blocked=_blocked(timeline, owed),
+        quarter_name=period_name(quarter),
+        quarter=sorted(later, key=answering),
+        notes=notes,
     )
+
+
+def _duty_order(task: Task, clause: int, role: Role | None) -> int:
+    """Led clauses first, then shared ones, then those where the office is the only one named."""
+    if role is None or role.kind == "lead":
+        return 0
+    if role.kind == "responsible" and task.clauses[clause - 1].lead:
+        return 1
+    return 2 if role.kind == "responsible" else 3
+
+
+def _blocked(timeline: Timeline, owed: list[tuple[Task, int]]) -> list[Blocked]:
+    """The owed clauses that are blocked, each with the reason last recorded."""
+    return [
+        Blocked(task, clause, blocked_note(timeline, task, clause))
+        for task, clause in owed
+        if timeline.clause_status(task, clause - 1) is Status.BLOCKED
+    ]

@@ -3,7 +3,9 @@
 One rule, used by the time model, by `check` and by the merge driver: an entry with a
 `status` and no `occurrence` sets the status of its clause (`clause: N`), or of every
 clause when it names none. An entry with an `occurrence` only finishes (or reopens) that
-occurrence. Entries are replayed in date order.
+occurrence, for its clause or for every clause. Any entry about a clause that no status
+entry has set yet, a note included, means the work has begun: the clause reads 进行中
+from that entry's date. Entries are replayed in date order.
 """
 
 from __future__ import annotations
@@ -12,7 +14,8 @@ import datetime as dt
 from collections.abc import Iterable
 
 from plantrack.core.model import Progress, Status, Task
-from plantrack.core.schedule import Occurrence, find_occurrence
+from plantrack.core.refs import find_occurrence
+from plantrack.core.schedule import Occurrence
 
 
 def sets_status(entry: Progress) -> bool:
@@ -94,16 +97,43 @@ def _logged_clauses(task: Task) -> set[int]:
     return {index for entry in task.progress for index in clauses_set(entry, count)}
 
 
+def concerns(entry: Progress, clause: int) -> bool:
+    """Tell whether the entry is about the clause (0-based): it names it, or no clause."""
+    return entry.clause is None or entry.clause == clause + 1
+
+
+def begun(
+    recorded: list[Status], setters: list[Progress | None], entries: list[Progress]
+) -> list[Status]:
+    """Statuses with work shown by the log: a clause no status entry set, but some entry
+    is about, reads 进行中 rather than 未开始."""
+    return [
+        Status.IN_PROGRESS
+        if status is Status.NOT_STARTED
+        and setter is None
+        and any(concerns(entry, index) for entry in entries)
+        else status
+        for index, (status, setter) in enumerate(zip(recorded, setters, strict=True))
+    ]
+
+
 def last_status_date(entries: Iterable[Progress], clause: int, count: int) -> dt.date | None:
     """The date of the latest entry that sets the clause's (0-based) status, if any."""
     return max((e.date for e in entries if clause in clauses_set(e, count)), default=None)
 
 
-def done_occurrences(entries: list[Progress], occs: list[Occurrence]) -> dict[str, dt.date | None]:
-    """Occurrence keys whose latest entry marks them done, with the day they were done."""
+def done_occurrences(
+    entries: list[Progress], occs: list[Occurrence], clause: int | None = None
+) -> dict[str, dt.date | None]:
+    """Occurrence keys whose latest entry marks them done, with the day they were done.
+
+    With clause (0-based), only the entries about that clause count.
+    """
     done: dict[str, dt.date | None] = {}
     for entry in entries:
         if entry.occurrence is None or entry.status is None:
+            continue
+        if clause is not None and not concerns(entry, clause):
             continue
         occ = find_occurrence(occs, entry.occurrence)
         key = occ.key if occ else entry.occurrence

@@ -95,6 +95,9 @@ class Deadline(_Strict):
     every: Recurrence | None = None
     quote: str | None = Field(default=None, description="原文中给出该时限的语句")
     date_source: str | None = Field(default=None, description="日期不是原文所载时，注明来源")
+    clause: int | None = Field(
+        default=None, ge=1, description="只属于第几项分工；不写则是整项任务每项分工的时限"
+    )
 
     @model_validator(mode="after")
     def _one_kind_of_date(self) -> Deadline:

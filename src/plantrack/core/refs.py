@@ -1,4 +1,5 @@
-"""What a person types to name things: a task or clause (13, 7.2, ７．２), a status (done, 已完成)."""
+"""What a person types to name things: a task or clause (13, 7.2, ７．２), a status (done,
+已完成), an occurrence (2023Q2, 第二季度, 安全生产月, 2023-06)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ from dataclasses import dataclass
 from plantrack.core.errors import UsageError
 from plantrack.core.model import STATUS_ALIASES, Status
 from plantrack.core.numerals import half_width
-from plantrack.core.wording import closest, did_you_mean
+from plantrack.core.schedule import Occurrence, occurrence_by_key
+from plantrack.core.wording import closest, did_you_mean, occurrence_handle, occurrence_names
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,3 +47,57 @@ def parse_status(text: str) -> Status:
     hint = did_you_mean(closest(value, choices, cutoff=0.4))
     valid = "、".join(f"{s.value}（{alias}）" for alias, s in STATUS_ALIASES.items())
     raise UsageError(f"未知状态“{text}”。{hint}可选：{valid}")
+
+
+_MONTH = re.compile(r"(?:(\d{4})\s*[-年./]\s*)?(\d{1,2})\s*月?")
+
+
+def occurrence_matches(items: list[Occurrence], text: str) -> list[Occurrence]:
+    """The occurrences text may mean: by id, then by any name plantrack prints, then by month."""
+    typed = half_width(text).strip()
+    exact = occurrence_by_key(items, typed)
+    if exact is not None:
+        return [exact]
+    wanted = typed.casefold()
+    named = [o for o in items if wanted in {n.casefold() for n in occurrence_names(o)}]
+    return named or _in_month(items, typed)
+
+
+def _in_month(items: list[Occurrence], typed: str) -> list[Occurrence]:
+    """The dated occurrences that fall in the month typed (2023-06, 6月); none for other text."""
+    found = _MONTH.fullmatch(typed)
+    if found is None or not 1 <= int(found.group(2)) <= 12:
+        return []
+    year, month = found.group(1), int(found.group(2))
+
+    def spans(occ: Occurrence) -> bool:
+        if occ.date is None:
+            return False
+        first = occ.start or occ.date
+        asked = (int(year) if year else occ.date.year, month)
+        return (first.year, first.month) <= asked <= (occ.date.year, occ.date.month)
+
+    return [occ for occ in items if spans(occ)]
+
+
+def find_occurrence(items: list[Occurrence], text: str) -> Occurrence | None:
+    """The one occurrence text means; None when it means none, or more than one."""
+    found = occurrence_matches(items, text)
+    return found[0] if len(found) == 1 else None
+
+
+def occurrence_problem(task_id: int, items: list[Occurrence], text: str) -> str | None:
+    """Why text names no single occurrence of the task, listing the choices; None if it does."""
+    found = occurrence_matches(items, text)
+    if len(found) == 1:
+        return None
+    if found:
+        choices = "、".join(_choice(occ) for occ in found)
+        return f"“{text}”可指任务 {task_id} 的几个时限：{choices}。请写明其中一个"
+    choices = "、".join(_choice(occ) for occ in items)
+    return f"任务 {task_id} 没有“{text}”这一时限：可选 {choices}"
+
+
+def _choice(occ: Occurrence) -> str:
+    shown = occurrence_handle(occ)
+    return f"{occ.key}（{shown}）" if shown != occ.key else occ.key

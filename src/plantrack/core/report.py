@@ -5,10 +5,24 @@ No Jinja here: this module computes, the templates only lay out.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from plantrack.core.duties import (
+    Owed,
+    answering,
+    answers_for,
+    blocked_note,
+    clause_ref,
+    clauses_done,
+    clauses_of,
+    open_clauses,
+    sharing,
+    status_of,
+    target_note,
+)
 from plantrack.core.model import Plan, Progress, Status, Task
 from plantrack.core.periods import Period, custom_period, next_period
 from plantrack.core.schedule import DueItem, Level, Occurrence
@@ -71,9 +85,11 @@ class SectionProgress:
 
 @dataclass(frozen=True)
 class ProblemRow:
-    """An overdue occurrence, one done late, or a blocked task, with who answers for it."""
+    """An overdue occurrence, one done late, or a blocked clause, with who answers for it."""
 
     task_id: int
+    # The task, or the clauses concerned when they are not all of it: 7.3, 7.1、7.2.
+    ref: str
     task_title: str
     kind: str
     what: str
@@ -98,12 +114,13 @@ class NextItem:
 
 @dataclass(frozen=True)
 class UnitRow:
-    """Tasks one unit leads, and how many of them are done or overdue."""
+    """The clauses one unit answers for, and how many are done, overdue or blocked."""
 
     name: str
     led: int
     done: int
     overdue: int
+    blocked: int = 0
 
 
 @dataclass(frozen=True)
@@ -128,6 +145,8 @@ class TaskRow:
     deadline: str
     status: str
     level: str
+    # When the clauses differ: how many are done, （1/3 完成）; else empty.
+    clauses_done: str = ""
 
 
 @dataclass(frozen=True)
@@ -172,18 +191,19 @@ def build_report(
     as_of: dt.date,
     scope: str | None,
     covers: Callable[[Task, Progress], bool] | None = None,
+    owed: Owed = None,
 ) -> Report:
     """Compute the report context for the tasks in scope.
 
     covers, for a unit's report, keeps the entries about its own clauses: another office's
-    work on a shared task is not this office's progress.
+    work on a shared task is not this office's progress. owed, for a unit, names those
+    clauses: its statuses, problems and counts come from them alone.
     """
     plan = timeline.plan
-    # One pass over the deadlines: overdue ones, and those within warn_days, per task.
     near = timeline.due_items(tasks, as_of=as_of, within=plan.warn_days)
-    overdue = [item for item in near if item.overdue]
-    overdue_ids = {item.task.id for item in overdue}
-    statuses = {task.id: timeline.status(task) for task in tasks}
+    overdue = _overdue_rows(timeline, tasks, owed, as_of)
+    overdue_ids = {row.task_id for row in overdue}
+    statuses = {task.id: status_of(timeline, task, clauses_of(task, owed)) for task in tasks}
     done = sum(1 for status in statuses.values() if status is Status.DONE)
     following = _following(period, as_of)
     subtitle = f"{period_name(period)}进展报告" + (f"（{scope}）" if scope else "")
@@ -210,21 +230,26 @@ def build_report(
             key=lambda line: (line.date, line.task_id),
         ),
         progress=_group_by_section(plan, entries),
-        problems=_problems(timeline, tasks, statuses, overdue, period),
+        problems=[
+            *overdue,
+            *_late_rows(timeline, tasks, owed, period),
+            *_blocked_rows(timeline, tasks, owed),
+        ],
         next_label=following.label,
         next_name=period_name(following),
         next_items=_next_items(timeline, tasks, following, as_of),
-        units=_unit_rows(plan, tasks, statuses, overdue_ids),
+        units=_unit_rows(timeline, tasks, owed, as_of),
         targets=_target_rows(timeline, tasks),
-        tasks=_task_rows(timeline, tasks, statuses, _levels(near)),
+        tasks=_task_rows(timeline, tasks, _levels(near)),
         warn_days=plan.warn_days,
     )
 
 
 def _period_text(period: Period) -> str:
-    """The period once: 2023-07-01 至 2023-09-30（2023Q3）, or just the range."""
+    """The period once: 2023-07-01 至 2023-09-30（2023年第三季度）, or just the range."""
     text = f"{period.start.isoformat()} 至 {period.end.isoformat()}"
-    return f"{text}（{period.label}）" if period.label != text else text
+    name = period_name(period)
+    return f"{text}（{name}）" if period.label != text else text
 
 
 def _following(period: Period, as_of: dt.date) -> Period:
@@ -285,53 +310,66 @@ def _group_by_section(plan: Plan, entries: list[tuple[int, ProgressLine]]) -> li
     return groups
 
 
-def _leads(task: Task) -> str:
-    # Tasks 15–17 name responsible units only; say who answers for them instead of a dash.
-    if task.lead_units:
-        return unit_list(task.lead_units)
-    return f"{unit_list(task.responsible_units)}（责任单位，原文未列牵头）"
-
-
-def _problems(
-    timeline: Timeline,
-    tasks: list[Task],
-    statuses: dict[int, Status],
-    overdue: list[DueItem],
-    period: Period,
+def _overdue_rows(
+    timeline: Timeline, tasks: list[Task], owed: Owed, as_of: dt.date
 ) -> list[ProblemRow]:
-    problems = [_problem(item.task, "逾期", item.occurrence, -item.days_left) for item in overdue]
-    problems += [
-        _problem(task, "逾期完成", occ, late)
+    """Each deadline past its date, with the counted clauses still open and their units."""
+    rows = []
+    for task in tasks:
+        counted = clauses_of(task, owed)
+        for occ in timeline.occurrences(task):
+            if occ.date is None or occ.date >= as_of:
+                continue
+            still = open_clauses(timeline, task, occ, counted)
+            if still:
+                row = _problem(task, still, "逾期", occ, (as_of - occ.date).days)
+                note = target_note(timeline, task)
+                rows.append(dataclasses.replace(row, what=f"{row.what}；{note}") if note else row)
+    return sorted(rows, key=lambda row: (-(row.days_overdue or 0), row.task_id))
+
+
+def _late_rows(
+    timeline: Timeline, tasks: list[Task], owed: Owed, period: Period
+) -> list[ProblemRow]:
+    """Deadlines done late, on a day within the period."""
+    return [
+        _problem(task, clauses_of(task, owed), "逾期完成", occ, late)
         for task in tasks
         for occ, late in _late_in(timeline, task, period)
     ]
-    problems += [
+
+
+def _blocked_rows(timeline: Timeline, tasks: list[Task], owed: Owed) -> list[ProblemRow]:
+    """Each blocked clause counted, with its reason and its own units."""
+    return [
         ProblemRow(
             task_id=task.id,
+            ref=clause_ref(task, [clause]),
             task_title=task.title,
             kind="受阻",
-            what=_blocked_note(timeline, task),
+            what=blocked_note(timeline, task, clause),
             date="",
             days_overdue=None,
-            lead=_leads(task),
-            responsible=unit_list(task.responsible_units),
+            lead=answering(task, [clause]),
+            responsible=sharing(task, [clause]),
         )
         for task in tasks
-        if statuses[task.id] is Status.BLOCKED
+        for clause in clauses_of(task, owed)
+        if timeline.clause_status(task, clause - 1) is Status.BLOCKED
     ]
-    return problems
 
 
-def _problem(task: Task, kind: str, occ: Occurrence, days: int) -> ProblemRow:
+def _problem(task: Task, clauses: list[int], kind: str, occ: Occurrence, days: int) -> ProblemRow:
     return ProblemRow(
         task_id=task.id,
+        ref=clause_ref(task, clauses),
         task_title=task.title,
         kind=kind,
         what=occurrence_name(occ),
         date=occ.date.isoformat() if occ.date else "",
         days_overdue=days,
-        lead=_leads(task),
-        responsible=unit_list(task.responsible_units),
+        lead=answering(task, clauses),
+        responsible=sharing(task, clauses),
     )
 
 
@@ -344,13 +382,6 @@ def _late_in(timeline: Timeline, task: Task, period: Period) -> Iterable[tuple[O
             yield occ, late
 
 
-def _blocked_note(timeline: Timeline, task: Task) -> str:
-    for entry in reversed(timeline.entries(task)):
-        if entry.status is Status.BLOCKED and entry.note:
-            return entry.note
-    return "受阻（未填写原因）"
-
-
 def _next_items(
     timeline: Timeline, tasks: list[Task], period: Period, as_of: dt.date
 ) -> list[NextItem]:
@@ -360,28 +391,44 @@ def _next_items(
             task_id=item.task.id,
             task_title=item.task.title,
             what=occurrence_name(item.occurrence),
-            lead=_leads(item.task),
+            lead=answering(item.task, clauses_of(item.task, None)),
             year_end=item.occurrence.kind == "default",
         )
         for item in timeline.items_in_period(tasks, period=period, as_of=as_of)
     ]
 
 
-def _unit_rows(
-    plan: Plan, tasks: list[Task], statuses: dict[int, Status], overdue_ids: set[int]
-) -> list[UnitRow]:
+def _unit_rows(timeline: Timeline, tasks: list[Task], owed: Owed, as_of: dt.date) -> list[UnitRow]:
+    """Per unit, the counted clauses it answers for: done, overdue and blocked among them."""
     rows = []
-    for unit in plan.units:
-        led = [task for task in tasks if unit.name in task.lead_units]
-        if led:
-            rows.append(
-                UnitRow(
-                    name=unit.name,
-                    led=len(led),
-                    done=sum(1 for task in led if statuses[task.id] is Status.DONE),
-                    overdue=sum(1 for task in led if task.id in overdue_ids),
-                )
+    for unit in timeline.plan.units:
+        mine = [
+            (task, clause)
+            for task in tasks
+            for clause in clauses_of(task, owed)
+            if answers_for(task, clause, unit.name)
+        ]
+        if not mine:
+            continue
+        statuses = [timeline.clause_status(task, clause - 1) for task, clause in mine]
+        late = [
+            (task, clause)
+            for task, clause in mine
+            if any(
+                occ.date is not None and occ.date < as_of
+                for occ in timeline.occurrences(task)
+                if open_clauses(timeline, task, occ, [clause])
             )
+        ]
+        rows.append(
+            UnitRow(
+                name=unit.name,
+                led=len(mine),
+                done=statuses.count(Status.DONE),
+                overdue=len(late),
+                blocked=statuses.count(Status.BLOCKED),
+            )
+        )
     return rows
 
 
@@ -398,17 +445,16 @@ def _target_rows(timeline: Timeline, tasks: list[Task]) -> list[TargetRow]:
     return rows
 
 
-def _task_rows(
-    timeline: Timeline, tasks: list[Task], statuses: dict[int, Status], levels: dict[int, Level]
-) -> list[TaskRow]:
+def _task_rows(timeline: Timeline, tasks: list[Task], levels: dict[int, Level]) -> list[TaskRow]:
     return [
         TaskRow(
             task_id=task.id,
             title=task.title,
-            lead=_leads(task),
+            lead=answering(task, clauses_of(task, None)),
             responsible=unit_list(task.responsible_units),
             deadline=deadline_text(timeline, task),
-            status=statuses[task.id].value,
+            status=timeline.status(task).value,
+            clauses_done=clauses_done(timeline, task),
             level=levels.get(task.id, "绿"),
         )
         for task in tasks

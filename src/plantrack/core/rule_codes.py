@@ -51,6 +51,7 @@ PROGRESS_AFTER_AS_OF = "progress-after-as-of"
 PROGRESS_UNKNOWN_CLAUSE = "progress-unknown-clause"
 PROGRESS_UNKNOWN_OCCURRENCE = "progress-unknown-occurrence"
 PROGRESS_UNKNOWN_TARGET = "progress-unknown-target"
+DEADLINE_UNKNOWN_CLAUSE = "deadline-unknown-clause"
 STATUS_DISAGREES = "status-disagrees-with-log"
 # A warning: printed as 提示, the exit code stays 0.
 COMMENT_IN_TEXT = "comment-in-text"
@@ -91,6 +92,7 @@ RULES: tuple[Rule, ...] = (
     Rule(PROGRESS_UNKNOWN_CLAUSE, "进展记录指向不存在的分工", _RULES),
     Rule(PROGRESS_UNKNOWN_OCCURRENCE, "进展记录指向不存在的时限", _RULES),
     Rule(PROGRESS_UNKNOWN_TARGET, "进展记录指向不存在的目标", _RULES),
+    Rule(DEADLINE_UNKNOWN_CLAUSE, "时限指向不存在的分工（clause）", _RULES),
     Rule(STATUS_DISAGREES, "分工的 status 与最新的进展记录不符", _RULES),
     Rule(COMMENT_IN_TEXT, "提示：文字中的 #… 被 YAML 当作注释丢掉了", "planfile/slips"),
 )

@@ -15,6 +15,7 @@ from plantrack.core import rule_codes as codes
 from plantrack.core.assignments import read_assignment
 from plantrack.core.model import Clause, Plan, Progress, Task
 from plantrack.core.problems import Finding, Loc
+from plantrack.core.refs import occurrence_problem
 from plantrack.core.units import Registry
 from plantrack.core.wording import ROLE_WORDS, did_you_mean
 
@@ -35,6 +36,7 @@ def check(plan: Plan, *, as_of: dt.date | None = None) -> list[Finding]:
         # An unknown or doubled name is one mistake: it is not said again as a disagreement.
         findings += _assignment_findings(plan, registry)
     findings += _progress_findings(plan, as_of)
+    findings += _deadline_findings(plan)
     if not numbering:
         # Replaying the log needs each task id to name one task.
         findings += _status_findings(plan)
@@ -76,10 +78,9 @@ def entry_messages(
             yield "clause", codes.PROGRESS_UNKNOWN_CLAUSE, clause_problem
     if entry.occurrence is not None:
         found = schedule.occurrences(task, plan)
-        if schedule.find_occurrence(found, entry.occurrence) is None:
-            valid = "、".join(occ.key for occ in found)
-            message = f"任务 {task.id} 没有“{entry.occurrence}”这一时限：可选 {valid}"
-            yield "occurrence", codes.PROGRESS_UNKNOWN_OCCURRENCE, message
+        problem = occurrence_problem(task.id, found, entry.occurrence)
+        if problem:
+            yield "occurrence", codes.PROGRESS_UNKNOWN_OCCURRENCE, problem
     if entry.target is not None and entry.target not in {t.name for t in task.targets}:
         names = "、".join(t.name for t in task.targets) or "（该任务没有量化目标）"
         message = f"任务 {task.id} 没有名为“{entry.target}”的目标：可选 {names}"
@@ -166,6 +167,17 @@ def _progress_findings(plan: Plan, as_of: dt.date | None) -> Iterator[Finding]:
         for p, entry in enumerate(task.progress):
             for field, rule, message in entry_messages(plan, task, entry, as_of=as_of):
                 yield Finding((*loc, "progress", p, field), rule, message)
+
+
+def _deadline_findings(plan: Plan) -> Iterator[Finding]:
+    """A deadline given to one clause must name a clause the task has."""
+    for loc, task in _tasks_with_locs(plan):
+        for d, deadline in enumerate(task.deadlines):
+            if deadline.clause is not None:
+                problem = _clause_message(task, deadline.clause)
+                if problem:
+                    where = (*loc, "deadlines", d, "clause")
+                    yield Finding(where, codes.DEADLINE_UNKNOWN_CLAUSE, problem)
 
 
 def _status_findings(plan: Plan) -> Iterator[Finding]:

@@ -39,6 +39,12 @@ class Occurrence:
     # The identifier this occurrence had before keys were made short (a period's end date,
     # an undated event's whole label): still accepted, and kept in calendar UIDs.
     legacy: str | None = None
+    # The one clause (1-based) whose deadline this is; None: every clause of the task.
+    clause: int | None = None
+
+    def applies_to(self, clause: int) -> bool:
+        """Tell whether this is a deadline of the task's clause (1-based)."""
+        return self.clause is None or self.clause == clause
 
     def answers_to(self, text: str) -> bool:
         """Tell whether text names this occurrence: its key or old key, in any letter case."""
@@ -46,19 +52,31 @@ class Occurrence:
         return wanted in {self.key.casefold(), (self.legacy or self.key).casefold()}
 
 
-def find_occurrence(items: list[Occurrence], text: str) -> Occurrence | None:
-    """The occurrence text names, as typed by a person or written in an older plan."""
+def occurrence_by_key(items: list[Occurrence], text: str) -> Occurrence | None:
+    """The occurrence whose id (or old id) text is, in any letter case; names: core.refs."""
     return next((occ for occ in items if occ.answers_to(text)), None)
 
 
 @dataclass(frozen=True, slots=True)
 class DueItem:
-    """An occurrence that is overdue or falls inside the window asked about."""
+    """An occurrence that is overdue or falls inside the window asked about.
+
+    For one office the item is about one of its clauses (1-based); for the whole plan it
+    is about the task, and clause is None.
+    """
 
     occurrence: Occurrence
     task: Task
     days_left: int
     level: Level
+    clause: int | None = None
+
+    @property
+    def ref(self) -> str:
+        """The task, or the clause as people write it: 13, or 7.3 in a task of several."""
+        if self.clause is None or len(self.task.clauses) == 1:
+            return str(self.task.id)
+        return f"{self.task.id}.{self.clause}"
 
     @property
     def overdue(self) -> bool:
@@ -109,6 +127,7 @@ def _expand(task_id: int, deadline: Deadline, year: int) -> list[Occurrence]:
             date_source=deadline.date_source,
             every=deadline.every,
             legacy=legacy if legacy != key else None,
+            clause=deadline.clause,
         )
 
     if deadline.every is not None:

@@ -84,6 +84,11 @@ class TaskMatch:
         return min((item.role for item in self.roles), key=lambda r: r.rank, default=None)
 
     @property
+    def clauses(self) -> list[int]:
+        """The clauses (1-based) the queried unit plays a role in, in order."""
+        return sorted({item.clause for item in self.roles})
+
+    @property
     def role_label(self) -> str:
         """The strongest role as one word: 牵头, 责任, 配合 or 经由 局机关各科室."""
         role = self.role
@@ -120,6 +125,12 @@ class Scope(NamedTuple):
             return None
         by_task = {match.task.id: match for match in self.matches}
         return lambda task, entry: task.id in by_task and by_task[task.id].covers(entry)
+
+    def owed(self) -> dict[int, list[int]] | None:
+        """For a unit: the clauses (1-based) it plays a role in, by task id; None: all."""
+        if self.unit is None:
+            return None
+        return {match.task.id: match.clauses for match in self.matches}
 
     def role_of(self, task: Task) -> Role | None:
         """The unit's strongest role in a task in scope; None for the whole plan."""

@@ -34,6 +34,8 @@ class _History(NamedTuple):
     clauses: list[Status]
     status: Status
     done_on: dict[str, dt.date | None]
+    # Per clause: the occurrences done for that clause, with the day.
+    clause_done_on: list[dict[str, dt.date | None]]
 
 
 class Timeline:
@@ -82,6 +84,10 @@ class Timeline:
         """The day an occurrence was done; None when it is not, or no entry dates it."""
         return self._history(task).done_on.get(occ.key)
 
+    def is_done_for(self, task: Task, clause: int, occ: Occurrence) -> bool:
+        """Tell whether an occurrence is done for one clause (1-based) of the task."""
+        return occ.key in self._history(task).clause_done_on[clause - 1]
+
     def late_days(self, task: Task, occ: Occurrence) -> int | None:
         """How many days after its date an occurrence was done; None if on time or not done."""
         done = self.done_on(task, occ)
@@ -121,6 +127,22 @@ class Timeline:
                 items.append(DueItem(occ, task, days_left, level(days_left, warn_days)))
         return sorted(items, key=lambda item: (item.days_left, item.task.id))
 
+    def clause_items(
+        self, owed: list[tuple[Task, int]], *, as_of: dt.date, until: dt.date
+    ) -> list[DueItem]:
+        """The open occurrences of each (task, clause) owed, dated up to until, by date."""
+        warn_days = self.plan.warn_days
+        items = []
+        for task, clause in owed:
+            for occ in self.occurrences(task):
+                if occ.date is None or occ.date > until or not occ.applies_to(clause):
+                    continue
+                if self.is_done_for(task, clause, occ):
+                    continue
+                days_left = (occ.date - as_of).days
+                items.append(DueItem(occ, task, days_left, level(days_left, warn_days), clause))
+        return sorted(items, key=lambda item: (item.days_left, item.task.id, item.clause or 0))
+
     def items_in_period(
         self, tasks: list[Task], *, period: Period, as_of: dt.date
     ) -> list[DueItem]:
@@ -148,17 +170,41 @@ class Timeline:
         if history.roll_up(set(recorded)) is Status.DONE:
             for occ in occs:
                 done_on.setdefault(occ.key, done_since)
+        by_clause = [history.done_occurrences(entries, occs, i) for i in range(len(recorded))]
+        for index, (status, setter) in enumerate(zip(recorded, setters, strict=True)):
+            if status is Status.DONE:  # a clause done is done with each of its deadlines
+                since = setter.date if setter is not None else None
+                for occ in occs:
+                    by_clause[index].setdefault(occ.key, since)
+        _own_deadlines_done(occs, done_on, by_clause)
         done = sum(1 for occ in occs if occ.key in done_on)
-        clauses = [history.advanced(status, done, len(occs)) for status in recorded]
+        shown = history.begun(recorded, setters, entries)
+        clauses = [history.advanced(status, done, len(occs)) for status in shown]
         status = history.roll_up(set(clauses))
-        return _History(entries, recorded, setters, clauses, status, done_on)
+        return _History(entries, recorded, setters, clauses, status, done_on, by_clause)
 
     def _unlogged(self, task: Task) -> _History:
         """A task with no log: its status lines alone, undated (most tasks of a large plan)."""
         recorded = [clause.status for clause in task.clauses]
         status = history.roll_up(set(recorded))
+        keys = [occ.key for occ in self.occurrences(task)]
         done_on: dict[str, dt.date | None] = {}
         if status is Status.DONE:
-            done_on = dict.fromkeys((occ.key for occ in self.occurrences(task)), None)
+            done_on = dict.fromkeys(keys, None)
+        by_clause = [dict.fromkeys(keys if s is Status.DONE else [], None) for s in recorded]
+        _own_deadlines_done(self.occurrences(task), done_on, by_clause)
         setters: list[Progress | None] = [None] * len(recorded)
-        return _History([], recorded, setters, recorded, status, done_on)
+        return _History([], recorded, setters, recorded, status, done_on, by_clause)
+
+
+def _own_deadlines_done(
+    occs: list[Occurrence],
+    done_on: dict[str, dt.date | None],
+    by_clause: list[dict[str, dt.date | None]],
+) -> None:
+    """A deadline of one clause is done for the task when it is done for that clause."""
+    for occ in occs:
+        if occ.clause is not None and occ.clause <= len(by_clause):
+            own = by_clause[occ.clause - 1]
+            if occ.key in own:
+                done_on.setdefault(occ.key, own[occ.key])

@@ -11,7 +11,7 @@ import difflib
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
-from plantrack.core.schedule import DueGroup, Occurrence, find_occurrence, meets, short_name
+from plantrack.core.schedule import DueGroup, Occurrence, meets, occurrence_by_key, short_name
 
 if TYPE_CHECKING:
     from plantrack.core.model import Plan, Progress, Target, Task
@@ -112,20 +112,38 @@ def occurrence_label(occ: Occurrence) -> str:
     return DEFAULT_LABEL if occ.kind == "default" else occ.label
 
 
+def period_of(occ: Occurrence) -> str:
+    """The period a recurring occurrence stands for: 第三季度, 上半年, 10月."""
+    key = occ.key.split("#")[0]
+    if occ.every == "quarter":
+        return f"第{QUARTER_NAMES[int(key[-1]) - 1]}季度"
+    if occ.every == "half-year":
+        return "上半年" if key.endswith("H1") else "下半年"
+    return f"{int(key[-2:])}月"
+
+
 def occurrence_handle(occ: Occurrence) -> str:
-    """An occurrence in a few characters: 2023Q2 for a recurring duty, else its short name."""
+    """An occurrence in a few characters: 第二季度 for a recurring duty, else its short name."""
     if occ.kind == "recurring":
-        return occ.key
+        return period_of(occ)
     if occ.kind == "default":
         return "年度任务"
     return short_name(occ.label)
 
 
 def occurrence_name(occ: Occurrence) -> str:
-    """Name an occurrence for people: recurring ones carry their period, e.g. 2023Q3 报送…."""
+    """Name an occurrence for people: recurring ones carry their period, e.g. 第三季度报送…."""
     if occ.kind == "recurring":
-        return f"{occ.key} {occ.label}"
+        return f"{period_of(occ)}{occ.label}"
     return occurrence_label(occ)
+
+
+def occurrence_names(occ: Occurrence) -> list[str]:
+    """Every name a person may type for an occurrence: its id, old id, handle and month."""
+    names = [occ.key, occ.legacy or occ.key, occurrence_handle(occ), occurrence_label(occ)]
+    if occ.kind != "recurring":
+        names.append(short_name(occ.label))
+    return list(dict.fromkeys(name for name in names if name))
 
 
 def deadline_summary(items: list[Occurrence]) -> str:
@@ -210,7 +228,7 @@ def entry_subject(
 
 
 def _occurrence_part(key: str, occurrences: list[Occurrence] | None) -> str:
-    found = find_occurrence(occurrences or [], key)
+    found = occurrence_by_key(occurrences or [], key)
     return occurrence_handle(found) if found else key
 
 

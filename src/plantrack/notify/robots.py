@@ -198,12 +198,33 @@ def _request(robot: Robot, url: str, text: str, digest: Digest) -> tuple[str, di
         if robot.secret_env:
             url = dingtalk_signed(url, _secret(robot.secret_env, "钉钉加签密钥", digest.unit))
         return url, {"msgtype": "markdown", "markdown": {"title": title, "text": text}}
-    payload: dict[str, object] = {"msg_type": "text", "content": {"text": text}}
+    payload: dict[str, object] = {"msg_type": "post", "content": {"post": feishu_post(title, text)}}
     if robot.secret_env:
         secret = _secret(robot.secret_env, "飞书加签密钥", digest.unit)
         timestamp = str(int(time.time()))
         payload = {"timestamp": timestamp, "sign": feishu_sign(timestamp, secret), **payload}
     return url, payload
+
+
+def feishu_post(title: str, markdown: str) -> dict[str, object]:
+    """A digest as Feishu rich text: a title, and a paragraph per line, headings in bold.
+
+    Feishu shows Markdown typed into a text message as it is; its `post` message has
+    paragraphs of text elements, and a text element can be bold.
+    """
+    paragraphs: list[list[dict[str, object]]] = []
+    for line in markdown.splitlines():
+        if line.startswith("### "):
+            title = line[4:]  # the digest's heading is the post's title
+            continue
+        if not line.strip():
+            continue
+        if line.startswith("**") and line.endswith("**"):
+            paragraphs.append([{"tag": "text", "text": line.strip("*"), "style": ["bold"]}])
+        else:
+            text = "• " + line[2:] if line.startswith("- ") else line
+            paragraphs.append([{"tag": "text", "text": text}])
+    return {"zh_cn": {"title": title, "content": paragraphs}}
 
 
 def dingtalk_signed(url: str, secret: str, now_ms: int | None = None) -> str:

@@ -94,13 +94,17 @@ def _report_context(job: Job) -> Report:
         as_of=job.as_of,
         scope=job.scope.name,
         covers=job.scope.entry_filter(),
+        owed=job.scope.owed(),
     )
 
 
 def _ics(job: Job) -> bytes:
     from plantrack.output import ics
 
-    return ics.build_calendar(job.timeline, job.scope.tasks, stamp=job.as_of, name=job.name)
+    scope = job.scope
+    return ics.build_calendar(
+        job.timeline, scope.tasks, stamp=job.as_of, name=job.name, owed=scope.owed()
+    )
 
 
 def _csv(job: Job) -> bytes:

@@ -6,6 +6,7 @@ import datetime as dt
 import uuid
 from typing import TYPE_CHECKING
 
+from plantrack.core.duties import Owed, clause_ref, clauses_of
 from plantrack.core.model import Plan, Task
 from plantrack.core.schedule import Occurrence
 from plantrack.core.timeline import Timeline
@@ -25,8 +26,14 @@ def occurrence_uid(plan: Plan, task: Task, occ: Occurrence) -> str:
     return f"{uuid.uuid5(_NAMESPACE, name)}@plantrack"
 
 
-def build_calendar(timeline: Timeline, tasks: list[Task], *, stamp: dt.date, name: str) -> bytes:
-    """Return an iCalendar file with one all-day VEVENT per dated occurrence."""
+def build_calendar(
+    timeline: Timeline, tasks: list[Task], *, stamp: dt.date, name: str, owed: Owed = None
+) -> bytes:
+    """Return an iCalendar file with one all-day VEVENT per dated occurrence.
+
+    For one office (owed), an event is a deadline of its own clauses, done when it is done
+    for them: another office's clause finished or not changes nothing in its calendar.
+    """
     from icalendar import Calendar
 
     calendar = Calendar()
@@ -37,23 +44,36 @@ def build_calendar(timeline: Timeline, tasks: list[Task], *, stamp: dt.date, nam
     # DTSTAMP follows --as-of so that the same plan on the same day exports the same bytes.
     stamp_time = dt.datetime.combine(stamp, dt.time(), tzinfo=dt.UTC)
     for task in tasks:
+        counted = clauses_of(task, owed)
         for occ in timeline.occurrences(task):
-            if occ.date is not None:
-                calendar.add_component(_event(timeline, task, occ, stamp_time))
+            mine = [clause for clause in counted if occ.applies_to(clause)]
+            if occ.date is not None and mine:
+                event = _event(timeline, task, occ, stamp_time, mine if owed else None)
+                calendar.add_component(event)
     return bytes(calendar.to_ical())
 
 
-def _event(timeline: Timeline, task: Task, occ: Occurrence, stamp: dt.datetime) -> Event:
+def _event(
+    timeline: Timeline,
+    task: Task,
+    occ: Occurrence,
+    stamp: dt.datetime,
+    clauses: list[int] | None,
+) -> Event:
     from icalendar import Alarm, Event
 
     assert occ.date is not None
-    finished = timeline.is_done(task, occ)
+    if clauses is None:
+        finished = timeline.is_done(task, occ)
+    else:
+        finished = all(timeline.is_done_for(task, clause, occ) for clause in clauses)
     event = Event()
     event.add("uid", occurrence_uid(timeline.plan, task, occ))
     event.add("dtstamp", stamp)
     event.add("dtstart", occ.start or occ.date)
     event.add("dtend", occ.date + dt.timedelta(days=1))
-    summary = _summary(task, occ, finished=finished, late=timeline.late_days(task, occ))
+    ref = clause_ref(task, clauses) if clauses else str(task.id)
+    summary = _summary(task, ref, occ, finished=finished, late=timeline.late_days(task, occ))
     event.add("summary", printable(summary))
     event.add("description", printable(_description(timeline, task, occ)))
     event.add("categories", [timeline.plan.title])
@@ -62,17 +82,17 @@ def _event(timeline: Timeline, task: Task, occ: Occurrence, stamp: dt.datetime) 
     if not finished and warn_days:
         alarm = Alarm()
         alarm.add("action", "DISPLAY")
-        alarm.add("description", printable(_summary(task, occ, finished=False, late=None)))
+        alarm.add("description", printable(_summary(task, ref, occ, finished=False, late=None)))
         alarm.add("trigger", dt.timedelta(days=-warn_days))
         event.add_component(alarm)
     return event
 
 
-def _summary(task: Task, occ: Occurrence, *, finished: bool, late: int | None) -> str:
+def _summary(task: Task, ref: str, occ: Occurrence, *, finished: bool, late: int | None) -> str:
     # A calendar shows no task column, so the year-end default is named after its task.
     label = f"{task.title}（年度任务）" if occ.kind == "default" else occurrence_name(occ)
     prefix = f"[逾期完成 {late} 天] " if late else "[已完成] " if finished else ""
-    return f"{prefix}【任务{task.id}】{label}"
+    return f"{prefix}【任务{ref}】{label}"
 
 
 def _description(timeline: Timeline, task: Task, occ: Occurrence) -> str:

@@ -20,6 +20,7 @@ from plantrack.core.schedule import Level, Occurrence, level
 from plantrack.core.wording import (
     EVERY_TEXT,
     chinese_date,
+    describe_target,
     occurrence_name,
     progress_text,
     unit_list,
@@ -60,10 +61,14 @@ class ClauseLine(NamedTuple):
 
     @property
     def next_open(self) -> Occurrence | None:
-        """The task's first dated occurrence not yet done, or None when all are done."""
-        timeline, task = self.line.timeline, self.line.task
+        """The clause's first dated occurrence not yet done for it, or None when all are."""
+        timeline, task, clause = self.line.timeline, self.line.task, self.clause_index + 1
         return next(
-            (o for o in timeline.occurrences(task) if o.date and not timeline.is_done(task, o)),
+            (
+                o
+                for o in timeline.occurrences(task)
+                if o.date and o.applies_to(clause) and not timeline.is_done_for(task, clause, o)
+            ),
             None,
         )
 
@@ -104,6 +109,10 @@ class ClauseLine(NamedTuple):
             late = timeline.late_days(task, occ)
             if late:
                 notes.append(f"{occurrence_name(occ)} 逾期完成 {late} 天")
+        for target in task.targets:
+            actual, met = describe_target(timeline, task, target)
+            if met == "达到":
+                notes.append(f"{target.name} {actual}（达到）")
         if self.clause.support:
             notes.append(f"配合单位：{'、'.join(self.clause.support)}")
         return "\n".join(notes)

@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from plantrack.core.answers import DueListing, TaskLine
-from plantrack.core.model import Target
+from plantrack.core.duties import clause_ref
+from plantrack.core.model import Status, Target
 from plantrack.core.schedule import DueItem, Occurrence
 from plantrack.core.selection import ClauseRole
 from plantrack.core.timeline import Counts
@@ -46,7 +47,7 @@ def task_record(line: TaskLine) -> dict[str, Any]:
         "progress": [entry.model_dump(mode="json", exclude_none=True) for entry in line.entries],
     }
     if line.match.roles:
-        record["roles"] = [_role_record(item) for item in line.match.roles]
+        record["roles"] = [_role_record(line, item) for item in line.match.roles]
     return record
 
 
@@ -79,9 +80,12 @@ def _target_record(line: TaskLine, target: Target) -> dict[str, Any]:
     return record
 
 
-def _role_record(item: ClauseRole) -> dict[str, Any]:
+def _role_record(line: TaskLine, item: ClauseRole) -> dict[str, Any]:
+    task = line.task
     return {
         "clause": item.clause,
+        "ref": clause_ref(task, [item.clause]),
+        "status": line.timeline.clause_status(task, item.clause - 1).value,
         "role": item.role.kind,
         "label": item.role.label,
         "via": item.role.via,
@@ -109,11 +113,15 @@ def occurrence_record(occ: Occurrence, *, done: bool) -> dict[str, Any]:
 
 def due_records(listing: DueListing) -> list[dict[str, Any]]:
     """Every item of a `due` listing as a JSON record."""
-    return [due_record(item, listing.role_of(item)) for item in listing.items]
+    return [
+        due_record(item, listing.role_of(item), listing.status_of(item)) for item in listing.items
+    ]
 
 
-def due_record(item: DueItem, role: Role | None = None) -> dict[str, Any]:
-    """The JSON object for one row of `plantrack due`; with a unit, its role in the task."""
+def due_record(
+    item: DueItem, role: Role | None = None, status: Status | None = None
+) -> dict[str, Any]:
+    """The JSON object for one row of `plantrack due`; for a unit, its clause and role there."""
     record = {
         "task": item.task.id,
         "title": item.task.title,
@@ -123,6 +131,11 @@ def due_record(item: DueItem, role: Role | None = None) -> dict[str, Any]:
         "level": item.level,
         "lead": item.task.lead_units,
     }
+    if item.clause is not None:
+        record["clause"] = item.ref
+        record["clause_number"] = item.clause
+        if status is not None:
+            record["clause_status"] = status.value
     if role is not None:
         record["role"] = role.kind
         record["role_label"] = role.label

@@ -18,8 +18,8 @@ from plantrack.core import rules
 from plantrack.core.errors import InternalError, PlanError, UsageError
 from plantrack.core.model import Plan, Progress, Status, Task
 from plantrack.core.problems import Loc
-from plantrack.core.refs import TaskRef
-from plantrack.core.schedule import Occurrence, find_occurrence, occurrences
+from plantrack.core.refs import TaskRef, find_occurrence
+from plantrack.core.schedule import Occurrence, occurrences
 from plantrack.core.timeline import Timeline
 from plantrack.planfile import files, load, yamltree
 from plantrack.planfile.splice import Layout, layout_of, task_loc
