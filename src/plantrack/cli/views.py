@@ -25,6 +25,8 @@ STATUS_STYLE = {
 LEVEL_STYLE = {"红": "bold red", "黄": "yellow", "绿": "green"}
 # A shape per level, so rows differ without colour too (NO_COLOR, printouts).
 LEVEL_MARK = {"红": "✖", "黄": "▲", "绿": "●"}
+# Terminal columns below which an office's due table leaves out the lead units.
+ROOMY = 110
 # Narrow columns keep to one line; the others wrap to fit the terminal.
 NO_WRAP = {"序号", "状态"}
 
@@ -62,6 +64,10 @@ def print_due(listing: DueListing) -> None:
         print_plain_rows(headings(plain), text_rows(plain, items))
         return
     console = rich_console()
+    if listing.roles and console.width < ROOMY:
+        # An office's own rows: in a narrow terminal the title and the item need the room
+        # more than the lead units, which the office's role already speaks for.
+        columns = [column for column in columns if column.heading != "牵头单位"]
     console.print(due_title(listing.as_of, listing.window, listing.period))
     if not items:
         console.print("没有需要列出的事项。")

@@ -39,11 +39,13 @@ def open_clauses(timeline: Timeline, task: Task, occ: Occurrence, clauses: list[
 
 
 def answering(task: Task, clauses: list[int]) -> str:
-    """Who answers for the clauses: their lead units, else their responsible units, said so."""
-    leads = _names(task, clauses, "lead")
-    if leads:
-        return unit_list(leads)
-    return f"{unit_list(_names(task, clauses, 'responsible'))}（责任单位，原文未列牵头）"
+    """Who answers for the clauses: each clause's lead units, or its responsible units where
+    it names no lead (said so when no clause names one)."""
+    leads = _names(task, [c for c in clauses if task.clauses[c - 1].lead], "lead")
+    leadless = [c for c in clauses if not task.clauses[c - 1].lead]
+    if not leads:
+        return f"{unit_list(_names(task, leadless, 'responsible'))}（责任单位，原文未列牵头）"
+    return unit_list(list(dict.fromkeys([*leads, *_names(task, leadless, "responsible")])))
 
 
 def sharing(task: Task, clauses: list[int]) -> str:

@@ -53,7 +53,7 @@ DUE_LEVEL: Column[DueItem] = Column("预警", 0, lambda item: item.level)
 DUE_DAYS = "剩余"
 DUE_COLUMNS: list[Column[DueItem]] = [
     Column("时限", 10, _date),
-    Column(DUE_DAYS, 13, lambda item: days_left(item.days_left)),
+    Column(DUE_DAYS, 11, lambda item: days_left(item.days_left)),
     Column("序号", 4, lambda item: item.ref),
     Column("任务", 0, lambda item: item.task.title),
     Column("事项", 0, lambda item: occurrence_name(item.occurrence)),
