@@ -28,6 +28,15 @@ def plan(plan_text: str) -> Plan:
 
 
 @pytest.fixture
+def plan_copy(tmp_path: Path) -> Path:
+    """A copy of the bundled plan, in a plans/ folder of its own, that commands may change."""
+    path = tmp_path / "plans" / "2023.yaml"
+    path.parent.mkdir()
+    path.write_bytes(PLAN_2023.read_bytes())
+    return path
+
+
+@pytest.fixture
 def timeline(plan: Plan) -> Timeline:
     """The bundled 2023 plan's timeline."""
     return Timeline(plan)

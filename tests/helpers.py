@@ -24,6 +24,19 @@ DATA = Path(__file__).resolve().parent / "data"
 PROGRESS_PLAN = DATA / "valid" / "2023-with-progress.yaml"
 
 Invoke = Callable[..., Result]
+# `due --dept` piped: the group and level spelled out, then the table, then the clause's own.
+DUE_PIPED_HEADER = [
+    "分组",
+    "预警",
+    "时限",
+    "剩余",
+    "序号",
+    "任务",
+    "事项",
+    "牵头单位",
+    "状态",
+    "角色",
+]
 D = dt.date
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import BROKEN_COPIES, PLANTRACK, ROOT, Invoke
+from helpers import BROKEN_COPIES, DUE_PIPED_HEADER, PLANTRACK, ROOT, Invoke
 
 Breaker = Callable[[str, str], tuple[Path, int]]
 
@@ -53,18 +53,7 @@ def test_every_command_reports_plan_problems_the_same_way(
 def test_due_lists_task_13_and_26_in_window(cli: Invoke) -> None:
     result = cli("due", "--dept", "法规科", "--as-of", "2023-10-01", "--within", "60")
     table = rows(result.stdout)
-    assert table[0] == [
-        "分组",
-        "预警",
-        "时限",
-        "剩余",
-        "序号",
-        "任务",
-        "事项",
-        "牵头单位",
-        "状态",
-        "角色",
-    ]
+    assert table[0] == DUE_PIPED_HEADER
     assert {r[9] for r in table[1:]} == {"牵头"} and {r[8] for r in table[1:]} == {"未开始"}
     upcoming = [(r[4], r[2]) for r in table[1:] if r[0] != "已逾期"]
     assert upcoming == [("13", "2023-10-31"), ("26", "2023-11-20")]

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import DATA, PLAN_2023, PROGRESS_PLAN, Invoke, bundled_plan
+from helpers import DATA, DUE_PIPED_HEADER, PLAN_2023, PROGRESS_PLAN, Invoke, bundled_plan
 from plantrack.cli import console, views
 from plantrack.commands import tasks as query
 from plantrack.core.answers import DueListing
@@ -64,18 +64,7 @@ def test_due_in_a_terminal_groups_and_colours_by_level(
 def test_due_piped_spells_out_group_and_level(capsys: pytest.CaptureFixture[str]) -> None:
     views.print_due(due("2023-10-25"))
     lines = [line.split("\t") for line in capsys.readouterr().out.splitlines()]
-    assert lines[0] == [
-        "分组",
-        "预警",
-        "时限",
-        "剩余",
-        "序号",
-        "任务",
-        "事项",
-        "牵头单位",
-        "状态",
-        "角色",
-    ]
+    assert lines[0] == DUE_PIPED_HEADER
     assert lines[6][:5] == ["本月内到期（至 10月31日）", "黄", "2023-10-31", "还剩 6 天", "13"]
     assert "\x1b" not in "".join(map("".join, lines))
 

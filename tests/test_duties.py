@@ -13,12 +13,9 @@ from plantrack.core.model import Status
 
 
 @pytest.fixture
-def plan(tmp_path: Path) -> Path:
+def plan(plan_copy: Path) -> Path:
     """A copy of the bundled plan that commands may change."""
-    path = tmp_path / "plans" / "2023.yaml"
-    path.parent.mkdir()
-    path.write_bytes(PLAN_2023.read_bytes())
-    return path
+    return plan_copy
 
 
 def due(cli: Invoke, plan: Path, dept: str, as_of: str) -> list[dict[str, object]]:

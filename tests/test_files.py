@@ -69,12 +69,9 @@ def test_output_that_cannot_be_written_is_an_error_not_a_traceback(tmp_path: Pat
 
 
 @pytest.fixture
-def plan(tmp_path: Path) -> Path:
-    """A copy of the 2023 plan in a folder of its own."""
-    path = tmp_path / "plans" / "2023.yaml"
-    path.parent.mkdir()
-    path.write_bytes(PLAN_2023.read_bytes())
-    return path
+def plan(plan_copy: Path) -> Path:
+    """A copy of the bundled plan that commands may change."""
+    return plan_copy
 
 
 REPORT = ("report", "--quarter", "2023Q3", "--as-of", "2023-10-08")
