@@ -134,6 +134,7 @@ def complete(words: str) -> str:
             '"2023-05":"“路政宣传月”集中普法活动"',
             "2023Q",
         ),
+        ("plantrack mark 25 done --occurrence 安全", '"安全生产月":"2023-06"', "2023-05"),
     ],
 )
 def test_shell_completion_offers_the_plans_values(

@@ -58,7 +58,7 @@ def completions(
 
 def _plan_choices(kind: CompletionKind, plan: Plan, task: str | None) -> list[tuple[str, str]]:
     from plantrack.core.schedule import occurrences
-    from plantrack.core.wording import occurrence_name
+    from plantrack.core.wording import occurrence_handle, occurrence_name
 
     if kind == "unit":
         choices = [(u.name, u.group) for u in plan.units]
@@ -76,4 +76,7 @@ def _plan_choices(kind: CompletionKind, plan: Plan, task: str | None) -> list[tu
     found = plan.tasks_by_id.get(int(task.split(".")[0])) if task and task[:1].isdigit() else None
     if found is None:
         return []
-    return [(o.key, occurrence_name(o)) for o in occurrences(found, plan)]
+    items = occurrences(found, plan)
+    # The id, and the short name plantrack prints (第二季度, 安全生产月), which works as well.
+    named = [(occurrence_handle(o), o.key) for o in items if occurrence_handle(o) != o.key]
+    return [(o.key, occurrence_name(o)) for o in items] + named
