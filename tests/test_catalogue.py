@@ -76,6 +76,7 @@ EXPECTED: dict[str, str] = {
     "chinese-date": "{path}:35:19: date 日期无效：“2023年3月1日”（应为 YYYY-MM-DD 格式的真实日期）：请写成 2023-03-01",
     "full-width-comma-in-list": "{path}:24:20: “局法规科，执法支队”是几个单位写在了一起：单位之间请用英文逗号分隔，写成 [局法规科, 区交通执法支队]",
     "collective-name-duplicate": "{path}:16:11: 统称“局法规科”与单位名称重复",
+    "progress-recorded-before-date": "{path}:37:23: 记录日期 2023-02-01 早于进展日期 2023-03-01：事情发生之前不能记下它，请改正 recorded 或 date",
     "deadline-unknown-clause": "{path}:30:21: 任务 1 只有 1 项分工，没有第 2 项：可选 1.1",
     "section-number-duplicate": "{path}:43:13: 部分编号 1 重复：请改为唯一编号",
     "progress-unknown-target": "{path}:38:21: 任务 1 没有名为“出庭应诉率”的目标：可选 （该任务没有量化目标）",
@@ -142,6 +143,7 @@ RULES: dict[str, tuple[str, ...]] = {
     "percent-in-number": ("wrong-type",),
     "collective-name-duplicate": ("collective-name-duplicate",),
     "deadline-unknown-clause": ("deadline-unknown-clause",),
+    "progress-recorded-before-date": ("progress-recorded-before-date",),
     "section-number-duplicate": ("section-number-duplicate",),
     "progress-unknown-target": ("progress-unknown-target",),
 }

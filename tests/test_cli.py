@@ -349,7 +349,7 @@ def test_actual_records_a_targets_value_in_the_log(cli: Invoke, plan_in_git: Pat
     result = cli("actual", "20", "85%", "--date", "2023-07-01", "--plan", plan)
     assert result.stdout == (
         f"已更新 {plan}：任务 20「依法开展行政复议和应诉相关工作」已记录目标实际值\n"
-        "  进展：2023-07-01 行政机关负责人出庭应诉率 实际 85%（测试员）\n"
+        "  进展：2023-07-01 行政机关负责人出庭应诉率 实际 85%（测试员）（2023-07-05 补记）\n"
     )
     assert "            target: 行政机关负责人出庭应诉率\n            value: 85\n" in (
         plan_in_git.read_text(encoding="utf-8")

@@ -177,3 +177,19 @@ def test_a_whole_task_marked_on_one_side_and_a_clause_later_on_the_other(
 def test_a_missing_version_is_named_not_a_crash(cli: Invoke, tmp_path: Path) -> None:
     err = cli("merge-driver", str(tmp_path / "o"), str(tmp_path / "a"), str(tmp_path / "b"), code=1)
     assert f"{tmp_path / 'o'}: 找不到计划文件" in err.stderr and "内部错误" not in err.stderr
+
+
+def test_a_late_entry_keeps_its_recorded_day_through_the_driver() -> None:
+    def logged(note: str, recorded: str) -> str:
+        entry = f"          - date: 2023-10-19\n            note: {note}\n"
+        entry += f"            recorded: {recorded}\n" if recorded else ""
+        return TEXT.replace(
+            "        phases: [安排部署", f"        progress:\n{entry}        phases: [安排部署"
+        )
+
+    merged = merge.merge_texts(TEXT, logged("补记的", "2024-01-05"), logged("当天的", ""), name="p")
+    entries = parse_plan(merged, "p").tasks_by_id[13].progress
+    assert {(e.note, str(e.recorded)) for e in entries} == {
+        ("补记的", "2024-01-05"),
+        ("当天的", "None"),
+    }

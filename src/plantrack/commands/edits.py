@@ -34,14 +34,16 @@ def mark_request(request: Request, status: str, *, occurrence: str | None) -> Ou
     ref = parse_ref(request.target)
     wanted = parse_status(status)
     path, entry, day = _request_entry(request, occurrence=occurrence)
-    return mark(path, ref, wanted, entry, as_of=day, dry_run=request.dry_run)
+    dated = request.date is not None
+    return mark(path, ref, wanted, entry, as_of=day, dry_run=request.dry_run, dated=dated)
 
 
 def log_request(request: Request) -> Outcome:
     """`plantrack log`: parse what was asked, then append the note."""
     ref = parse_ref(request.target)
     path, entry, day = _request_entry(request, occurrence=None)
-    return log(path, ref, entry, as_of=day, dry_run=request.dry_run)
+    dated = request.date is not None
+    return log(path, ref, entry, as_of=day, dry_run=request.dry_run, dated=dated)
 
 
 def actual_request(request: Request, value: str, *, target: str | None) -> Outcome:
@@ -51,7 +53,10 @@ def actual_request(request: Request, value: str, *, target: str | None) -> Outco
         raise UsageError(f"目标属于整项任务：请写任务序号 {ref.task}，不要写分工 {ref}")
     number = parse_value(value)
     path, entry, day = _request_entry(request, occurrence=None)
-    return record_value(path, ref, target, number, entry, as_of=day, dry_run=request.dry_run)
+    dated = request.date is not None
+    return record_value(
+        path, ref, target, number, entry, as_of=day, dry_run=request.dry_run, dated=dated
+    )
 
 
 def parse_value(text: str) -> float:
@@ -64,9 +69,21 @@ def parse_value(text: str) -> float:
 
 
 def _request_entry(request: Request, *, occurrence: str | None) -> tuple[Path, Progress, dt.date]:
+    """The plan to write to, the entry to add, and the day it is written on.
+
+    An entry about another day than the one it is written on carries `recorded:`, so an
+    answer as of an earlier day stays what it was. A given --date picks its year's plan:
+    closing 2023 in January writes to plans/2023.yaml.
+    """
     today = periods.today(request.as_of)
-    path = load.find_plan(request.plan, year=today.year)
     day = periods.parse_date(request.date, option="--date") if request.date is not None else today
+    path = load.find_plan(request.plan, year=day.year)
     by = request.by if request.by is not None else git.user_name(path.resolve().parent)
-    note = request.note.strip()
-    return path, Progress(date=day, note=note, by=by or None, occurrence=occurrence), today
+    entry = Progress(
+        date=day,
+        note=request.note.strip(),
+        by=by or None,
+        occurrence=occurrence,
+        recorded=today if day != today else None,
+    )
+    return path, entry, today

@@ -136,6 +136,13 @@ class Progress(_Strict):
     occurrence: str | None = Field(default=None, description="周期性时限的某一次，如 2023Q2")
     target: str | None = Field(default=None, description="记录实际值的目标名称（与 value 同用）")
     value: int | float | None = Field(default=None, description="目标在这一天的实际值")
+    recorded: Day | None = Field(
+        default=None, description="记下这条进展的日期；晚于 date 时写明（补记），按某天回答时不算它"
+    )
+
+    def known_on(self, day: dt.date) -> bool:
+        """Tell whether the entry existed on day: it had happened, and had been written down."""
+        return self.date <= day and (self.recorded is None or self.recorded <= day)
 
     @model_validator(mode="after")
     def _value_names_its_target(self) -> Progress:

@@ -48,6 +48,7 @@ UNIT_UNKNOWN = "unit-unknown"
 ASSIGNMENT_DISAGREES = "assignment-disagrees-with-units"
 PROGRESS_OUTSIDE_YEAR = "progress-outside-plan-year"
 PROGRESS_AFTER_AS_OF = "progress-after-as-of"
+PROGRESS_RECORDED_BEFORE_DATE = "progress-recorded-before-date"
 PROGRESS_UNKNOWN_CLAUSE = "progress-unknown-clause"
 PROGRESS_UNKNOWN_OCCURRENCE = "progress-unknown-occurrence"
 PROGRESS_UNKNOWN_TARGET = "progress-unknown-target"
@@ -88,7 +89,8 @@ RULES: tuple[Rule, ...] = (
     Rule(UNIT_UNKNOWN, "分工中有未登记的单位、简称或统称", _RULES),
     Rule(ASSIGNMENT_DISAGREES, "原文括注写的单位与 lead/responsible/support 不符", _RULES),
     Rule(PROGRESS_OUTSIDE_YEAR, "进展日期不在计划年度内", _RULES),
-    Rule(PROGRESS_AFTER_AS_OF, "进展日期晚于 --as-of 或今天", _RULES),
+    Rule(PROGRESS_AFTER_AS_OF, "进展日期或记录日期晚于 --as-of 或今天", _RULES),
+    Rule(PROGRESS_RECORDED_BEFORE_DATE, "进展的记录日期（recorded）早于它的日期", _RULES),
     Rule(PROGRESS_UNKNOWN_CLAUSE, "进展记录指向不存在的分工", _RULES),
     Rule(PROGRESS_UNKNOWN_OCCURRENCE, "进展记录指向不存在的时限", _RULES),
     Rule(PROGRESS_UNKNOWN_TARGET, "进展记录指向不存在的目标", _RULES),

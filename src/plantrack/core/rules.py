@@ -72,6 +72,15 @@ def entry_messages(
     elif as_of is not None and entry.date > as_of:
         message = f"进展日期 {entry.date} 晚于 {as_of}（--as-of 或今天）：尚未发生的进展不能先记"
         yield "date", codes.PROGRESS_AFTER_AS_OF, message
+    if entry.recorded is not None and entry.recorded < entry.date:
+        message = (
+            f"记录日期 {entry.recorded} 早于进展日期 {entry.date}：事情发生之前不能记下它，"
+            "请改正 recorded 或 date"
+        )
+        yield "recorded", codes.PROGRESS_RECORDED_BEFORE_DATE, message
+    elif entry.recorded is not None and as_of is not None and entry.recorded > as_of:
+        message = f"记录日期 {entry.recorded} 晚于 {as_of}（--as-of 或今天）：请检查 recorded"
+        yield "recorded", codes.PROGRESS_AFTER_AS_OF, message
     if entry.clause is not None:
         clause_problem = _clause_message(task, entry.clause)
         if clause_problem:

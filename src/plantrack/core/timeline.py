@@ -41,7 +41,8 @@ class _History(NamedTuple):
 class Timeline:
     """What a plan's record says of each task on a date: done items, statuses, values.
 
-    The progress log is the history. Entries dated after `as_of` do not exist for the answer;
+    The progress log is the history. Entries dated after `as_of`, or recorded after it (a late
+    entry), do not exist for the answer, so an answer as of a day never changes afterwards;
     with no date, every entry counts. A clause's `status:` line stands, undated, only while no
     entry has ever set that clause's status.
     """
@@ -163,7 +164,7 @@ class Timeline:
         if not task.progress:
             return self._unlogged(task)
         as_of = self.as_of
-        entries = history.by_date(e for e in task.progress if as_of is None or e.date <= as_of)
+        entries = history.by_date(e for e in task.progress if as_of is None or e.known_on(as_of))
         recorded, setters, done_since = history.recorded_statuses(task, entries)
         occs = self.occurrences(task)
         done_on = history.done_occurrences(entries, occs)

@@ -261,7 +261,11 @@ def progress_text(
     if entry.note:
         parts.append(entry.note)
     text = " ".join(parts)
-    return f"{text}（{entry.by}）" if entry.by else text
+    if entry.by:
+        text += f"（{entry.by}）"
+    if entry.recorded is not None and entry.recorded != entry.date:
+        text += f"（{entry.recorded} 补记）"  # written down later than it happened
+    return text
 
 
 def due_title(as_of: dt.date, window: int | None, period: Period | None) -> str:

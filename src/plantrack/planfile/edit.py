@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from plantrack.core import rule_codes as codes
 from plantrack.core import rules
 from plantrack.core.errors import InternalError, PlanError, UsageError
 from plantrack.core.model import Plan, Progress, Status, Task
@@ -66,6 +67,7 @@ def mark(
     *,
     as_of: dt.date | None = None,
     dry_run: bool = False,
+    dated: bool = True,
 ) -> Outcome:
     """Set the status of a task (every clause) or one clause, and log the change.
 
@@ -74,7 +76,7 @@ def mark(
 
     def change(layout: Layout, plan: Plan) -> str | _Unchanged:
         logged = entry.model_copy(update={"status": status, "clause": ref.clause})
-        task = _vetted(plan, ref, logged, as_of)
+        task = _vetted(plan, ref, logged, as_of, dated=dated)
         logged = _with_canonical_occurrence(plan, task, logged)
         if not entry.note and _already(Timeline(plan), task, ref, status, logged.occurrence):
             return _Unchanged(logged.occurrence, status)
@@ -118,6 +120,7 @@ def log(
     *,
     as_of: dt.date | None = None,
     dry_run: bool = False,
+    dated: bool = True,
 ) -> Outcome:
     """Append a progress note to a task without changing its status."""
     if not entry.note:
@@ -125,7 +128,7 @@ def log(
 
     def change(layout: Layout, plan: Plan) -> str:
         logged = entry.model_copy(update={"status": None, "clause": ref.clause})
-        _vetted(plan, ref, logged, as_of)
+        _vetted(plan, ref, logged, as_of, dated=dated)
         return apply(layout.text, layout.progress_splices(logged))
 
     return _edit(path, ref, change, dry_run=dry_run)
@@ -140,15 +143,16 @@ def record_value(
     *,
     as_of: dt.date | None = None,
     dry_run: bool = False,
+    dated: bool = True,
 ) -> Outcome:
     """Append a target's actual value on the entry's date to the task's log."""
 
     def change(layout: Layout, plan: Plan) -> str:
-        task = _vetted(plan, ref, entry, as_of)
+        task = _vetted(plan, ref, entry, as_of, dated=dated)
         name = _target_name(task, target)
         number: int | float = int(value) if value.is_integer() else value
         logged = entry.model_copy(update={"target": name, "value": number, "clause": None})
-        _vetted(plan, ref, logged, as_of)
+        _vetted(plan, ref, logged, as_of, dated=dated)
         return apply(layout.text, layout.progress_splices(logged))
 
     return _edit(path, ref, change, dry_run=dry_run)
@@ -169,15 +173,30 @@ def _target_name(task: Task, given: str | None) -> str:
     raise UsageError(f"任务 {task.id} 没有名为“{given}”的目标：可选 {choices}")
 
 
-def _vetted(plan: Plan, ref: TaskRef, entry: Progress, as_of: dt.date | None) -> Task:
-    """The task ref names, once the same rules `check` applies accept the new entry."""
+def _vetted(
+    plan: Plan, ref: TaskRef, entry: Progress, as_of: dt.date | None, *, dated: bool = True
+) -> Task:
+    """The task ref names, once the same rules `check` applies accept the new entry.
+
+    dated: the entry's date was given (--date), not taken from today.
+    """
     problem = rules.task_message(plan, ref.task, ref.clause)
     if problem:
         raise UsageError(problem)
     task = plan.tasks_by_id[ref.task]
-    for _, _, message in rules.entry_messages(plan, task, entry, as_of=as_of):
+    for _, rule, message in rules.entry_messages(plan, task, entry, as_of=as_of):
+        if rule == codes.PROGRESS_OUTSIDE_YEAR and not dated:
+            raise UsageError(_outside_the_year(plan, entry))
         raise UsageError(message)
     return task
+
+
+def _outside_the_year(plan: Plan, entry: Progress) -> str:
+    """Why today cannot be the date of an entry of another year's plan, and what to type."""
+    return (
+        f"今天（{entry.date}）不在计划年度 {plan.year} 年内：要记下 {plan.year} 年的工作，"
+        f"请用 --date 写明它发生的日期，如 --date {plan.year}-12-28"
+    )
 
 
 # --- reading, checking and writing the file -------------------------------------------------

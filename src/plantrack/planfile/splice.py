@@ -258,11 +258,12 @@ def _entry_fields(entry: Progress, *, quote: Callable[[str], str]) -> list[tuple
         ("value", format_number(entry.value) if entry.value is not None else None),
         ("note", entry.note or None),
         ("by", entry.by),
+        ("recorded", entry.recorded.isoformat() if entry.recorded else None),
     ]
     # Dates and numbers are written plain so they read back as what they are; in braces,
     # text is always quoted, since a comma or bracket would end it there.
     return [
-        (key, value if key in ("date", "clause", "value") else quote(value))
+        (key, value if key in ("date", "recorded", "clause", "value") else quote(value))
         for key, value in fields
         if value is not None
     ]

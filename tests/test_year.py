@@ -1,0 +1,69 @@
+"""The plan's whole year: late entries that leave filed reports as they were, closing in January."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from helpers import Invoke
+
+
+def report_q1(cli: Invoke, plan: Path, today: str, as_of: str) -> str:
+    args = ("report", "--quarter", "2023Q1", "--as-of", as_of, "--plan", str(plan))
+    return str(cli(*args, env={"PLANTRACK_TODAY": today}).stdout)
+
+
+def test_a_late_entry_leaves_a_filed_report_as_it_was(cli: Invoke, plan_copy: Path) -> None:
+    filed = report_q1(cli, plan_copy, "2023-04-03", "2023-04-03")
+    late = ("log", "3", "已报送示范创建申报材料", "--date", "2023-03-30", "--by", "张三")
+    cli(*late, "--plan", str(plan_copy), env={"PLANTRACK_TODAY": "2024-01-05"})
+    assert "            recorded: 2024-01-05\n" in plan_copy.read_text(encoding="utf-8")
+    assert report_q1(cli, plan_copy, "2024-01-05", "2023-04-03") == filed
+    corrected = report_q1(cli, plan_copy, "2024-01-05", "2024-01-05")
+    assert "已报送示范创建申报材料" in corrected and corrected != filed
+
+
+def test_an_entry_written_on_its_own_day_carries_no_recorded(cli: Invoke, plan_copy: Path) -> None:
+    args = ("log", "3", "已部署", "--plan", str(plan_copy))
+    cli(*args, env={"PLANTRACK_TODAY": "2023-03-30"})
+    assert "recorded:" not in plan_copy.read_text(encoding="utf-8")
+
+
+def test_show_says_when_an_entry_was_written_down_late(cli: Invoke, plan_copy: Path) -> None:
+    late = ("log", "3", "已报送", "--date", "2023-03-30", "--by", "张三", "--plan", str(plan_copy))
+    cli(*late, env={"PLANTRACK_TODAY": "2024-01-05"})
+    out = cli("show", "3", "--plan", str(plan_copy), "--as-of", "2024-01-05").stdout
+    assert "2023-03-30 已报送（张三）（2024-01-05 补记）" in out
+    assert (
+        "已报送" not in cli("show", "3", "--plan", str(plan_copy), "--as-of", "2023-12-31").stdout
+    )
+
+
+def test_a_year_is_closed_in_january_with_an_explicit_date(cli: Invoke, plan_copy: Path) -> None:
+    january = {"PLANTRACK_TODAY": "2024-01-10"}
+    err = cli("mark", "3", "done", "--plan", str(plan_copy), code=2, env=january).stderr
+    assert "今天（2024-01-10）不在计划年度 2023 年内" in err and "--date 2023-12-28" in err
+    cli("mark", "3", "done", "--date", "2023-12-28", "--plan", str(plan_copy), env=january)
+    text = plan_copy.read_text(encoding="utf-8")
+    assert "          - date: 2023-12-28\n            status: 已完成\n" in text
+    assert "            recorded: 2024-01-10\n" in text
+    assert "没有发现问题" in cli("check", "--plan", str(plan_copy), env=january).stdout
+
+
+def test_a_date_picks_its_own_years_plan(
+    cli: Invoke, plan_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    next_year = plan_copy.with_name("2024.yaml")
+    next_year.write_text(
+        plan_copy.read_text(encoding="utf-8")
+        .replace("year: 2023", "year: 2024", 1)
+        .replace("default_due: 2023-12-31", "default_due: 2024-12-31"),
+        encoding="utf-8",
+    )
+    before = next_year.read_bytes()
+    january = {"PLANTRACK_TODAY": "2024-01-10"}
+    monkeypatch.chdir(plan_copy.parent.parent)
+    cli("mark", "3", "done", "--date", "2023-12-28", env=january)
+    assert next_year.read_bytes() == before
+    assert "recorded: 2024-01-10" in plan_copy.read_text(encoding="utf-8")
