@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -67,3 +68,81 @@ def test_a_date_picks_its_own_years_plan(
     cli("mark", "3", "done", "--date", "2023-12-28", env=january)
     assert next_year.read_bytes() == before
     assert "recorded: 2024-01-10" in plan_copy.read_text(encoding="utf-8")
+
+
+def test_a_postponed_deadline_is_not_overdue_until_its_new_date(
+    cli: Invoke, plan_copy: Path
+) -> None:
+    args = ("--plan", str(plan_copy))
+    move = ("postpone", "13", "2023-12-15", "--reason", "等待市局统一部署", "--by", "张三", *args)
+    out = cli(*move, env={"PLANTRACK_TODAY": "2023-10-25"}).stdout
+    assert "时限已延期至 2023-12-15" in out
+
+    def overdue(as_of: str) -> list[tuple[int, str]]:
+        found = json.loads(cli("due", "--dept", "法规科", "--json", *args, "--as-of", as_of).stdout)
+        return [(i["task"], i["date"]) for i in found if i["overdue"] and i["task"] == 13]
+
+    assert overdue("2023-11-05") == []
+    assert overdue("2023-12-20") == [(13, "2023-12-15")]
+    # Before the postponement was decided, the old date stood.
+    assert (
+        json.loads(cli("show", "13", "--json", *args, "--as-of", "2023-10-20").stdout)["deadlines"][
+            0
+        ]["date"]
+        == "2023-10-31"
+    )
+    report = cli("report", "--quarter", "2023Q4", "--as-of", "2024-01-03", *args).stdout
+    assert "本期延期的时限：" in report
+    assert (
+        "完成阶段性专项整治任务由10月31日延期至12月15日（原因：等待市局统一部署）（张三）" in report
+    )
+    assert "完成阶段性专项整治任务（延期至12月15日，原因：等待市局统一部署）" in report
+
+
+def test_a_deadline_postponed_twice_shows_both_steps(cli: Invoke, plan_copy: Path) -> None:
+    args = ("--plan", str(plan_copy))
+    cli(
+        "postpone",
+        "13",
+        "2023-12-15",
+        "--reason",
+        "甲",
+        *args,
+        env={"PLANTRACK_TODAY": "2023-10-25"},
+    )
+    cli(
+        "postpone",
+        "13",
+        "2023-12-20",
+        "--reason",
+        "乙",
+        *args,
+        env={"PLANTRACK_TODAY": "2023-11-20"},
+    )
+    out = cli("show", "13", *args, "--as-of", "2023-11-25").stdout
+    assert "延期：2023-10-31 → 2023-12-15（2023-10-25，原因：甲）" in out
+    assert "延期：2023-12-15 → 2023-12-20（2023-11-20，原因：乙）" in out
+
+
+@pytest.mark.parametrize(
+    ("new_date", "message"),
+    [
+        ("2023-10-01", "不晚于原时限 2023-10-31：延期只能往后推"),
+        ("2024-02-01", "不在计划年度 2023 年内"),
+    ],
+)
+def test_a_postponement_backwards_or_out_of_the_year_is_refused(
+    cli: Invoke, plan_copy: Path, new_date: str, message: str
+) -> None:
+    before = plan_copy.read_bytes()
+    args = ("postpone", "13", new_date, "--reason", "甲", "--plan", str(plan_copy))
+    assert message in cli(*args, code=2, env={"PLANTRACK_TODAY": "2023-10-25"}).stderr
+    assert plan_copy.read_bytes() == before
+
+
+def test_a_postponement_needs_a_reason_and_a_deadline(cli: Invoke, plan_copy: Path) -> None:
+    env = {"PLANTRACK_TODAY": "2023-10-25"}
+    args = ("--plan", str(plan_copy))
+    assert "延期须写明原因" in cli("postpone", "13", "2023-12-15", *args, code=2, env=env).stderr
+    err = cli("postpone", "26", "2023-12-15", "--reason", "甲", *args, code=2, env=env).stderr
+    assert "延期须用 occurrence 写明延的是哪一个" in err

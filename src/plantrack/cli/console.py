@@ -117,7 +117,10 @@ def print_edit(outcome: Outcome) -> None:
         print_error("（--dry-run：以上为将要做的修改，文件未改动）")
         return
     entry = task.progress[-1]
-    now = "已记录目标实际值" if entry.target else f"现为 {outcome.status.value}"
+    if entry.postponed_to is not None:
+        now = f"时限已延期至 {entry.postponed_to}（{outcome.status.value}）"
+    else:
+        now = "已记录目标实际值" if entry.target else f"现为 {outcome.status.value}"
     print_lines(
         [
             f"已更新 {outcome.path}：任务 {outcome.ref}「{task.title}」{now}",

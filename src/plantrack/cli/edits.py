@@ -103,3 +103,35 @@ def actual(
 
     request = edits.Request(plan, task, note, date, by, as_of, dry_run)
     console.print_edit(edits.actual_request(request, value, target=target))
+
+
+@command()
+@reports_errors
+def postpone(
+    target: TargetArgument,
+    new_date: Annotated[str, typer.Argument(metavar="新时限", help="延期后的日期，如 2023-12-15")],
+    reason: Annotated[
+        str, typer.Option("--reason", metavar="原因", help="延期的原因（必填），记入台账和报告")
+    ] = "",
+    occurrence: Annotated[
+        str | None,
+        typer.Option(
+            "--occurrence",
+            metavar="标识",
+            help="延的是哪一次时限（任务有几个时限时必填）：2023-10-31、第四季度或 show 列出的标识",
+            show_default=False,
+            autocompletion=completer("occurrence"),
+        ),
+    ] = None,
+    date: DateOption = None,
+    by: ByOption = None,
+    dry_run: DryRunOption = False,
+    as_of: AsOfOption = None,
+    plan: PlanOption = None,
+) -> None:
+    """延期：把一项时限从今天起改到更晚的日期，并写明原因；之前的日子仍按原时限计算。"""
+    from plantrack.cli import console
+    from plantrack.commands import edits
+
+    request = edits.Request(plan, target, reason, date, by, as_of, dry_run)
+    console.print_edit(edits.postpone_request(request, new_date, occurrence=occurrence))

@@ -153,6 +153,9 @@ def _print_schedule(console: Console, line: TaskLine) -> None:
         console.print(f"  {mark}{when}  {name}{_done_note(line, occ)}{handle}")
         if occ.date_source:
             console.print(f"      [dim]日期来源：{escape(occ.date_source)}[/]")
+        for step in occ.postponed:
+            moved = f"延期：{step.before} → {step.after}（{step.day}，原因：{step.reason}）"
+            console.print(f"      {escape(moved)}")
 
 
 def _done_note(line: TaskLine, occ: Occurrence) -> str:

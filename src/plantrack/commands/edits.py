@@ -13,7 +13,7 @@ from plantrack.core.numerals import half_width
 from plantrack.core.refs import parse_ref, parse_status
 from plantrack.gitops import git
 from plantrack.planfile import load
-from plantrack.planfile.edit import Outcome, log, mark, record_value
+from plantrack.planfile.edit import Outcome, log, mark, postpone, record_value
 
 
 @dataclass(frozen=True)
@@ -57,6 +57,18 @@ def actual_request(request: Request, value: str, *, target: str | None) -> Outco
     return record_value(
         path, ref, target, number, entry, as_of=day, dry_run=request.dry_run, dated=dated
     )
+
+
+def postpone_request(request: Request, new_date: str, *, occurrence: str | None) -> Outcome:
+    """`plantrack postpone`: move a deadline to a later date, with the reason, from today on."""
+    ref = parse_ref(request.target)
+    if not request.note.strip():
+        raise UsageError("延期须写明原因：请加 --reason，如 --reason 等待上级文件")
+    moved_to = periods.parse_date(new_date, option="新的时限")
+    path, entry, day = _request_entry(request, occurrence=occurrence)
+    entry = entry.model_copy(update={"postponed_to": moved_to})
+    dated = request.date is not None
+    return postpone(path, ref, entry, as_of=day, dry_run=request.dry_run, dated=dated)
 
 
 def parse_value(text: str) -> float:

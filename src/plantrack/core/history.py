@@ -106,12 +106,12 @@ def begun(
     recorded: list[Status], setters: list[Progress | None], entries: list[Progress]
 ) -> list[Status]:
     """Statuses with work shown by the log: a clause no status entry set, but some entry
-    is about, reads 进行中 rather than 未开始."""
+    is about (a postponement aside), reads 进行中 rather than 未开始."""
     return [
         Status.IN_PROGRESS
         if status is Status.NOT_STARTED
         and setter is None
-        and any(concerns(entry, index) for entry in entries)
+        and any(concerns(entry, index) and entry.postponed_to is None for entry in entries)
         else status
         for index, (status, setter) in enumerate(zip(recorded, setters, strict=True))
     ]

@@ -139,6 +139,9 @@ class Progress(_Strict):
     recorded: Day | None = Field(
         default=None, description="记下这条进展的日期；晚于 date 时写明（补记），按某天回答时不算它"
     )
+    postponed_to: Day | None = Field(
+        default=None, description="延期：这一时限（occurrence）从 date 起改到的新日期；note 写原因"
+    )
 
     def known_on(self, day: dt.date) -> bool:
         """Tell whether the entry existed on day: it had happened, and had been written down."""
@@ -150,6 +153,10 @@ class Progress(_Strict):
             raise ValueError("记录目标实际值须同时填写 target（目标名称）和 value（数值）")
         if self.value is not None and (self.status is not None or self.occurrence is not None):
             raise ValueError("记录目标实际值的进展不能同时改变状态：请分成两条进展")
+        if self.postponed_to is not None and (self.status is not None or self.value is not None):
+            raise ValueError("延期的记录不能同时改变状态或记录实际值：请分成两条进展")
+        if self.postponed_to is not None and not self.note.strip():
+            raise ValueError("延期须写明原因（note）")
         return self
 
 

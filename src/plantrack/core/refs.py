@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 
 from plantrack.core.errors import UsageError
-from plantrack.core.model import STATUS_ALIASES, Status
+from plantrack.core.model import STATUS_ALIASES, Progress, Status
 from plantrack.core.numerals import half_width
 from plantrack.core.schedule import Occurrence, occurrence_by_key
 from plantrack.core.wording import closest, did_you_mean, occurrence_handle, occurrence_names
@@ -101,3 +101,11 @@ def occurrence_problem(task_id: int, items: list[Occurrence], text: str) -> str 
 def _choice(occ: Occurrence) -> str:
     shown = occurrence_handle(occ)
     return f"{occ.key}（{shown}）" if shown != occ.key else occ.key
+
+
+def postponed_occurrence(items: list[Occurrence], entry: Progress) -> Occurrence | None:
+    """The occurrence a postponement entry moves: the one it names, or a task's only dated one."""
+    if entry.occurrence is not None:
+        return find_occurrence(items, entry.occurrence)
+    dated = [occ for occ in items if occ.date is not None]
+    return dated[0] if len(dated) == 1 else None

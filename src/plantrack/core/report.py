@@ -33,6 +33,7 @@ from plantrack.core.wording import (
     deadline_text,
     describe_target,
     entry_subject,
+    month_day,
     occurrence_name,
     period_name,
     unit_list,
@@ -82,6 +83,28 @@ class SectionProgress:
     number: int
     title: str
     entries: list[ProgressLine]
+
+
+@dataclass(frozen=True)
+class PostponedLine:
+    """A deadline postponed within the period: 任务13 完成阶段性… 10月31日延期至12月15日（原因）."""
+
+    date: str
+    task_id: int
+    task_title: str
+    what: str
+    before: str
+    after: str
+    reason: str
+    by: str | None
+
+    @property
+    def sentence(self) -> str:
+        """The postponement as one line of prose."""
+        text = (
+            f"任务{self.task_id}「{self.task_title}」{self.what}由{self.before}延期至{self.after}"
+        )
+        return f"{text}（原因：{self.reason}）"
 
 
 @dataclass(frozen=True)
@@ -147,6 +170,7 @@ class Report:
     completed: list[ProgressLine]
     progress: list[SectionProgress]
     problems: list[ProblemRow]
+    postponed: list[PostponedLine]
     next_label: str
     # The next period as prose says it: 2023年第四季度, 2023年11月16日至12月31日.
     next_name: str
@@ -209,6 +233,7 @@ def build_report(
             *late_rows(timeline, tasks, owed, period),
             *blocked_rows(timeline, tasks, owed),
         ],
+        postponed=_postponed_in(timeline, tasks, period),
         next_label=following.label,
         next_name=period_name(following),
         next_items=_next_items(timeline, tasks, following, as_of),
@@ -282,6 +307,31 @@ def _group_by_section(plan: Plan, entries: list[tuple[int, ProgressLine]]) -> li
             lines.sort(key=lambda line: (line.date, line.task_id))
             groups.append(SectionProgress(section.number, section.title, lines))
     return groups
+
+
+def _postponed_in(timeline: Timeline, tasks: list[Task], period: Period) -> list[PostponedLine]:
+    """Each postponement decided within the period, as the timeline knows it."""
+    lines = []
+    for task in tasks:
+        for occ in timeline.occurrences(task):
+            for step in occ.postponed:
+                if period.contains(step.day):
+                    entry = next(
+                        (e for e in timeline.entries(task) if e.postponed_to == step.after), None
+                    )
+                    lines.append(
+                        PostponedLine(
+                            date=step.day.isoformat(),
+                            task_id=task.id,
+                            task_title=task.title,
+                            what=occ.label or occurrence_name(occ),
+                            before=month_day(step.before),
+                            after=month_day(step.after),
+                            reason=step.reason,
+                            by=entry.by if entry else None,
+                        )
+                    )
+    return sorted(lines, key=lambda line: (line.date, line.task_id))
 
 
 def _next_items(

@@ -53,6 +53,7 @@ PROGRESS_UNKNOWN_CLAUSE = "progress-unknown-clause"
 PROGRESS_UNKNOWN_OCCURRENCE = "progress-unknown-occurrence"
 PROGRESS_UNKNOWN_TARGET = "progress-unknown-target"
 DEADLINE_UNKNOWN_CLAUSE = "deadline-unknown-clause"
+POSTPONEMENT_INVALID = "postponement-invalid"
 STATUS_DISAGREES = "status-disagrees-with-log"
 # A warning: printed as 提示, the exit code stays 0.
 COMMENT_IN_TEXT = "comment-in-text"
@@ -95,6 +96,7 @@ RULES: tuple[Rule, ...] = (
     Rule(PROGRESS_UNKNOWN_OCCURRENCE, "进展记录指向不存在的时限", _RULES),
     Rule(PROGRESS_UNKNOWN_TARGET, "进展记录指向不存在的目标", _RULES),
     Rule(DEADLINE_UNKNOWN_CLAUSE, "时限指向不存在的分工（clause）", _RULES),
+    Rule(POSTPONEMENT_INVALID, "延期没有写明时限、往前推或推出计划年度", _RULES),
     Rule(STATUS_DISAGREES, "分工的 status 与最新的进展记录不符", _RULES),
     Rule(COMMENT_IN_TEXT, "提示：文字中的 #… 被 YAML 当作注释丢掉了", "planfile/slips"),
 )

@@ -15,7 +15,7 @@ from plantrack.core import rule_codes as codes
 from plantrack.core.assignments import read_assignment
 from plantrack.core.model import Clause, Plan, Progress, Task
 from plantrack.core.problems import Finding, Loc
-from plantrack.core.refs import occurrence_problem
+from plantrack.core.refs import occurrence_problem, postponed_occurrence
 from plantrack.core.units import Registry
 from plantrack.core.wording import ROLE_WORDS, did_you_mean
 
@@ -90,10 +90,28 @@ def entry_messages(
         problem = occurrence_problem(task.id, found, entry.occurrence)
         if problem:
             yield "occurrence", codes.PROGRESS_UNKNOWN_OCCURRENCE, problem
+    if entry.postponed_to is not None:
+        problem = postponement_problem(plan, task, entry)
+        if problem:
+            yield "postponed_to", codes.POSTPONEMENT_INVALID, problem
     if entry.target is not None and entry.target not in {t.name for t in task.targets}:
         names = "、".join(t.name for t in task.targets) or "（该任务没有量化目标）"
         message = f"任务 {task.id} 没有名为“{entry.target}”的目标：可选 {names}"
         yield "target", codes.PROGRESS_UNKNOWN_TARGET, message
+
+
+def postponement_problem(plan: Plan, task: Task, entry: Progress) -> str | None:
+    """Why a postponement cannot stand: no deadline named, earlier than before, another year."""
+    new = entry.postponed_to
+    assert new is not None
+    occ = postponed_occurrence(schedule.occurrences(task, plan), entry)
+    if occ is None or occ.date is None:
+        return f"任务 {task.id} 有几个时限：延期须用 occurrence 写明延的是哪一个"
+    if new <= occ.date:
+        return f"延期后的日期 {new} 不晚于原时限 {occ.date}：延期只能往后推，请检查日期"
+    if new.year != plan.year:
+        return f"延期后的日期 {new} 不在计划年度 {plan.year} 年内：跨年的工作请在年终结转到下一年的计划"
+    return None
 
 
 def _registry_findings(plan: Plan, registry: Registry) -> Iterator[Finding]:

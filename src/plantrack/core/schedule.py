@@ -24,6 +24,16 @@ DueGroup = Literal["overdue", "week", "month", "later"]
 
 
 @dataclass(frozen=True, slots=True)
+class Postponement:
+    """A deadline moved (延期): on which day, from which date to which, and why."""
+
+    day: dt.date
+    before: dt.date
+    after: dt.date
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
 class Occurrence:
     """One dated (or knowingly undated) thing a task must deliver."""
 
@@ -41,6 +51,8 @@ class Occurrence:
     legacy: str | None = None
     # The one clause (1-based) whose deadline this is; None: every clause of the task.
     clause: int | None = None
+    # Each postponement known on the timeline's date, oldest first; date is the latest.
+    postponed: tuple[Postponement, ...] = ()
 
     def applies_to(self, clause: int) -> bool:
         """Tell whether this is a deadline of the task's clause (1-based)."""
@@ -50,6 +62,11 @@ class Occurrence:
         """Tell whether text names this occurrence: its key or old key, in any letter case."""
         wanted = text.strip().casefold()
         return wanted in {self.key.casefold(), (self.legacy or self.key).casefold()}
+
+
+def postponed(occ: Occurrence, step: Postponement) -> Occurrence:
+    """The occurrence with its date moved by one postponement."""
+    return dataclasses.replace(occ, date=step.after, postponed=(*occ.postponed, step))
 
 
 def occurrence_by_key(items: list[Occurrence], text: str) -> Occurrence | None:

@@ -12,7 +12,8 @@ from typing import NamedTuple
 from plantrack.core import history
 from plantrack.core.model import Plan, Progress, Recurrence, Status, Target, Task
 from plantrack.core.periods import Period
-from plantrack.core.schedule import DueItem, Occurrence, level, occurrences
+from plantrack.core.refs import postponed_occurrence
+from plantrack.core.schedule import DueItem, Occurrence, Postponement, level, occurrences, postponed
 
 
 class Counts(NamedTuple):
@@ -54,11 +55,26 @@ class Timeline:
         self._histories: dict[int, _History] = {}
 
     def occurrences(self, task: Task) -> list[Occurrence]:
-        """The task's occurrences in date order, expanded once."""
+        """The task's occurrences in date order, expanded once, postponements known applied."""
         found = self._occurrences.get(task.id)
         if found is None:
-            found = self._occurrences[task.id] = occurrences(task, self.plan)
+            found = self._occurrences[task.id] = self._postponed(task, occurrences(task, self.plan))
         return found
+
+    def _postponed(self, task: Task, items: list[Occurrence]) -> list[Occurrence]:
+        """The occurrences with each postponement known on the timeline's date applied."""
+        steps = [e for e in task.progress if e.postponed_to is not None]
+        if self.as_of is not None:
+            steps = [e for e in steps if e.known_on(self.as_of)]
+        if not steps:
+            return items
+        for entry in history.by_date(steps):
+            target = postponed_occurrence(items, entry)
+            if target is None or target.date is None or entry.postponed_to is None:
+                continue
+            step = Postponement(entry.date, target.date, entry.postponed_to, entry.note)
+            items = [postponed(occ, step) if occ is target else occ for occ in items]
+        return sorted(items, key=lambda occ: (occ.date is None, occ.date or dt.date.min))
 
     def entries(self, task: Task) -> list[Progress]:
         """The task's progress entries that exist on the timeline's date, oldest first."""

@@ -132,10 +132,11 @@ def occurrence_handle(occ: Occurrence) -> str:
 
 
 def occurrence_name(occ: Occurrence) -> str:
-    """Name an occurrence for people: recurring ones carry their period, e.g. 第三季度报送…."""
-    if occ.kind == "recurring":
-        return f"{period_of(occ)}{occ.label}"
-    return occurrence_label(occ)
+    """Name an occurrence for people: 第三季度报送…; a postponed one says so and why."""
+    name = f"{period_of(occ)}{occ.label}" if occ.kind == "recurring" else occurrence_label(occ)
+    if occ.postponed and occ.date is not None:
+        name += f"（延期至{month_day(occ.date)}，原因：{occ.postponed[-1].reason}）"
+    return name
 
 
 def occurrence_names(occ: Occurrence) -> list[str]:
@@ -256,6 +257,8 @@ def progress_text(
         parts.append(_occurrence_part(entry.occurrence, occurrences))
     if entry.status:
         parts.append(entry.status.value + (f"（逾期完成 {late} 天）" if late else ""))
+    if entry.postponed_to is not None:
+        parts.append(f"延期至 {entry.postponed_to}")
     if entry.target is not None:
         parts.append(_value_part(entry, task))
     if entry.note:

@@ -108,6 +108,16 @@ def occurrence_record(occ: Occurrence, *, done: bool) -> dict[str, Any]:
         record["quote"] = occ.quote
     if occ.date_source:
         record["date_source"] = occ.date_source
+    if occ.postponed:
+        record["postponed"] = [
+            {
+                "on": s.day.isoformat(),
+                "from": s.before.isoformat(),
+                "to": s.after.isoformat(),
+                "reason": s.reason,
+            }
+            for s in occ.postponed
+        ]
     return record
 
 

@@ -19,7 +19,7 @@ from plantrack.core import rules
 from plantrack.core.errors import InternalError, PlanError, UsageError
 from plantrack.core.model import Plan, Progress, Status, Task
 from plantrack.core.problems import Loc
-from plantrack.core.refs import TaskRef, find_occurrence
+from plantrack.core.refs import TaskRef, find_occurrence, postponed_occurrence
 from plantrack.core.schedule import Occurrence, occurrences
 from plantrack.core.timeline import Timeline
 from plantrack.planfile import files, load, yamltree
@@ -132,6 +132,35 @@ def log(
         return apply(layout.text, layout.progress_splices(logged))
 
     return _edit(path, ref, change, dry_run=dry_run)
+
+
+def postpone(
+    path: Path,
+    ref: TaskRef,
+    entry: Progress,
+    *,
+    as_of: dt.date | None = None,
+    dry_run: bool = False,
+    dated: bool = True,
+) -> Outcome:
+    """Move a deadline to a later date from the entry's date on (延期), with the reason."""
+
+    def change(layout: Layout, plan: Plan) -> str:
+        logged = entry.model_copy(update={"status": None, "clause": ref.clause})
+        task = _vetted(plan, ref, logged, as_of, dated=dated)
+        logged = _with_canonical_occurrence(plan, task, logged)
+        _later_than_now(Timeline(plan, as_of=as_of), task, logged)
+        return apply(layout.text, layout.progress_splices(logged))
+
+    return _edit(path, ref, change, dry_run=dry_run)
+
+
+def _later_than_now(timeline: Timeline, task: Task, entry: Progress) -> None:
+    """A second postponement must move the deadline past where the first one put it."""
+    occ = postponed_occurrence(timeline.occurrences(task), entry)
+    new = entry.postponed_to
+    if occ is not None and occ.date is not None and new is not None and new <= occ.date:
+        raise UsageError(f"这一时限已延期至 {occ.date}：新的日期 {new} 须晚于它")
 
 
 def record_value(

@@ -256,6 +256,7 @@ def _entry_fields(entry: Progress, *, quote: Callable[[str], str]) -> list[tuple
         ("status", entry.status.value if entry.status else None),
         ("target", entry.target),
         ("value", format_number(entry.value) if entry.value is not None else None),
+        ("postponed_to", entry.postponed_to.isoformat() if entry.postponed_to else None),
         ("note", entry.note or None),
         ("by", entry.by),
         ("recorded", entry.recorded.isoformat() if entry.recorded else None),
@@ -263,7 +264,12 @@ def _entry_fields(entry: Progress, *, quote: Callable[[str], str]) -> list[tuple
     # Dates and numbers are written plain so they read back as what they are; in braces,
     # text is always quoted, since a comma or bracket would end it there.
     return [
-        (key, value if key in ("date", "recorded", "clause", "value") else quote(value))
+        (
+            key,
+            value
+            if key in ("date", "recorded", "postponed_to", "clause", "value")
+            else quote(value),
+        )
         for key, value in fields
         if value is not None
     ]
