@@ -11,6 +11,7 @@ from plantrack.cli.options import (
     DateOption,
     DryRunOption,
     NoteOption,
+    OccurrenceOption,
     PlanOption,
     TargetArgument,
 )
@@ -32,16 +33,7 @@ def mark(
     note: NoteOption = "",
     date: DateOption = None,
     by: ByOption = None,
-    occurrence: Annotated[
-        str | None,
-        typer.Option(
-            "--occurrence",
-            metavar="标识",
-            help="只标记某一次时限：2023Q2、2023-05 或 show 列出的标识",
-            show_default=False,
-            autocompletion=completer("occurrence"),
-        ),
-    ] = None,
+    occurrence: OccurrenceOption = None,
     dry_run: DryRunOption = False,
     as_of: AsOfOption = None,
     plan: PlanOption = None,
@@ -113,16 +105,7 @@ def postpone(
     reason: Annotated[
         str, typer.Option("--reason", metavar="原因", help="延期的原因（必填），记入台账和报告")
     ] = "",
-    occurrence: Annotated[
-        str | None,
-        typer.Option(
-            "--occurrence",
-            metavar="标识",
-            help="延的是哪一次时限（任务有几个时限时必填）：2023-10-31、第四季度或 show 列出的标识",
-            show_default=False,
-            autocompletion=completer("occurrence"),
-        ),
-    ] = None,
+    occurrence: OccurrenceOption = None,
     date: DateOption = None,
     by: ByOption = None,
     dry_run: DryRunOption = False,

@@ -127,6 +127,16 @@ TargetArgument = Annotated[
         autocompletion=completer("target"),
     ),
 ]
+OccurrenceOption = Annotated[
+    str | None,
+    typer.Option(
+        "--occurrence",
+        metavar="标识",
+        help="某一次时限：第二季度、安全生产月、2023Q2、2023-05 或 show 列出的标识",
+        show_default=False,
+        autocompletion=completer("occurrence"),
+    ),
+]
 NoteOption = Annotated[str, typer.Option("--note", metavar="说明", help="进展说明")]
 DateOption = Annotated[
     str | None,
