@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import difflib
 import json
 from pathlib import Path
 
 import pytest
 
-from helpers import Invoke
+from helpers import DATA, Invoke
+from plantrack.planfile.load import parse_plan
 
 
 def report_q1(cli: Invoke, plan: Path, today: str, as_of: str) -> str:
@@ -146,3 +148,65 @@ def test_a_postponement_needs_a_reason_and_a_deadline(cli: Invoke, plan_copy: Pa
     assert "延期须写明原因" in cli("postpone", "13", "2023-12-15", *args, code=2, env=env).stderr
     err = cli("postpone", "26", "2023-12-15", "--reason", "甲", *args, code=2, env=env).stderr
     assert "延期须用 occurrence 写明延的是哪一个" in err
+
+
+@pytest.fixture
+def closed_year(cli: Invoke, plan_copy: Path) -> Path:
+    """The bundled plan, its year closed in January: 7.3 blocked, task 3 done."""
+    january = {"PLANTRACK_TODAY": "2024-01-10"}
+    args = ("--plan", str(plan_copy))
+    cli(
+        "mark", "7.3", "blocked", "--note", "资金未到位", "--date", "2023-10-10", *args, env=january
+    )
+    cli("mark", "3", "done", "--date", "2023-12-28", *args, env=january)
+    return plan_copy
+
+
+def test_rollover_carries_what_is_unfinished_once(cli: Invoke, closed_year: Path) -> None:
+    january = {"PLANTRACK_TODAY": "2024-01-10"}
+    target = closed_year.with_name("2024.yaml")
+    args = ("rollover", "--to", str(target), "--plan", str(closed_year))
+    out = cli(*args, env=january).stdout
+    assert "2023/7.3 持续优化市场监管环境（受阻：资金未到位（2023-10-10））" in out
+    assert "2023/3 " not in out and "2023/26 " not in out  # done; a standing duty
+    assert "没有发现问题" in cli("check", str(target), env=january).stdout
+    written = target.read_bytes()
+    again = cli(*args, env=january).stdout
+    assert "没有需要结转的分工（已结转过" in again and target.read_bytes() == written
+    listing = cli("tasks", "--dept", "财审科", "--plan", str(target), env=january).stdout
+    [row] = [line for line in listing.splitlines() if "持续优化市场监管环境" in line]
+    assert "受阻" in row
+    shown = cli("show", row.split("\t")[0], "--plan", str(target), env=january).stdout
+    assert "结转自 2023 年计划的 7.3（上年年底：受阻：资金未到位（2023-10-10））" in shown
+
+
+def test_rollover_into_an_imported_plan_only_adds_lines(
+    cli: Invoke, closed_year: Path, tmp_path: Path
+) -> None:
+    january = {"PLANTRACK_TODAY": "2024-01-10"}
+    target = closed_year.with_name("2024.yaml")
+    document = DATA / "docs" / "2024年重点工作任务分工方案.docx"
+    cli("import", str(document), "-o", str(target), env=january)
+    imported = target.read_text(encoding="utf-8").splitlines()
+    cli("rollover", "--to", str(target), "--plan", str(closed_year), env=january)
+    after = target.read_text(encoding="utf-8").splitlines()
+    # Every line the import wrote is still there, in order: lines were only added.
+    changes = difflib.SequenceMatcher(None, imported, after, autojunk=False).get_opcodes()
+    assert {tag for tag, *_ in changes} == {"equal", "insert"}
+    plan = parse_plan("\n".join(after), "2024.yaml")
+    assert [t.id for t in plan.sections[0].tasks] == [
+        t.id for t in parse_plan("\n".join(imported), "2024.yaml").sections[0].tasks
+    ]
+    assert plan.sections[-1].title == "上年度结转任务"
+    assert "没有发现问题" in cli("check", str(target), env=january).stdout
+
+
+def test_rollover_dry_run_and_wrong_year(cli: Invoke, closed_year: Path) -> None:
+    january = {"PLANTRACK_TODAY": "2024-01-10"}
+    target = closed_year.with_name("2024.yaml")
+    out = cli("rollover", "--to", str(target), "--dry-run", "--plan", str(closed_year), env=january)
+    assert "--dry-run" in out.stdout and not target.exists()
+    wrong = closed_year.with_name("2025.yaml")
+    wrong.write_bytes(closed_year.read_bytes())
+    err = cli("rollover", "--to", str(wrong), "--plan", str(closed_year), code=2, env=january)
+    assert "只能结转到 2024 年" in err.stderr

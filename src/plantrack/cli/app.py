@@ -15,7 +15,7 @@ GROUPS = {
     "review": ["check", "diff", "merge-driver", "textconv", "schema"],
     "queries": ["tasks", "show", "due"],
     "documents": ["export", "report", "import"],
-    "edits": ["mark", "log", "actual", "postpone"],
+    "edits": ["mark", "log", "actual", "postpone", "rollover"],
     "reminders": ["digest", "notify"],
 }
 COMMANDS = {name: group for group, names in GROUPS.items() for name in names}

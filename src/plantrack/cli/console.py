@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from plantrack.commands.reports import Rendered
+    from plantrack.commands.rollover import Rolled
     from plantrack.core.digest import Digest
     from plantrack.core.rule_codes import Rule
     from plantrack.importer import Imported
@@ -227,3 +228,17 @@ def print_rules(rules: Sequence[Rule]) -> None:
     for row in rows:
         table.add_row(*row)
     rich_console().print(table)
+
+
+def print_rollover(rolled: Rolled) -> None:
+    """What a rollover carried (or would carry), one clause a line."""
+    lines = [
+        f"  {item.origin} {item.task.title}（{item.status.value}{'：' + item.note if item.note else ''}）"
+        for item in rolled.carried
+    ]
+    if not rolled.carried:
+        done = f"（已结转过 {rolled.skipped} 项）" if rolled.skipped else ""
+        print_lines([f"{rolled.target}：没有需要结转的分工{done}，未改动"])
+        return
+    verb = "已写入" if rolled.written else "（--dry-run：未写入）将写入"
+    print_lines([f"{verb} {rolled.target}：结转 {len(rolled.carried)} 项未完成的分工", *lines])

@@ -1,5 +1,6 @@
 """Commands that record progress in the plan: mark, log, actual."""
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -118,3 +119,22 @@ def postpone(
 
     request = edits.Request(plan, target, reason, date, by, as_of, dry_run)
     console.print_edit(edits.postpone_request(request, new_date, occurrence=occurrence))
+
+
+@command()
+@reports_errors
+def rollover(
+    to: Annotated[
+        Path,
+        typer.Option("--to", metavar="文件", help="下一年的计划，如 plans/2024.yaml；没有时新建"),
+    ],
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="只列出将要结转的分工，不写文件")
+    ] = False,
+    plan: PlanOption = None,
+) -> None:
+    """年终结转：把上一年没有完成的分工写进下一年的计划（“上年度结转任务”一节）。"""
+    from plantrack.cli import console
+    from plantrack.commands.rollover import rollover as carry
+
+    console.print_rollover(carry(plan=plan, to=to, dry_run=dry_run))

@@ -109,6 +109,11 @@ def print_task(detail: TaskDetail) -> None:
     style = STATUS_STYLE[line.status]
     console.print(f"[bold]{task.id}. {escape(task.title)}[/]  [{style}]{line.status.value}[/]")
     console.print(f"第{section.number}部分  {escape(section.title)}")
+    if task.carried_from:
+        origin = f"结转自 {task.carried_from.replace('/', ' 年计划的 ')}"
+        console.print(
+            escape(origin + (f"（上年年底：{task.carried_note}）" if task.carried_note else ""))
+        )
     for i, clause in enumerate(task.clauses, start=1):
         console.print()
         status = line.timeline.clause_status(task, i - 1)

@@ -166,6 +166,10 @@ class Task(_Strict):
     id: int = Field(ge=1)
     title: str = Field(min_length=1)
     subsection: str | None = Field(default=None, description="所在小节，如“（一）加强制度建设”")
+    carried_from: str | None = Field(
+        default=None, description="结转：来自上一年计划的哪项分工，如“2023/7.3”"
+    )
+    carried_note: str | None = Field(default=None, description="结转：上一年年底的状态和最后的说明")
     clauses: list[Clause] = Field(min_length=1)
     phases: list[str] = Field(default_factory=list)
     deadlines: list[Deadline] = Field(default_factory=list)

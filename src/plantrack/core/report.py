@@ -367,7 +367,7 @@ def _task_rows(timeline: Timeline, tasks: list[Task], levels: dict[int, Level]) 
     return [
         TaskRow(
             task_id=task.id,
-            title=task.title,
+            title=task.title + (f"（结转自{task.carried_from}）" if task.carried_from else ""),
             lead=answering(task, clauses_of(task, None)),
             responsible=unit_list(task.responsible_units),
             deadline=deadline_text(timeline, task),

@@ -46,6 +46,9 @@ def task_record(line: TaskLine) -> dict[str, Any]:
         "targets": [_target_record(line, target) for target in task.targets],
         "progress": [entry.model_dump(mode="json", exclude_none=True) for entry in line.entries],
     }
+    if task.carried_from:
+        record["carried_from"] = task.carried_from
+        record["carried_note"] = task.carried_note
     if line.match.roles:
         record["roles"] = [_role_record(line, item) for item in line.match.roles]
     return record

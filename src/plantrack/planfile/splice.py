@@ -192,7 +192,7 @@ class Layout:
             )
         closing = self._flow_end(loc, "[")
         if closing is None:
-            lines = _entries_lines(entries, self._dash_column(loc))
+            lines = _entries_lines(entries, self.dash_column(loc))
             return [insert_lines(self.text, self.line_after(loc), lines)]
         opening = self.text.index("[", start)
         if self.text[opening + 1 : closing].strip() or self._flow_end(self.task, "{"):
@@ -204,7 +204,7 @@ class Layout:
         drop = Splice(len(self.text[:opening].rstrip(" ")), end, "")
         return [drop, insert_lines(self.text, self.line_after(loc), lines)]
 
-    def _dash_column(self, loc: Loc) -> int:
+    def dash_column(self, loc: Loc) -> int:
         """The column of the "- " that starts a block list's first item."""
         first = int(self.span((*loc, 0))[0].index)
         line_start = self.text.rfind("\n", 0, first) + 1
