@@ -210,3 +210,23 @@ def test_rollover_dry_run_and_wrong_year(cli: Invoke, closed_year: Path) -> None
     wrong.write_bytes(closed_year.read_bytes())
     err = cli("rollover", "--to", str(wrong), "--plan", str(closed_year), code=2, env=january)
     assert "只能结转到 2024 年" in err.stderr
+
+
+def test_in_january_last_years_leftovers_come_weekly_with_the_way_out(
+    cli: Invoke, closed_year: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(closed_year.parent.parent)
+    wednesday = cli("digest", "--dept", "财审科", "--as-of", "2024-01-10").stdout
+    assert "上年度（2023 年）未完成 4 项（每周一列出明细）" in wednesday
+    assert "已逾期" not in wednesday and "plantrack rollover --to plans/2024.yaml" in wednesday
+    monday = cli("digest", "--dept", "财审科", "--as-of", "2024-01-15").stdout
+    assert (
+        "上年度（2023 年）未完成 4 项\n· 年底前完成的年度任务 4 项：任务7.3、11.2、12、18" in monday
+    )
+    due = cli("due", "--dept", "财审科", "--as-of", "2024-01-10").stdout
+    assert due.splitlines()[1].startswith("上年度未完成")
+    # Once next year's plan exists, the carried clauses are its own tasks.
+    cli("rollover", "--to", "plans/2024.yaml", env={"PLANTRACK_TODAY": "2024-01-10"})
+    carried = cli("digest", "--dept", "财审科", "--as-of", "2024-01-15").stdout
+    assert "上年度（" not in carried
+    assert "· 任务9“持续优化市场监管环境”：上年度结转：受阻：资金未到位（2023-10-10）" in carried

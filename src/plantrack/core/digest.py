@@ -45,13 +45,16 @@ class Digest(NamedTuple):
     blocked: list[Blocked]
     quarter_name: str
     quarter: list[DueItem]
+    # After the plan's year: what it left unfinished, listed on Mondays only.
+    last_year: list[DueItem]
+    plan_year: int
     # What a line must not hide, by task id: 目标已达到（…）.
     notes: dict[int, str]
 
     @property
     def empty(self) -> bool:
         """Nothing to say: nothing overdue, due soon, blocked or left this quarter."""
-        return not (self.overdue or self.soon or self.blocked or self.quarter)
+        return not (self.overdue or self.soon or self.blocked or self.quarter or self.last_year)
 
     def text(self) -> str:
         """The digest as plain text, for email and text-only robots."""
@@ -65,6 +68,8 @@ class Digest(NamedTuple):
         title = f"【{self.unit}】工作提醒（截至{chinese_date(self.as_of)}）"
         lines = [f"### {title}" if markdown else title]
         bullet = "- " if markdown else "· "
+        if self.as_of.year > self.plan_year:
+            return lines + self._turn_of_the_year(bullet, markdown=markdown)
         groups = [
             (f"已逾期 {len(self.overdue)} 项", self.overdue),
             (f"{self.window} 天内到期 {len(self.soon)} 项", self.soon),
@@ -78,6 +83,22 @@ class Digest(NamedTuple):
         if self.empty:
             lines.append("没有逾期、近期到期或受阻的事项。")
         return lines
+
+    def _turn_of_the_year(self, bullet: str, *, markdown: bool) -> list[str]:
+        """January before next year's plan exists: last year's leftovers weekly, and what to do."""
+        year, count = self.plan_year, len(self.last_year)
+        heading = f"上年度（{year} 年）未完成 {count} 项"
+        if self.as_of.weekday() == 0:  # listed on Mondays; other days say how many
+            lines = _group(
+                heading, _item_lines(self.last_year, bullet, self.notes), markdown=markdown
+            )
+        else:
+            lines = [f"{heading}（每周一列出明细）"] if count else []
+        advice = (
+            f"{year} 年的计划已经结束：请用 plantrack rollover --to plans/{year + 1}.yaml "
+            f"把未完成的分工结转到 {year + 1} 年的计划"
+        )
+        return [*lines, advice if count else f"{year} 年的计划已经结束，没有未完成的分工。"]
 
 
 def _group(heading: str, lines: list[str], *, markdown: bool) -> list[str]:
@@ -122,16 +143,19 @@ def build_digest(timeline: Timeline, dept: str, *, as_of: dt.date, within: int) 
 
     noted = [(i, target_note(timeline, i.task)) for i in near + later]
     notes = {item.task.id: note for item, note in noted if note}
+    ended = as_of.year > timeline.plan.year
     return Digest(
         unit=chosen.name or dept,
         as_of=as_of,
-        overdue=sorted((i for i in near if i.overdue), key=answering),
+        overdue=[] if ended else sorted((i for i in near if i.overdue), key=answering),
         soon=sorted((i for i in near if not i.overdue), key=answering),
         window=within,
         blocked=_blocked(timeline, owed),
         quarter_name=period_name(quarter),
         quarter=sorted(later, key=answering),
         notes=notes,
+        last_year=sorted((i for i in near if i.overdue), key=answering) if ended else [],
+        plan_year=timeline.plan.year,
     )
 
 

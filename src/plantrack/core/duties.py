@@ -84,6 +84,8 @@ def blocked_note(timeline: Timeline, task: Task, clause: int) -> str:
     for entry in reversed(timeline.entries(task)):
         if entry.status is Status.BLOCKED and entry.note and history.concerns(entry, clause - 1):
             return entry.note
+    if task.carried_note:  # blocked last year, and carried over as it stood
+        return f"上年度结转：{task.carried_note}"
     return "受阻（未填写原因）"
 
 

@@ -20,7 +20,7 @@ if TYPE_CHECKING:  # types only: naming an occurrence must not load pydantic (`p
 OccurrenceKind = Literal["date", "period", "recurring", "default", "undated"]
 Level = Literal["红", "黄", "绿"]
 # Where a due item falls: past its date, by this Sunday, by the month's end, or later.
-DueGroup = Literal["overdue", "week", "month", "later"]
+DueGroup = Literal["last-year", "overdue", "week", "month", "later"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,11 +103,13 @@ class DueItem:
 
 def due_group(item: DueItem) -> tuple[DueGroup, dt.date | None]:
     """The calendar group of a due item, and the last day of that group (None when open)."""
-    if item.days_left < 0:
-        return "overdue", None
     due = item.occurrence.date
     assert due is not None  # only dated occurrences fall due
     as_of = due - dt.timedelta(days=item.days_left)
+    if due.year < as_of.year:
+        return "last-year", None  # a year ended unfinished, until it is carried over
+    if item.days_left < 0:
+        return "overdue", None
     sunday = as_of + dt.timedelta(days=6 - as_of.weekday())
     if due <= sunday:
         return "week", sunday

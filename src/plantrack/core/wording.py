@@ -90,6 +90,8 @@ def days_left(days: int) -> str:
 
 def due_heading(group: DueGroup, until: dt.date | None) -> str:
     """The heading a due row falls under: 已逾期, 本周内到期（至 10月8日 周日）, …."""
+    if group == "last-year":
+        return "上年度未完成（请年终结转，见 plantrack rollover）"
     if group == "overdue":
         return "已逾期"
     if group == "week" and until is not None:
