@@ -99,6 +99,10 @@ def test_a_postponed_deadline_is_not_overdue_until_its_new_date(
         "完成阶段性专项整治任务由10月31日延期至12月15日（原因：等待市局统一部署）（张三）" in report
     )
     assert "完成阶段性专项整治任务（延期至12月15日，原因：等待市局统一部署）" in report
+    ledger = json.loads(cli("export", "--format", "json", *args, "--as-of", "2023-11-05").stdout)
+    [row] = [row for row in ledger if row["序号"] == "13"]
+    assert row["完成时限"] == "2023-12-15"
+    assert "完成阶段性专项整治任务：10月31日延期至12月15日（等待市局统一部署）" in row["备注"]
 
 
 def test_a_deadline_postponed_twice_shows_both_steps(cli: Invoke, plan_copy: Path) -> None:

@@ -21,6 +21,7 @@ from plantrack.core.wording import (
     EVERY_TEXT,
     chinese_date,
     describe_target,
+    month_day,
     occurrence_name,
     progress_text,
     unit_list,
@@ -109,6 +110,9 @@ class ClauseLine(NamedTuple):
             late = timeline.late_days(task, occ)
             if late:
                 notes.append(f"{occurrence_name(occ)} 逾期完成 {late} 天")
+            for step in occ.postponed:  # a 台账 keeps each 延期 with its reason
+                moved = f"{month_day(step.before)}延期至{month_day(step.after)}"
+                notes.append(f"{occ.label or occurrence_name(occ)}：{moved}（{step.reason}）")
         for target in task.targets:
             actual, met = describe_target(timeline, task, target)
             if met == "达到":
