@@ -6,6 +6,7 @@ import difflib
 import json
 from pathlib import Path
 
+import docx
 import pytest
 
 from helpers import DATA, Invoke
@@ -99,6 +100,11 @@ def test_a_postponed_deadline_is_not_overdue_until_its_new_date(
         "完成阶段性专项整治任务由10月31日延期至12月15日（原因：等待市局统一部署）（张三）" in report
     )
     assert "完成阶段性专项整治任务（延期至12月15日，原因：等待市局统一部署）" in report
+    word = plan_copy.with_name("q4.docx")
+    cli("report", "--quarter", "2023Q4", "--as-of", "2024-01-03", "--format", "docx", *args,
+        "-o", str(word))  # fmt: skip
+    paragraphs = [paragraph.text for paragraph in docx.Document(str(word)).paragraphs]
+    assert "本期延期的时限：" in paragraphs
     ledger = json.loads(cli("export", "--format", "json", *args, "--as-of", "2023-11-05").stdout)
     [row] = [row for row in ledger if row["序号"] == "13"]
     assert row["完成时限"] == "2023-12-15"
