@@ -151,3 +151,11 @@ def test_annotations_escape_what_would_end_them() -> None:
         "::warning file=/x/a%2Cb%3Ac.yaml,line=3,col=4,title=plantrack syntax"
         "::第一行%0A100%25 完成\\x0D"
     )
+
+
+def test_a_file_name_cannot_forge_an_annotation(cli: Invoke, tmp_path: Path) -> None:
+    forged = tmp_path / "a\n::error file=README.md,line=1::伪造.yaml"
+    forged.write_bytes(PLAN_2023.read_bytes())
+    out = cli("check", "--format", "github", str(forged)).stdout
+    assert not [line for line in out.splitlines() if line.startswith("::")]
+    assert "a\\n::error file=README.md" in out

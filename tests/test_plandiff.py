@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from helpers import PLAN_2023, PLANTRACK, Invoke, git, plan_repository
 from plantrack.gitops import plandiff
 from plantrack.planfile.load import parse_plan
@@ -198,3 +200,13 @@ def test_a_clause_added_to_a_task() -> None:
     assert [(c.kind, c.task, c.clause, c.after) for c in found] == [
         ("clause-added", 13, 2, "新增的一段分工。")
     ]
+
+
+def test_a_revision_is_never_passed_to_git_as_an_option(
+    cli: Invoke, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    repo = plan_repository(tmp_path, PLAN_2023.read_text(encoding="utf-8"))
+    monkeypatch.chdir(repo)
+    err = cli("diff", "--", "--output=pwn:x", "HEAD", code=2).stderr
+    assert "不是 git 版本" in err
+    assert not list(repo.glob("pwn*"))

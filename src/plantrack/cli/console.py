@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from plantrack.core.numerals import to_chinese
 from plantrack.core.wording import plan_counts, progress_text
-from plantrack.output.display import json_printable, printable
+from plantrack.output.display import json_printable, one_line, printable
 from plantrack.planfile import files
 
 if TYPE_CHECKING:
@@ -86,7 +86,10 @@ def print_check(results: list[Checked], *, github: bool = False) -> None:
     """
     for result in results:
         if result.plan is not None:
-            print_lines([f"{result.path}: 没有发现问题（{plan_counts(result.plan)}）"])
+            # A file's name is data: a newline in it must not start a line of its own,
+            # where a CI runner would read it as a command (::error …, ::add-mask::).
+            name = one_line(str(result.path))
+            print_lines([f"{name}: 没有发现问题（{plan_counts(result.plan)}）"])
         for level, found in [("error", p) for p in result.problems] + [
             ("warning", w) for w in result.warnings
         ]:

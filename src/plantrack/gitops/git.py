@@ -23,16 +23,21 @@ def output(*args: str, cwd: Path) -> str:
         )
     if done.returncode != 0:
         reason = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        shown = " ".join(arg for arg in args if arg != "--end-of-options")
         raise UsageError(
-            f"git {' '.join(args)} 失败：{reason[-1] if reason else '未知原因'}。"
+            f"git {shown} 失败：{reason[-1] if reason else '未知原因'}。"
             "请给出存在的 git 版本（如 main、HEAD~1）或计划文件"
         )
     return done.stdout.decode("utf-8", "replace")
 
 
 def show(revision: str, inside: str, *, cwd: Path) -> str:
-    """The text of a file at a revision: git show REV:PATH."""
-    return output("show", f"{revision}:{inside}", cwd=cwd)
+    """The text of a file at a revision: git show REV:PATH, never read as an option."""
+    if revision.startswith("-"):
+        raise UsageError(
+            f"“{revision}”不是 git 版本：版本不能以 - 开头，请写 main、HEAD~1 这样的版本"
+        )
+    return output("show", "--end-of-options", f"{revision}:{inside}", cwd=cwd)
 
 
 def path_in_repository(path: Path) -> str:

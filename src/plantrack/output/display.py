@@ -31,3 +31,8 @@ def json_printable(text: str) -> str:
     if _UNSAFE.search(text) is None:
         return text
     return _UNSAFE.sub(lambda match: f"\\u{ord(match.group()):04X}", text)
+
+
+def one_line(text: str) -> str:
+    """The text on one line: line breaks shown as \\n and \\r, control characters escaped."""
+    return printable(text.replace("\r", "\\r").replace("\n", "\\n"))
