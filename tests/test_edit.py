@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from helpers import Invoke
 from plantrack.core.errors import PlanError, PlantrackError, UsageError
 from plantrack.core.model import Plan, Progress, Status
 from plantrack.core.refs import TaskRef, parse_ref
@@ -454,3 +455,32 @@ def test_a_progress_list_shared_through_an_alias_is_refused_with_why(tmp_path: P
     with pytest.raises(UsageError, match="引用了别处的列表（\\*log）"):
         edit.log(path, TaskRef(2), entry())
     assert path.read_text(encoding="utf-8") == text
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["actual", "20", "1e309"], "不是一个确定的数"),
+        (["actual", "20", "nan"], "不是一个确定的数"),
+        (["actual", "26", "85%"], "以“篇”计，不是百分比：请去掉 %"),
+    ],
+)
+def test_values_are_finite_and_in_the_targets_unit(
+    cli: Invoke, plan_copy: Path, args: list[str], message: str
+) -> None:
+    before = plan_copy.read_bytes()
+    err = cli(*args, "--plan", str(plan_copy), code=2).stderr
+    assert message in err and plan_copy.read_bytes() == before
+
+
+def test_an_occurrence_not_done_is_never_already_blocked(cli: Invoke, plan_copy: Path) -> None:
+    args = ("mark", "26", "blocked", "--occurrence", "2023Q2", "--plan", str(plan_copy))
+    out = cli(*args, env={"PLANTRACK_TODAY": "2023-12-01"}).stdout
+    assert "已是" not in out and out.startswith("已更新")
+
+
+def test_a_plan_may_not_hold_an_infinite_value(
+    cli: Invoke, broken_plan: Callable[[str, str], tuple[Path, int]]
+) -> None:
+    path, _ = broken_plan("            value: 80\n", "            value: .inf\n")
+    assert "value" in cli("check", str(path), code=1).stderr

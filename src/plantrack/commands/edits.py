@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -52,10 +53,19 @@ def actual_request(request: Request, value: str, *, target: str | None) -> Outco
     if ref.clause is not None:
         raise UsageError(f"目标属于整项任务：请写任务序号 {ref.task}，不要写分工 {ref}")
     number = parse_value(value)
+    percent = "%" in value.replace("％", "%")
     path, entry, day = _request_entry(request, occurrence=None)
     dated = request.date is not None
     return record_value(
-        path, ref, target, number, entry, as_of=day, dry_run=request.dry_run, dated=dated
+        path,
+        ref,
+        target,
+        number,
+        entry,
+        as_of=day,
+        dry_run=request.dry_run,
+        dated=dated,
+        percent=percent,
     )
 
 
@@ -72,12 +82,15 @@ def postpone_request(request: Request, new_date: str, *, occurrence: str | None)
 
 
 def parse_value(text: str) -> float:
-    """85, 85%, 85.5 or ８５％ as a number."""
+    """85, 85%, 85.5 or ８５％ as a finite number."""
     cleaned = half_width(text.strip().replace("％", "%").rstrip("%").strip())
     try:
-        return float(cleaned)
+        number = float(cleaned)
     except ValueError:
         raise UsageError(f"实际值“{text}”不是数字：请写数字，如 85 或 85%") from None
+    if not math.isfinite(number):
+        raise UsageError(f"实际值“{text}”不是一个确定的数：请写数字，如 85 或 85%")
+    return number
 
 
 def _request_entry(request: Request, *, occurrence: str | None) -> tuple[Path, Progress, dt.date]:

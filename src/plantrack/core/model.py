@@ -118,11 +118,13 @@ class Target(_Strict):
 
     name: str = Field(min_length=1)
     op: Literal[">=", "<=", ">", "<", "="]
-    value: int | float
+    value: int | float = Field(allow_inf_nan=False)
     unit: str = ""
     per: Recurrence | None = None
     quote: str | None = None
-    actual: int | float | None = Field(default=None, description="实际值（有记录时填写）")
+    actual: int | float | None = Field(
+        default=None, allow_inf_nan=False, description="实际值（有记录时填写）"
+    )
 
 
 class Progress(_Strict):
@@ -135,7 +137,9 @@ class Progress(_Strict):
     clause: int | None = Field(default=None, ge=1)
     occurrence: str | None = Field(default=None, description="周期性时限的某一次，如 2023Q2")
     target: str | None = Field(default=None, description="记录实际值的目标名称（与 value 同用）")
-    value: int | float | None = Field(default=None, description="目标在这一天的实际值")
+    value: int | float | None = Field(
+        default=None, allow_inf_nan=False, description="目标在这一天的实际值"
+    )
     recorded: Day | None = Field(
         default=None, description="记下这条进展的日期；晚于 date 时写明（补记），按某天回答时不算它"
     )

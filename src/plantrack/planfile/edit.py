@@ -22,6 +22,7 @@ from plantrack.core.problems import Loc
 from plantrack.core.refs import TaskRef, find_occurrence, postponed_occurrence
 from plantrack.core.schedule import Occurrence, occurrences
 from plantrack.core.timeline import Timeline
+from plantrack.core.wording import format_number
 from plantrack.planfile import files, load, yamltree
 from plantrack.planfile.splice import Layout, layout_of, task_loc
 from plantrack.planfile.yamltext import Splice, apply
@@ -105,7 +106,9 @@ def _already(
     if occurrence is not None:
         occ = find_occurrence(timeline.occurrences(task), occurrence)
         assert occ is not None  # vetted against the same occurrences
-        return timeline.is_done(task, occ) == (status is Status.DONE)
+        done = timeline.is_done(task, occ)
+        # An occurrence is done or not: 已是 only for those two, never for 受阻 or 进行中.
+        return (status is Status.DONE and done) or (status is Status.NOT_STARTED and not done)
     indexes = range(len(task.clauses)) if ref.clause is None else [ref.clause - 1]
     return all(
         timeline.recorded_status(task, i)[0] is status and task.clauses[i].status is status
@@ -173,12 +176,22 @@ def record_value(
     as_of: dt.date | None = None,
     dry_run: bool = False,
     dated: bool = True,
+    percent: bool = False,
 ) -> Outcome:
-    """Append a target's actual value on the entry's date to the task's log."""
+    """Append a target's actual value on the entry's date to the task's log.
+
+    percent: the value was typed with %, which a target counted in 篇 or 件 cannot take.
+    """
 
     def change(layout: Layout, plan: Plan) -> str:
         task = _vetted(plan, ref, entry, as_of, dated=dated)
         name = _target_name(task, target)
+        unit = next(t.unit for t in task.targets if t.name == name)
+        if percent and unit != "%":
+            raise UsageError(
+                f"任务 {task.id} 的目标“{name}”以“{unit or '数目'}”计，不是百分比：请去掉 %，"
+                f"写成 plantrack actual {task.id} {format_number(value)}"
+            )
         number: int | float = int(value) if value.is_integer() else value
         logged = entry.model_copy(update={"target": name, "value": number, "clause": None})
         _vetted(plan, ref, logged, as_of, dated=dated)
