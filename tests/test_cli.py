@@ -459,3 +459,19 @@ def test_non_utf8_bytes_on_a_real_command_line_are_refused(tmp_path: Path) -> No
     done = subprocess.run(argv, capture_output=True, cwd=ROOT, check=False)
     assert done.returncode == 2
     assert "不是 UTF-8" in done.stderr.decode("utf-8")
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "message"),
+    [
+        (["import", "nope.docx"], 1, "nope.docx: 找不到这个文件"),
+        (["due", "--plan", ""], 2, "--plan 的值无效：不能为空"),
+        (["report", "--quarter", "2023Q3", "--templates", "t" * 300], 2, "找不到模板"),
+        (["diff", "r" * 300, "HEAD"], 2, "失败"),
+    ],
+)
+def test_odd_paths_get_chinese_answers_not_internal_errors(
+    cli: Invoke, args: list[str], code: int, message: str
+) -> None:
+    result = cli(*args, code=code)
+    assert message in result.output and "内部错误" not in result.output

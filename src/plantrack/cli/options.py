@@ -55,11 +55,19 @@ def role(value: str) -> str:
         raise typer.BadParameter(str(exc)) from None
 
 
+def plan_path(value: str) -> Path:
+    """--plan as typed; an empty value is a slip, not "find the plan yourself"."""
+    if not value.strip():
+        raise typer.BadParameter("不能为空：请写计划文件的路径，或者不写 --plan")
+    return Path(value)
+
+
 PlanOption = Annotated[
     Path | None,
     typer.Option(
         "--plan",
         metavar="文件",
+        parser=plan_path,
         help="计划文件路径。缺省依次查找 $PLANTRACK_PLAN、plans/<年份>.yaml、最新的 plans/*.yaml",
         show_default=False,
     ),

@@ -16,7 +16,7 @@ from plantrack.core.model import Clause, Deadline, Plan, Progress, Target, Task
 from plantrack.core.periods import today
 from plantrack.core.wording import EVERY_WORD, ROLE_WORDS, format_number, progress_text
 from plantrack.gitops import git
-from plantrack.planfile import load
+from plantrack.planfile import files, load
 
 
 class Change(NamedTuple):
@@ -115,7 +115,7 @@ def read_version(spec: str | None, path: Path) -> Version:
     if spec is None:
         return Version(str(path), load.load_plan(path).plan)
     given = Path(spec)
-    if given.is_file():
+    if files.is_file(given):
         return Version(spec, load.load_plan(given).plan)
     revision, _, inner = spec.partition(":")
     inside = inner or git.path_in_repository(path)

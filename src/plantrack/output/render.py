@@ -18,6 +18,7 @@ from plantrack.core.model import Status
 from plantrack.core.numerals import to_chinese
 from plantrack.core.wording import chinese_date
 from plantrack.output.display import printable
+from plantrack.planfile import files
 
 STATUS_CSS = {
     Status.NOT_STARTED.value: "todo",
@@ -122,7 +123,7 @@ def template_error(exc: Exception, path: Path) -> PlantrackError:
 
 def _template(name: str, templates: Path | None) -> Path:
     folder = templates or packaged_templates()
-    if not (folder / name).is_file():
+    if not files.is_file(folder / name):
         raise UsageError(f"{folder}: 找不到模板 {name}。请检查 --templates 指向的目录")
     return folder / name
 

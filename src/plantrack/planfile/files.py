@@ -55,8 +55,18 @@ def read_source(path: Path) -> bytes:
     try:
         _require_regular(path, path.stat(), "原文")
         return path.read_bytes()
+    except FileNotFoundError:
+        raise PlantrackError(f"{path}: 找不到这个文件：请检查文件名和所在的文件夹") from None
     except OSError as exc:
         raise PlantrackError(f"{path}: 无法读取：{_reason(exc)}") from None
+
+
+def is_file(path: Path) -> bool:
+    """Tell whether path names a regular file; a name the system cannot take is not one."""
+    try:
+        return path.is_file()
+    except OSError:  # a name too long, and the like: no such file
+        return False
 
 
 def _require_regular(path: Path, status: os.stat_result, what: str) -> None:
@@ -432,5 +442,6 @@ def _reason(exc: OSError) -> str:
         errno.ENOENT: "文件夹不存在",
         errno.ENOTDIR: "路径中有一段不是文件夹",
         errno.EDQUOT: "超出磁盘配额",
+        errno.ENAMETOOLONG: "文件名太长",
     }
     return reasons.get(exc.errno or 0, exc.strerror or type(exc).__name__)
