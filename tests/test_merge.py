@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -193,3 +195,24 @@ def test_a_late_entry_keeps_its_recorded_day_through_the_driver() -> None:
         ("补记的", "2024-01-05"),
         ("当天的", "None"),
     }
+
+
+def test_git_setup_makes_the_driver_work_with_plantrack_off_the_path(
+    repo: Path, cli: Invoke, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    two_offices(repo, cli)
+    monkeypatch.chdir(repo)
+    cli("git-setup")
+    cli("git-setup")  # twice: one line in .gitattributes
+    assert (repo / ".gitattributes").read_text().count("merge=plantrack") == 1
+    git(repo, "add", ".gitattributes")
+    git(repo, "commit", "-qm", "登记驱动")
+    # A GUI client or a shell without the venv: nothing of plantrack's on PATH.
+    bare = {**os.environ, "PATH": "/usr/bin:/bin"}
+    merged = subprocess.run(
+        ["git", "-C", str(repo), "merge", "-q", "b", "-m", "合并"],
+        capture_output=True, text=True, env=bare, check=False,
+    )  # fmt: skip
+    assert merged.returncode == 0, merged.stdout + merged.stderr
+    plan = parse_plan((repo / "plans" / "2023.yaml").read_text(encoding="utf-8"), "p")
+    assert [e.note for e in plan.tasks_by_id[13].progress] == ["法规科：已报送", "执法支队：已自查"]

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from plantrack.commands.rollover import Rolled
     from plantrack.core.digest import Digest
     from plantrack.core.rule_codes import Rule
+    from plantrack.gitops.setup import Registered
     from plantrack.importer import Imported
     from plantrack.notify.robots import Sent
     from plantrack.planfile.edit import Outcome
@@ -245,3 +246,15 @@ def print_rollover(rolled: Rolled) -> None:
         return
     verb = "已写入" if rolled.written else "（--dry-run：未写入）将写入"
     print_lines([f"{verb} {rolled.target}：结转 {len(rolled.carried)} 项未完成的分工", *lines])
+
+
+def print_registered(registered: Registered) -> None:
+    """What git-setup registered, so the user sees the commands git will run."""
+    added = "已添加" if registered.attributes_added else "已有，未改动"
+    print_lines(
+        [
+            f"已登记差异驱动：{registered.textconv}",
+            f"已登记合并驱动：{registered.driver}",
+            f"{registered.attributes}：plans/*.yaml 一行{added}",
+        ]
+    )

@@ -110,3 +110,13 @@ def schema() -> None:
     from plantrack.core.model import plan_json_schema
 
     console.print_json(plan_json_schema(), pretty=True)
+
+
+@command(name="git-setup")
+@reports_errors
+def git_setup() -> None:
+    """在当前 git 仓库中登记 plantrack 的差异驱动和合并驱动（用本机 plantrack 的完整路径）。"""
+    from plantrack.cli import console
+    from plantrack.gitops import setup
+
+    console.print_registered(setup.register(Path.cwd()))
