@@ -262,7 +262,8 @@ def test_the_rule_registry_and_the_catalogue_agree(tmp_path: Path) -> None:
         assert {problem.rule for problem in checked.problems} == {code}, name
         shown.add(code)
     # Every error rule has a catalogued mistake; the one warning is shown on a valid plan.
-    assert shown == registered - {rule_codes.COMMENT_IN_TEXT}
+    # The unfinished merge is a state of git's, not of the file: tests/test_merge.py shows it.
+    assert shown == registered - {rule_codes.COMMENT_IN_TEXT, rule_codes.MERGE_UNFINISHED}
     [checked] = load.check_files([_text_after_a_hash(tmp_path)])
     assert [w.rule for w in checked.warnings] == [rule_codes.COMMENT_IN_TEXT]
 

@@ -216,3 +216,19 @@ def test_git_setup_makes_the_driver_work_with_plantrack_off_the_path(
     assert merged.returncode == 0, merged.stdout + merged.stderr
     plan = parse_plan((repo / "plans" / "2023.yaml").read_text(encoding="utf-8"), "p")
     assert [e.note for e in plan.tasks_by_id[13].progress] == ["法规科：已报送", "执法支队：已自查"]
+
+
+def test_check_refuses_a_plan_git_left_unmerged(
+    repo: Path, cli: Invoke, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    two_offices(repo, cli)
+    # A driver git cannot run: the file stays as one side, with no conflict markers.
+    git(repo, "config", "merge.plantrack.driver", "plantrack-not-installed merge-driver %O %A %B")
+    (repo / ".git" / "info" / "attributes").write_text("plans/*.yaml merge=plantrack\n")
+    assert git(repo, "merge", "-q", "b", "-m", "合并", check=False).returncode != 0
+    plan = repo / "plans" / "2023.yaml"
+    assert "<<<<<<<" not in plan.read_text(encoding="utf-8")
+    err = cli("check", str(plan), "--as-of", "2023-10-20", code=1).stderr
+    assert f"{plan}:1:1: git 的合并还没有完成" in err and "plantrack git-setup" in err
+    git(repo, "merge", "--abort")
+    assert "没有发现问题" in cli("check", str(plan), "--as-of", "2023-10-20").stdout

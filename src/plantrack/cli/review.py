@@ -41,9 +41,9 @@ def check(
 
         console.print_rules(RULES)
         return
-    from plantrack.planfile import load
+    from plantrack.commands.check import check as checking
 
-    results = load.check_files(files or [], plan=plan, as_of=periods.today(as_of))
+    results = checking(files or [], plan=plan, as_of=periods.today(as_of))
     console.print_check(results, github=format == "github")
     if any(result.problems for result in results):
         raise typer.Exit(1)

@@ -23,6 +23,7 @@ CONTROL_CHARACTER = "control-character"
 EMPTY_FILE = "empty-file"
 SYNTAX = "syntax"
 MERGE_CONFLICT = "merge-conflict"
+MERGE_UNFINISHED = "merge-unfinished"
 DUPLICATE_KEY = "duplicate-key"
 MULTIPLE_DOCUMENTS = "multiple-documents"
 YAML_TAG = "yaml-tag"
@@ -68,6 +69,11 @@ RULES: tuple[Rule, ...] = (
     Rule(EMPTY_FILE, "文件是空的，或只有注释", _YAML),
     Rule(SYNTAX, "YAML 语法错误，包括全角冒号、全角空格、未闭合的引号和括号等笔误", _YAML),
     Rule(MERGE_CONFLICT, "没有解决的 git 合并冲突标记", "planfile/slips"),
+    Rule(
+        MERGE_UNFINISHED,
+        "git 的合并还没有完成，计划文件仍未合并（合并驱动没有运行）",
+        "commands/check",
+    ),
     Rule(DUPLICATE_KEY, "同一层有重复的键（YAML 会悄悄丢掉前一个）", _YAML),
     Rule(MULTIPLE_DOCUMENTS, "一个文件中有多个 YAML 文档（---）", _YAML),
     Rule(YAML_TAG, "不支持的 YAML 标签（!!binary 等）", _YAML),

@@ -69,3 +69,25 @@ def merge_file(
     labels = [arg for label in MERGE_LABELS for arg in ("-L", label)]
     argv = ["git", "merge-file", *labels, *(["-p"] if stdout else []), str(ours), str(base)]
     return subprocess.run([*argv, str(theirs)], capture_output=True, check=False)
+
+
+def unmerged(path: Path) -> bool:
+    """Tell whether a merge is under way and path is still unmerged in git's index.
+
+    Outside a repository, or without git, nothing is under way.
+    """
+    folder = path.resolve().parent
+    try:
+        head = subprocess.run(
+            ["git", "rev-parse", "--git-path", "MERGE_HEAD"],
+            cwd=folder, capture_output=True, text=True, check=False, timeout=10,
+        )  # fmt: skip
+        if head.returncode != 0 or not (folder / head.stdout.strip()).exists():
+            return False
+        listed = subprocess.run(
+            ["git", "ls-files", "-u", "--", path.resolve().name],
+            cwd=folder, capture_output=True, text=True, check=False, timeout=10,
+        )  # fmt: skip
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return bool(listed.stdout.strip())
