@@ -100,3 +100,33 @@ def test_a_workbook_holds_the_escapes_instead_of_failing(cli: Invoke, hostile_pl
     assert sheet is not None
     cells = [c for row in sheet.iter_rows(values_only=True) for c in row]
     assert "\\x1B]0;已被篡改\\x07统筹推进专项整治工作\\x1B[2J" in cells
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["due", "--x\x1b]0;pwn\x07"],
+        ["report", "--format", "md\x1b[2J"],
+    ],
+    ids=["option", "format"],
+)
+def test_usage_errors_show_control_characters_escaped(cli: Invoke, args: list[str]) -> None:
+    out = cli(*args, code=2, env={"FORCE_COLOR": "1", "COLUMNS": "200"}).output
+    assert not re.search("[\x00-\x08\x0b-\x1a\x1c-\x1f\x7f-\x9f]|\x1b[^\\[]", out)
+    assert "\\x1B" in out
+
+
+def test_textconv_and_the_calendar_name_are_safe(
+    cli: Invoke, hostile_plan: Path, tmp_path: Path
+) -> None:
+    shown = cli("textconv", str(hostile_plan)).stdout
+    assert "\x1b" not in shown and "\\x1B]0;已被篡改" in shown
+    titled = tmp_path / "titled.yaml"
+    titled.write_text(
+        PLAN_2023.read_text(encoding="utf-8").replace(
+            "title: 2023年交通法治工作要点", 'title: "2023年\\r\\nX-INJECTED:1"', 1
+        ),
+        encoding="utf-8",
+    )
+    calendar = cli("export", "--format", "ics", "--plan", str(titled)).stdout
+    assert "\r\nX-INJECTED" not in calendar

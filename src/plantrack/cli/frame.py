@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 from typer.core import TyperCommand, TyperGroup, TyperOption
 
 from plantrack.core.wording import closest, did_you_mean
+from plantrack.output.display import printable
 
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
@@ -197,9 +198,9 @@ def print_usage_error(text: str, ctx: Any = None) -> None:
 
     console = _console(stderr=True)
     if ctx is not None:
-        console.print(Text(ctx.get_usage()), style="yellow")
+        console.print(Text(printable(ctx.get_usage())), style="yellow")
         console.print(Text(f"运行 {ctx.command_path} -h 查看帮助。"), style="dim")
-    console.print(_box("错误", Text(text), style="red"))
+    console.print(_box("错误", Text(printable(text)), style="red"))
 
 
 def fail(text: str, ctx: Any = None) -> NoReturn:

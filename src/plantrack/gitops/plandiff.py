@@ -16,6 +16,7 @@ from plantrack.core.model import Clause, Deadline, Plan, Progress, Target, Task
 from plantrack.core.periods import today
 from plantrack.core.wording import EVERY_WORD, ROLE_WORDS, format_number, progress_text
 from plantrack.gitops import git
+from plantrack.output.display import printable
 from plantrack.planfile import files, load
 
 
@@ -282,7 +283,8 @@ def readable(data: bytes, name: str) -> bytes:
         plan = load.parse_plan(load.decode(data, name), name)
     except PlantrackError:
         return data
-    return _plan_lines(plan).encode("utf-8")
+    # git log -p shows these lines in a terminal: nothing in them may command it.
+    return printable(_plan_lines(plan)).encode("utf-8")
 
 
 def _plan_lines(plan: Plan) -> str:

@@ -11,7 +11,7 @@ from plantrack.core.model import Plan, Task
 from plantrack.core.schedule import Occurrence
 from plantrack.core.timeline import Timeline
 from plantrack.core.wording import occurrence_name
-from plantrack.output.display import printable
+from plantrack.output.display import one_line, printable
 
 if TYPE_CHECKING:
     from icalendar import Event
@@ -40,7 +40,7 @@ def build_calendar(
     calendar.add("prodid", "-//plantrack//plantrack//ZH")
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
-    calendar.add("x-wr-calname", name)
+    calendar.add("x-wr-calname", one_line(name))  # a title is data: one line, no controls
     # DTSTAMP follows --as-of so that the same plan on the same day exports the same bytes.
     stamp_time = dt.datetime.combine(stamp, dt.time(), tzinfo=dt.UTC)
     for task in tasks:
