@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from helpers import timeline_of, with_q2_report_done
-from plantrack.core import history, schedule, wording
+from plantrack.core import describe, history, schedule, wording
 from plantrack.core.model import Plan, Status
 from plantrack.core.periods import quarter
 from plantrack.core.refs import find_occurrence
@@ -240,7 +240,7 @@ def test_a_targets_value_is_the_latest_recorded_by_the_date(plan_text: str) -> N
     [target] = task.targets
     values = [Timeline(plan, as_of=D(2023, m, 1)).target_value(task, target) for m in (7, 8, 12)]
     assert values == [None, (85, D(2023, 7, 20)), (90, D(2023, 11, 18))]
-    assert wording.describe_target(Timeline(plan, as_of=D(2023, 8, 1)), task, target) == (
+    assert describe.describe_target(Timeline(plan, as_of=D(2023, 8, 1)), task, target) == (
         "85%（2023-07-20）",
         "达到",
     )

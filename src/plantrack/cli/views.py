@@ -6,9 +6,10 @@ from typing import TYPE_CHECKING
 
 from plantrack.cli.console import is_terminal, print_plain_rows, rich_console
 from plantrack.core.answers import DueListing, TaskDetail, TaskLine, TaskListing
+from plantrack.core.describe import describe_target
 from plantrack.core.model import Status
 from plantrack.core.schedule import DueItem, Occurrence
-from plantrack.core.wording import describe_target, due_title, occurrence_name
+from plantrack.core.wording import due_title, occurrence_name
 from plantrack.output.columns import Column, headings, text_rows
 from plantrack.output.tables import DUE_DAYS, DUE_GROUP, DUE_LEVEL, due_columns, task_columns
 

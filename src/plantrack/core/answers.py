@@ -6,6 +6,7 @@ import datetime as dt
 from typing import NamedTuple
 
 from plantrack.core import rules
+from plantrack.core.describe import deadline_text
 from plantrack.core.duties import target_note
 from plantrack.core.errors import UsageError
 from plantrack.core.model import Progress, Status, Task
@@ -15,7 +16,7 @@ from plantrack.core.schedule import DueItem
 from plantrack.core.selection import DUTIES, Involvement, TaskMatch, scope, select_tasks
 from plantrack.core.timeline import Timeline
 from plantrack.core.units import Registry, Role
-from plantrack.core.wording import deadline_text, occurrence_name, progress_text
+from plantrack.core.wording import occurrence_name, progress_text
 
 
 class TaskLine(NamedTuple):

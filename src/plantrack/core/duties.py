@@ -10,10 +10,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from plantrack.core import history
+from plantrack.core.describe import describe_target
 from plantrack.core.model import Status, Task
 from plantrack.core.schedule import Occurrence
 from plantrack.core.timeline import Timeline
-from plantrack.core.wording import describe_target, unit_list
+from plantrack.core.wording import unit_list
 
 # For one office: the clauses (1-based) it plays a role in, by task id. None: every clause.
 Owed = Mapping[int, list[int]] | None

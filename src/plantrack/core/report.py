@@ -9,6 +9,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from plantrack.core.describe import deadline_text, describe_target
 from plantrack.core.duties import (
     Owed,
     answering,
@@ -30,8 +31,6 @@ from plantrack.core.shortfalls import (
 from plantrack.core.timeline import Timeline
 from plantrack.core.wording import (
     EVERY_WORD,
-    deadline_text,
-    describe_target,
     entry_subject,
     month_day,
     occurrence_name,

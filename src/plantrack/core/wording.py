@@ -11,12 +11,11 @@ import difflib
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
-from plantrack.core.schedule import DueGroup, Occurrence, meets, occurrence_by_key, short_name
+from plantrack.core.schedule import DueGroup, Occurrence, occurrence_by_key, short_name
 
 if TYPE_CHECKING:
-    from plantrack.core.model import Plan, Progress, Target, Task
+    from plantrack.core.model import Plan, Progress, Task
     from plantrack.core.periods import Period
-    from plantrack.core.timeline import Timeline
 
 # --- roles ----------------------------------------------------------------------------------
 
@@ -171,15 +170,6 @@ def _short_date(occ: Occurrence) -> str | None:
     return f"{month_day(occ.date)}前"
 
 
-def deadline_text(timeline: Timeline, task: Task) -> str:
-    """The deadlines in short, with how many are done once some are: 每季度末（已完成 3/5）."""
-    summary = deadline_summary(timeline.occurrences(task))
-    counts = timeline.counts(task)
-    if counts.total > 1 and 0 < counts.done < counts.total:
-        return f"{summary}（已完成 {counts.done}/{counts.total}）"
-    return summary
-
-
 # --- numbers and targets --------------------------------------------------------------------
 
 
@@ -188,25 +178,6 @@ def format_number(value: float | None) -> str:
     if value is None:
         return ""
     return str(int(value)) if float(value).is_integer() else str(value)
-
-
-def describe_target(timeline: Timeline, task: Task, target: Target) -> tuple[str, str]:
-    """The target's actual value and whether it is met, as of the timeline's date."""
-    found = timeline.target_value(task, target)
-    if found is not None:
-        value, day = found
-        when = f"（{day.isoformat()}）" if day else ""
-        met = "达到" if meets(value, target.op, target.value) else "未达到"
-        return f"{format_number(value)}{target.unit}{when}", met
-    if target.per is not None:
-        # A duty each period counts its done occurrences: 3 of the 4 quarters so far.
-        counts = timeline.counts(task, target.per)
-        if counts.total:
-            actual = f"{counts.done}/{counts.total} 次已完成"
-            if counts.due == 0:
-                return actual, "—"
-            return actual, "达到" if counts.done >= counts.due else "未达到"
-    return "未填报", "—"
 
 
 def target_unit(task: Task, name: str) -> str:

@@ -15,12 +15,12 @@ import unicodedata
 from typing import TYPE_CHECKING, NamedTuple
 
 from plantrack.core.answers import TaskLine
+from plantrack.core.describe import describe_target
 from plantrack.core.model import Clause, Progress, Status
 from plantrack.core.schedule import Level, Occurrence, level
 from plantrack.core.wording import (
     EVERY_TEXT,
     chinese_date,
-    describe_target,
     month_day,
     occurrence_name,
     progress_text,
