@@ -16,6 +16,7 @@ from plantrack.cli.options import (
     RoleOption,
     YearOption,
     format_option,
+    involvement,
     whole_number,
 )
 from plantrack.cli.root import command, reports_errors
@@ -37,13 +38,12 @@ def export(
     """导出到其他程序：ics 日历（每个时限一个全天日程），或 csv/xlsx/json 工作台账。"""
     from plantrack.cli import console
     from plantrack.commands import reports
-    from plantrack.core.selection import Involvement, parse_role
 
     rendered = reports.export(
         format,
         plan=plan,
         dept=dept,
-        involvement=Involvement(parse_role(role), include_possible),
+        involvement=involvement(role, include_possible),
         as_of=as_of,
         output=console.output_path(output),
     )
@@ -100,7 +100,6 @@ def report(
     """生成进展报告（季度、全年或自定义期间；Markdown、HTML 或 Word 公文）。"""
     from plantrack.cli import console
     from plantrack.commands import reports
-    from plantrack.core.selection import Involvement, parse_role
 
     rendered = reports.report(
         format,
@@ -109,7 +108,7 @@ def report(
         start=from_,
         end=to,
         dept=dept,
-        involvement=Involvement(parse_role(role), include_possible),
+        involvement=involvement(role, include_possible),
         as_of=as_of,
         templates=templates,
         output=console.output_path(output),

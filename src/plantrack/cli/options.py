@@ -12,6 +12,7 @@ from plantrack.core.errors import PlantrackError
 from plantrack.core.wording import closest, did_you_mean
 
 if TYPE_CHECKING:
+    from plantrack.core.selection import Involvement
     from plantrack.output.formats import Format
 
 
@@ -43,6 +44,13 @@ def whole_number(value: str) -> int:
     if not text.isdigit() or len(text) > 9:
         raise typer.BadParameter(f"应为整数，而不是“{value}”")
     return int(text)
+
+
+def involvement(role: str, include_possible: bool) -> Involvement:
+    """Which of a unit's roles count, from --role and --include-possible."""
+    from plantrack.core.selection import Involvement, parse_role
+
+    return Involvement(parse_role(role), include_possible)
 
 
 def role(value: str) -> str:

@@ -13,6 +13,7 @@ from plantrack.cli.options import (
     PossibleOption,
     QuarterOption,
     RoleOption,
+    involvement,
     whole_number,
 )
 from plantrack.cli.root import command, reports_errors
@@ -43,12 +44,11 @@ def tasks(
     """列出任务，可按单位、角色、部分、状态筛选；状态按 --as-of 那天计算。"""
     from plantrack.cli import console, views
     from plantrack.commands import tasks as answering
-    from plantrack.core.selection import Involvement, parse_role
 
     listing = answering.list_tasks(
         plan=plan,
         dept=dept,
-        involvement=Involvement(parse_role(role), include_possible),
+        involvement=involvement(role, include_possible),
         section=section,
         status=status,
         as_of=as_of,
@@ -102,7 +102,6 @@ def due(
     """列出已逾期和即将到期的事项（红：逾期；黄：临近时限）；--quarter 只看某季度的时限。"""
     from plantrack.cli import console, views
     from plantrack.commands import tasks as answering
-    from plantrack.core.selection import Involvement, parse_role
 
     listing = answering.due(
         plan=plan,
@@ -110,7 +109,7 @@ def due(
         as_of=as_of,
         within=within,
         quarter=quarter,
-        involvement=Involvement(parse_role(role), include_possible),
+        involvement=involvement(role, include_possible),
     )
     if json:
         from plantrack.output.records import due_records

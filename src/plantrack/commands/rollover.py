@@ -12,7 +12,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import NamedTuple
 
-from plantrack.core.duties import clause_ref
 from plantrack.core.errors import UsageError
 from plantrack.core.model import Clause, Collective, Plan, Status, Task, Unit
 from plantrack.core.timeline import Timeline
@@ -39,7 +38,6 @@ class Rolled(NamedTuple):
     target: Path
     carried: list[Carried]
     skipped: int  # already carried by an earlier run
-    text: str
     written: bool
 
 
@@ -52,7 +50,7 @@ def rollover(*, plan: Path | None, to: Path, dry_run: bool) -> Rolled:
         load.parse_plan(text, str(to))  # never write a plan `check` would refuse
         if every and not dry_run:
             files.write_output_file(to, text.encode("utf-8"))
-        return Rolled(to, every, 0, text, bool(every) and not dry_run)
+        return Rolled(to, every, 0, bool(every) and not dry_run)
     with files.editing(to, lock=not dry_run) as opened:
         before = load.decode(opened.data, str(to))
         existing, source, _ = load.parse_with_spans(before, str(to))
@@ -68,7 +66,7 @@ def rollover(*, plan: Path | None, to: Path, dry_run: bool) -> Rolled:
         if written:
             bom = files.BOM if opened.data.startswith(files.BOM) else b""
             opened.replace(bom + text.encode("utf-8"))
-    return Rolled(to, carried, len(every) - len(carried), text, written)
+    return Rolled(to, carried, len(every) - len(carried), written)
 
 
 def unfinished(plan: Plan) -> list[Carried]:
@@ -81,7 +79,7 @@ def unfinished(plan: Plan) -> list[Carried]:
         for index, clause in enumerate(task.clauses):
             status = timeline.clause_status(task, index)
             if status is not Status.DONE:
-                origin = f"{plan.year}/{clause_ref(task, [index + 1])}"
+                origin = f"{plan.year}/{task.clause_ref(index + 1)}"
                 found.append(
                     Carried(origin, task, clause, status, _last_note(timeline, task, index))
                 )

@@ -31,7 +31,7 @@ class Blocked(NamedTuple):
     @property
     def ref(self) -> str:
         """7.3, or 13 in a task of one clause."""
-        return f"{self.task.id}.{self.clause}" if len(self.task.clauses) > 1 else str(self.task.id)
+        return self.task.clause_ref(self.clause)
 
 
 class Digest(NamedTuple):

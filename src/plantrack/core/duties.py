@@ -29,9 +29,9 @@ def clauses_of(task: Task, owed: Owed) -> list[int]:
 
 def clause_ref(task: Task, clauses: list[int]) -> str:
     """The task, or its clauses as people write them: 13, 7.3, 7.1、7.2."""
-    if len(task.clauses) == 1 or len(clauses) == len(task.clauses) or not clauses:
+    if len(clauses) == len(task.clauses) or not clauses:
         return str(task.id)
-    return "、".join(f"{task.id}.{clause}" for clause in clauses)
+    return "、".join(task.clause_ref(clause) for clause in clauses)
 
 
 def open_clauses(timeline: Timeline, task: Task, occ: Occurrence, clauses: list[int]) -> list[int]:

@@ -180,6 +180,10 @@ class Task(_Strict):
     targets: list[Target] = Field(default_factory=list)
     progress: list[Progress] = Field(default_factory=list)
 
+    def clause_ref(self, number: int) -> str:
+        """A clause (1-based) as people write it: 7.3 in a task of several, 13 in a task of one."""
+        return f"{self.id}.{number}" if len(self.clauses) > 1 else str(self.id)
+
     @property
     def lead_units(self) -> list[str]:
         """Lead units across all clauses, each once, in order of first mention."""

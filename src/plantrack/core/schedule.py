@@ -91,9 +91,7 @@ class DueItem:
     @property
     def ref(self) -> str:
         """The task, or the clause as people write it: 13, or 7.3 in a task of several."""
-        if self.clause is None or len(self.task.clauses) == 1:
-            return str(self.task.id)
-        return f"{self.task.id}.{self.clause}"
+        return str(self.task.id) if self.clause is None else self.task.clause_ref(self.clause)
 
     @property
     def overdue(self) -> bool:

@@ -90,7 +90,7 @@ def blocked_rows(timeline: Timeline, tasks: list[Task], owed: Owed) -> list[Prob
     return [
         ProblemRow(
             task_id=task.id,
-            ref=clause_ref(task, [clause]),
+            ref=task.clause_ref(clause),
             task_title=task.title,
             kind="受阻",
             what=blocked_note(timeline, task, clause),

@@ -292,7 +292,7 @@ def _plan_lines(plan: Plan) -> str:
     for task in plan.tasks:
         lines += ["", f"任务 {task.id} {task.title}"]
         for index, clause in enumerate(task.clauses, start=1):
-            ref = f"{task.id}.{index}" if len(task.clauses) > 1 else str(task.id)
+            ref = task.clause_ref(index)
             lines.append(f"  {ref} 状态 {clause.status.value}")
             for role, word in ROLE_WORDS.items():
                 units = getattr(clause, role)

@@ -52,8 +52,7 @@ class ClauseLine(NamedTuple):
     @property
     def number(self) -> str:
         """7.1, 7.2 for a task of several clauses; 13 for a task of one."""
-        task = self.line.task
-        return f"{task.id}.{self.clause_index + 1}" if len(task.clauses) > 1 else str(task.id)
+        return self.line.task.clause_ref(self.clause_index + 1)
 
     @property
     def status(self) -> Status:

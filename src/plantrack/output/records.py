@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from plantrack.core.answers import DueListing, TaskLine
-from plantrack.core.duties import clause_ref
 from plantrack.core.model import Status, Target
 from plantrack.core.schedule import DueItem, Occurrence
 from plantrack.core.selection import ClauseRole
@@ -87,7 +86,7 @@ def _role_record(line: TaskLine, item: ClauseRole) -> dict[str, Any]:
     task = line.task
     return {
         "clause": item.clause,
-        "ref": clause_ref(task, [item.clause]),
+        "ref": task.clause_ref(item.clause),
         "status": line.timeline.clause_status(task, item.clause - 1).value,
         "role": item.role.kind,
         "label": item.role.label,

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from plantrack.core.answers import DueListing, TaskLine
-from plantrack.core.duties import clause_ref
 from plantrack.core.schedule import DueItem, due_group
 from plantrack.core.wording import days_left, due_heading, occurrence_name, unit_list
 from plantrack.output.columns import Column
@@ -27,7 +26,7 @@ def own_clauses(line: TaskLine) -> str:
     """The queried unit's own clauses and their statuses: 7.1 已完成、7.2 进行中."""
     task, timeline = line.task, line.timeline
     return "、".join(
-        f"{clause_ref(task, [clause])} {timeline.clause_status(task, clause - 1).value}"
+        f"{task.clause_ref(clause)} {timeline.clause_status(task, clause - 1).value}"
         for clause in line.match.clauses
     )
 
