@@ -29,22 +29,25 @@ class Request:
     as_of: str | None = None
     dry_run: bool = False
 
+    @property
+    def dated(self) -> bool:
+        """Whether the entry's day was given (--date), rather than taken as the day it is written."""
+        return self.date is not None
+
 
 def mark_request(request: Request, status: str, *, occurrence: str | None) -> Outcome:
     """`plantrack mark`: parse what was asked, then set the status and log it."""
     ref = parse_ref(request.target)
     wanted = parse_status(status)
     path, entry, day = _request_entry(request, occurrence=occurrence)
-    dated = request.date is not None
-    return mark(path, ref, wanted, entry, as_of=day, dry_run=request.dry_run, dated=dated)
+    return mark(path, ref, wanted, entry, as_of=day, dry_run=request.dry_run, dated=request.dated)
 
 
 def log_request(request: Request) -> Outcome:
     """`plantrack log`: parse what was asked, then append the note."""
     ref = parse_ref(request.target)
     path, entry, day = _request_entry(request, occurrence=None)
-    dated = request.date is not None
-    return log(path, ref, entry, as_of=day, dry_run=request.dry_run, dated=dated)
+    return log(path, ref, entry, as_of=day, dry_run=request.dry_run, dated=request.dated)
 
 
 def actual_request(request: Request, value: str, *, target: str | None) -> Outcome:
@@ -55,7 +58,6 @@ def actual_request(request: Request, value: str, *, target: str | None) -> Outco
     number = parse_value(value)
     percent = "%" in value.replace("％", "%")
     path, entry, day = _request_entry(request, occurrence=None)
-    dated = request.date is not None
     return record_value(
         path,
         ref,
@@ -64,7 +66,7 @@ def actual_request(request: Request, value: str, *, target: str | None) -> Outco
         entry,
         as_of=day,
         dry_run=request.dry_run,
-        dated=dated,
+        dated=request.dated,
         percent=percent,
     )
 
@@ -77,8 +79,7 @@ def postpone_request(request: Request, new_date: str, *, occurrence: str | None)
     moved_to = periods.parse_date(new_date, option="新的时限")
     path, entry, day = _request_entry(request, occurrence=occurrence)
     entry = entry.model_copy(update={"postponed_to": moved_to})
-    dated = request.date is not None
-    return postpone(path, ref, entry, as_of=day, dry_run=request.dry_run, dated=dated)
+    return postpone(path, ref, entry, as_of=day, dry_run=request.dry_run, dated=request.dated)
 
 
 def parse_value(text: str) -> float:
