@@ -15,8 +15,9 @@ import json
 import socket
 import ssl
 import threading
+import time
 import urllib.parse
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from email import message_from_bytes
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -37,6 +38,7 @@ class Robots(BaseHTTPRequestHandler):
     """/wecom, /dingtalk, /feishu: 200 with errcode 0; /flaky: 500 the first time."""
 
     received: ClassVar[list[tuple[str, dict[str, Any]]]] = []
+    elsewhere: ClassVar[str] = ""
     failures: ClassVar[dict[str, int]] = {}
     bad_signatures: ClassVar[list[str]] = []
     bad_bodies: ClassVar[list[list[str]]] = []
@@ -45,6 +47,10 @@ class Robots(BaseHTTPRequestHandler):
         url = urllib.parse.urlsplit(self.path)
         body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
         path = url.path.strip("/")
+        if path in MISBEHAVIOURS:
+            Robots.received.append((path, body))
+            MISBEHAVIOURS[path](self)
+            return
         if path == "flaky" and Robots.failures.get(path, 0) < 1:
             Robots.failures[path] = Robots.failures.get(path, 0) + 1
             self._reply(500, {"errcode": -1})
@@ -68,6 +74,57 @@ class Robots(BaseHTTPRequestHandler):
 
     def log_message(self, *args: Any) -> None:
         pass  # keep the test output quiet
+
+
+def _echo_address(handler: Robots) -> None:
+    """Refuse, quoting the address the request was sent to, as some gateways do."""
+    handler._reply(200, {"errcode": 93000, "errmsg": f"invalid webhook url {handler.path}"})
+
+
+def _redirect(handler: Robots) -> None:
+    """Send the client to another host, keeping the query (and so the key)."""
+    handler.send_response(302)
+    handler.send_header("Location", f"{Robots.elsewhere}/stolen?{handler.path.split('?')[1]}")
+    handler.send_header("Content-Length", "0")
+    handler.end_headers()
+
+
+def _trickle(handler: Robots) -> None:
+    """Answer one byte at a time, slowly, for much longer than any deadline."""
+    handler.wfile.write(b"HTTP/1.1 200 OK\r\n")
+    for _ in range(100):
+        try:
+            handler.wfile.write(b"X")
+            handler.wfile.flush()
+        except OSError:
+            return
+        time.sleep(0.2)
+
+
+def _huge(handler: Robots) -> None:
+    """A reply far larger than any robot's answer."""
+    handler.send_response(200)
+    handler.send_header("Content-Length", str(20 * 2**20))
+    handler.end_headers()
+    chunk = b" " * 2**16
+    for _ in range(320):
+        try:
+            handler.wfile.write(chunk)
+        except OSError:
+            return
+
+
+def _long_refusal(handler: Robots) -> None:
+    handler._reply(200, {"errcode": 40001, "errmsg": "无效" * 3000 + "\x1b]0;pwn\x07"})
+
+
+MISBEHAVIOURS: dict[str, Callable[[Robots], None]] = {
+    "echo": _echo_address,
+    "redirect": _redirect,
+    "trickle": _trickle,
+    "huge": _huge,
+    "long": _long_refusal,
+}
 
 
 def _dingtalk_signed(query: dict[str, list[str]]) -> bool:
@@ -123,10 +180,13 @@ def robots() -> Iterator[str]:
     """A robot server on 127.0.0.1; yields its base address."""
     Robots.received, Robots.failures, Robots.bad_signatures, Robots.bad_bodies = [], {}, [], []
     server = ThreadingHTTPServer(("127.0.0.1", 0), Robots)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
+    other = ThreadingHTTPServer(("127.0.0.1", 0), Robots)  # "another host", for redirects
+    Robots.elsewhere = f"http://127.0.0.1:{other.server_address[1]}"
+    for each in (server, other):
+        threading.Thread(target=each.serve_forever, args=(0.05,), daemon=True).start()
     yield f"http://127.0.0.1:{server.server_address[1]}"
     server.shutdown()
+    other.shutdown()
 
 
 class Mailbox:
@@ -322,3 +382,130 @@ def test_digest_command_prints_plain_and_markdown(cli: Invoke) -> None:
     markdown = cli("digest", "--dept", "安监科", "--as-of", AS_OF, "--markdown").stdout
     assert markdown.startswith("### 【局安监科】")
     assert "年底前完成的年度任务 2 项：任务14.2、22.1" in markdown
+
+
+def _send_to(
+    cli: Invoke, tmp_path: Path, environment: str, monkeypatch: pytest.MonkeyPatch, path: str
+) -> tuple[str, float]:
+    """Send 法规科 its digest at environment/path with a 1-second deadline: (stderr, seconds)."""
+    monkeypatch.setenv("TEST_WECOM", f"{environment}/{path}?key=KEY-wecom-secret")
+    config = write_config(tmp_path, environment)
+    config.write_text("timeout = 1\n" + config.read_text(encoding="utf-8"), encoding="utf-8")
+    started = time.monotonic()
+    result = cli("notify", "--config", str(config), "--as-of", AS_OF, "--dept", "法规科", code=1)
+    assert "KEY-wecom-secret" not in result.output
+    return result.stderr, time.monotonic() - started
+
+
+def test_an_address_with_a_space_is_refused_without_showing_it_and_the_rest_are_sent(
+    cli: Invoke, tmp_path: Path, environment: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TEST_WECOM", f"{environment}/cgi-bin/webhook/send ?key=693a-SECRET")
+    config = write_config(tmp_path, environment)
+    result = cli("notify", "--config", str(config), "--as-of", AS_OF, code=1)
+    assert "局法规科：企业微信 未发送：环境变量 TEST_WECOM 中的机器人地址中有空格" in result.stderr
+    assert "693a" not in result.output and "webhook/send" not in result.output
+    assert sorted(path for path, _ in Robots.received) == ["dingtalk", "feishu/hook/HOOK-secret"]
+    assert "共 4 个单位：已发送 2 个，未送达 2 个（局法规科、局办公室）" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("address", "said"),
+    [
+        ("http://127.0.0.1:99999/x?key=KEY-wecom-secret", "端口无效"),
+        ("http://127.0.0.1:8o/x?key=KEY-wecom-secret", "端口无效"),
+        ("http://例子..中国/x?key=KEY-wecom-secret", "主机名无效"),
+        ("ftp://127.0.0.1/x?key=KEY-wecom-secret", "应以 https:// 开头"),
+        ("http://127.0.0.1/x?key=KEY-wecom-secret\n", "换行"),
+    ],
+)
+def test_a_malformed_address_is_said_in_chinese_not_a_crash(
+    cli: Invoke,
+    tmp_path: Path,
+    robots: str,
+    monkeypatch: pytest.MonkeyPatch,
+    address: str,
+    said: str,
+) -> None:
+    monkeypatch.setenv("TEST_WECOM", address)
+    config = write_config(tmp_path, robots)
+    result = cli("notify", "--config", str(config), "--as-of", AS_OF, "--dept", "法规科", code=1)
+    assert said in result.stderr and "KEY-wecom-secret" not in result.output
+
+
+@pytest.mark.parametrize(
+    ("setting", "said"),
+    [
+        ('to = ["a@example.cn\\nBcc: all@example.cn"]', "邮箱地址"),
+        ('to = ["not an address"]', "邮箱地址"),
+        ('webhook = "http://x:port/y?key=KEY-wecom-secret"', "端口无效"),
+    ],
+)
+def test_a_bad_setting_in_the_file_names_its_section(
+    cli: Invoke, tmp_path: Path, setting: str, said: str
+) -> None:
+    config = tmp_path / "notify.toml"
+    config.write_text(
+        f'[[robots]]\ndept = "法规科"\nservice = "email"\n{setting}\n', encoding="utf-8"
+    )
+    result = cli("notify", "--config", str(config), "--as-of", AS_OF, code=1)
+    assert "第 1 个 [[robots]]（法规科）：" in result.stderr and said in result.stderr
+    assert "KEY-wecom-secret" not in result.output and "Traceback" not in result.output
+
+
+@pytest.mark.parametrize(
+    ("misbehaviour", "said"),
+    [
+        ("echo", "被拒绝：错误码 93000 invalid webhook url /echo?***"),  # the key blanked
+        ("redirect", "服务器要求转到别的地址（HTTP 302）"),  # not followed
+        ("trickle", "发送失败：超时"),  # cut off at the 1-second deadline, not after 20 s
+        ("huge", "服务器的回复超过 64 KiB，无法确认是否送达"),  # not read whole
+    ],
+)
+def test_a_misbehaving_server_is_cut_short_and_never_gets_the_key_elsewhere(
+    cli: Invoke,
+    tmp_path: Path,
+    environment: str,
+    monkeypatch: pytest.MonkeyPatch,
+    misbehaviour: str,
+    said: str,
+) -> None:
+    err, seconds = _send_to(cli, tmp_path, environment, monkeypatch, misbehaviour)
+    assert "局法规科：企业微信 发送失败：" in err and said in err
+    assert [path for path, _ in Robots.received] == [misbehaviour]  # the other host got nothing
+    assert seconds < 5
+
+
+def test_a_long_refusal_is_cut_short_and_cannot_command_the_terminal(
+    cli: Invoke, tmp_path: Path, environment: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    err, _ = _send_to(cli, tmp_path, environment, monkeypatch, "long")
+    [line] = [line for line in err.splitlines() if "错误码 40001" in line]
+    assert len(line) < 300 and line.endswith("…")
+    assert "\x1b" not in err
+
+
+def test_an_smtp_server_that_trickles_is_cut_off_at_the_deadline(
+    cli: Invoke, tmp_path: Path, robots: str
+) -> None:
+    listener = socket.create_server(("127.0.0.1", 0))
+    stop = threading.Event()
+
+    def trickle() -> None:
+        connection, _ = listener.accept()
+        with connection:
+            while not stop.wait(0.2):
+                try:
+                    connection.sendall(b"2")
+                except OSError:
+                    return
+
+    threading.Thread(target=trickle, daemon=True).start()
+    config = write_config(tmp_path, robots, listener.getsockname()[1])
+    config.write_text("timeout = 1\n" + config.read_text(encoding="utf-8"), encoding="utf-8")
+    started = time.monotonic()
+    result = cli("notify", "--config", str(config), "--as-of", AS_OF, "--dept", "办公室", code=1)
+    stop.set()
+    listener.close()
+    assert "局办公室：邮件 发送失败：超时" in result.stderr
+    assert time.monotonic() - started < 5

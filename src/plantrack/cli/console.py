@@ -154,6 +154,12 @@ def print_sent(sent: list[Sent], *, dry_run: bool) -> None:
             print_error(result.error)
         else:
             print_lines([f"已发送：{result.dept}（{result.service}，{result.messages} 条）"])
+    failed = [result.dept for result in sent if result.error]
+    if len(sent) > 1:
+        line = f"共 {len(sent)} 个单位：已发送 {len(sent) - len(failed)} 个"
+        print_lines(
+            [line + (f"，未送达 {len(failed)} 个（{'、'.join(failed)}）" if failed else "")]
+        )
 
 
 def print_import(

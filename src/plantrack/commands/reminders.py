@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -9,7 +10,8 @@ from plantrack.core import periods
 from plantrack.core.digest import Digest, build_digest
 from plantrack.core.timeline import Timeline
 from plantrack.core.units import Registry
-from plantrack.notify.robots import SERVICE_NAMES, Sent, chosen_robots, load_config, preview, send
+from plantrack.notify.config import SERVICE_NAMES, load_config
+from plantrack.notify.robots import Sent, chosen_robots, preview, route, send
 from plantrack.planfile.load import plan_for
 
 
@@ -38,11 +40,13 @@ def notify(
     _, settings = load_config(config)
     robots = chosen_robots(settings, depts)
     found = digests(plan=plan, depts=[r.dept for r in robots], as_of=as_of, within=settings.within)
+    routes = [route(robot, settings) for robot in robots]  # every address checked up front
+    run_deadline = time.monotonic() + settings.run_timeout
     results = []
-    for robot, digest in zip(robots, found, strict=True):
+    for where, digest in zip(routes, found, strict=True):
         if dry_run:
-            echo(preview(robot, digest))
-            results.append(Sent(digest.unit, SERVICE_NAMES[robot.service], 0))
+            echo(preview(where, digest))
+            results.append(Sent(digest.unit, SERVICE_NAMES[where.robot.service], 0, where.problem))
             continue
-        results.append(send(robot, digest, settings))
+        results.append(send(where, digest, settings, run_deadline=run_deadline))
     return results

@@ -1,8 +1,8 @@
 """Each office's digest, sent where offices already read: WeCom, DingTalk, Feishu or email.
 
-Where to send comes from a config file that names environment variables, so webhooks,
-signing secrets and passwords live in the environment (CI secrets), never in the plan,
-and are never printed: messages name the office and the service, not the address.
+Addresses, signing secrets and passwords come from the environment and are never printed:
+messages name the office and the service, and whatever a server says back is cut short
+and has every configured secret blanked out before it is shown.
 """
 
 from __future__ import annotations
@@ -12,67 +12,24 @@ import hashlib
 import hmac
 import json
 import os
-import smtplib
-import ssl
 import time
-import tomllib
-import urllib.error
 import urllib.parse
-import urllib.request
+from dataclasses import dataclass, field
 from email.message import EmailMessage
-from pathlib import Path
-from typing import Literal, NamedTuple
-
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from typing import NamedTuple
 
 from plantrack.core.digest import Digest
-from plantrack.core.errors import PlantrackError, UsageError
+from plantrack.core.errors import UsageError
 from plantrack.core.wording import chinese_date
+from plantrack.notify.config import SERVICE_NAMES, Config, Mail, Robot, address_problem
+from plantrack.notify.transport import MAX_REPLY, Undelivered, post_json, send_mail
 
-Service = Literal["wecom", "dingtalk", "feishu", "email"]
-SERVICE_NAMES = {"wecom": "企业微信", "dingtalk": "钉钉", "feishu": "飞书", "email": "邮件"}
 # Bytes of message text per request. WeCom documents 4096 for markdown; DingTalk and Feishu
 # allow more, but a digest split at the same size reads the same everywhere.
 LIMITS = {"wecom": 4096, "dingtalk": 4096, "feishu": 4096, "email": 10**9}
 PER_MINUTE = 20  # WeCom's limit per robot; the others are more generous
 RETRIES = 3
-CONFIG_NAME = "plantrack-notify.toml"
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class Robot(_Strict):
-    """Where one office's digest goes."""
-
-    dept: str
-    service: Service
-    webhook: str | None = Field(default=None, description="机器人地址（不建议写在文件里）")
-    webhook_env: str | None = Field(default=None, description="存放机器人地址的环境变量")
-    secret_env: str | None = Field(default=None, description="钉钉、飞书加签密钥的环境变量")
-    to: list[str] = Field(default_factory=list, description="邮件收件人")
-
-
-class Mail(_Strict):
-    """The SMTP server offices' email goes through."""
-
-    host: str
-    port: int = 587
-    sender: str = Field(alias="from")
-    user_env: str | None = None
-    password_env: str | None = None
-    starttls: bool = True
-
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
-
-
-class Config(_Strict):
-    """The notify configuration file."""
-
-    within: str | None = None
-    robots: list[Robot] = Field(min_length=1)
-    email: Mail | None = None
+SERVER_TEXT = 200  # characters of a server's own words shown in a failure
 
 
 class Sent(NamedTuple):
@@ -82,27 +39,6 @@ class Sent(NamedTuple):
     service: str
     messages: int
     error: str | None = None
-
-
-def load_config(path: Path | None) -> tuple[Path, Config]:
-    """Read the configuration: --config, $PLANTRACK_NOTIFY_CONFIG, or plantrack-notify.toml."""
-    chosen = path or Path(os.environ.get("PLANTRACK_NOTIFY_CONFIG", CONFIG_NAME))
-    try:
-        data = tomllib.loads(chosen.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise UsageError(
-            f"{chosen}: 找不到通知配置文件。请用 --config 指定，格式见 README“发给各科室”一节"
-        ) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise PlantrackError(f"{chosen}: 无法读取：{exc}") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise PlantrackError(f"{chosen}: TOML 格式错误：{exc}") from None
-    try:
-        return chosen, Config.model_validate(data)
-    except ValidationError as exc:
-        first = exc.errors(include_url=False)[0]
-        where = ".".join(str(part) for part in first["loc"])
-        raise PlantrackError(f"{chosen}: {where}：{first['msg']}") from None
 
 
 def split(text: str, limit: int) -> list[str]:
@@ -137,9 +73,10 @@ def chosen_robots(settings: Config, depts: list[str]) -> list[Robot]:
     return robots
 
 
-def preview(robot: Robot, digest: Digest) -> str:
+def preview(found: Route, digest: Digest) -> str:
     """What --dry-run shows for one office: where it would go, and each message."""
-    where = _where(robot)
+    robot = found.robot
+    where = _where(robot) + (f"；不能发送：{found.problem}" if found.problem else "")
     body = digest.text() if robot.service in ("email",) else digest.markdown()
     parts = split(body, LIMITS[robot.service])
     return (
@@ -158,52 +95,119 @@ def _where(robot: Robot) -> str:
     return "地址写在配置文件中"
 
 
-def send(robot: Robot, digest: Digest, settings: Config) -> Sent:
-    """Send one office its digest; a failure is a value, so the next office is still sent."""
-    service = SERVICE_NAMES[robot.service]
+@dataclass
+class Route:
+    """One office's destination with its address and secrets resolved, or why it has none."""
+
+    robot: Robot
+    url: str = ""
+    secret: str = ""
+    login: tuple[str, str] | None = None
+    problem: str | None = None
+    hidden: list[str] = field(default_factory=list)
+
+
+def route(robot: Robot, settings: Config) -> Route:
+    """Resolve and check where one office's digest goes, before anything is sent."""
     try:
         if robot.service == "email":
-            count = _send_mail(robot, digest, settings.email)
-        else:
-            count = _send_robot(robot, digest)
-    except PlantrackError as exc:
-        return Sent(digest.unit, service, 0, str(exc))
-    return Sent(digest.unit, service, count)
+            return _mail_route(robot, settings.email)
+        url = robot.webhook or _secret(robot.webhook_env, "机器人地址")
+        problem = address_problem(url)
+        if problem:
+            where = f"环境变量 {robot.webhook_env} 中的" if robot.webhook_env else ""
+            raise Undelivered(f"{where}机器人{problem}")
+        if robot.secret_env and robot.service == "wecom":
+            raise Undelivered("企业微信机器人不用加签：请删去 secret_env")
+        secret = _secret(robot.secret_env, "加签密钥") if robot.secret_env else ""
+        return Route(robot, url=url, secret=secret, hidden=_secrets_in(url, secret))
+    except Undelivered as exc:
+        return Route(robot, problem=exc.reason)
 
 
-def _secret(name: str | None, what: str, dept: str) -> str:
+def _mail_route(robot: Robot, mail: Mail | None) -> Route:
+    if mail is None:
+        raise Undelivered("配置中没有 [email] 一节，无法发邮件")
+    if not robot.to:
+        raise Undelivered("没有写收件人（to）")
+    if not mail.user_env:
+        return Route(robot)
+    login = (_secret(mail.user_env, "邮箱账号"), _secret(mail.password_env, "邮箱密码"))
+    return Route(robot, login=login, hidden=[login[1]])
+
+
+def _secret(name: str | None, what: str) -> str:
     value = os.environ.get(name) if name else None
     if not value:
-        raise PlantrackError(f"{dept}：没有{what}：请设置环境变量 {name or '（配置中未写）'}")
+        raise Undelivered(f"没有{what}：请设置环境变量 {name or '（配置中未写）'}")
     return value
 
 
-def _send_robot(robot: Robot, digest: Digest) -> int:
-    url = robot.webhook or _secret(robot.webhook_env, "机器人地址", digest.unit)
-    parts = split(digest.markdown(), LIMITS[robot.service])
+def _secrets_in(url: str, secret: str) -> list[str]:
+    """Every part of an address that works as a key: the query's values and long path parts."""
+    parts = urllib.parse.urlsplit(url)
+    values = [value for _, value in urllib.parse.parse_qsl(parts.query)]
+    values += [part for part in parts.path.split("/") if len(part) >= 8]
+    return [v for v in [url, parts.query, secret, *values] if v]
+
+
+def send(found: Route, digest: Digest, settings: Config, *, run_deadline: float) -> Sent:
+    """Send one office its digest; a failure is a value, so the next office is still sent."""
+    robot = found.robot
+    service = SERVICE_NAMES[robot.service]
+    who = f"{digest.unit}：{service}"
+    if found.problem:
+        return Sent(digest.unit, service, 0, f"{who} 未发送：{found.problem}")
+    if time.monotonic() >= run_deadline:
+        why = f"已超过本次运行的总时限 {settings.run_timeout:g} 秒"
+        return Sent(digest.unit, service, 0, f"{who} 未发送：{why}")
+    try:
+        if robot.service == "email":
+            count = _send_mail(found, digest, settings, run_deadline)
+        else:
+            count = _send_robot(found, digest, settings, run_deadline)
+    except Undelivered as exc:
+        return Sent(digest.unit, service, 0, f"{who} 发送失败：{blank(exc.reason, found.hidden)}")
+    return Sent(digest.unit, service, count)
+
+
+def blank(text: str, secrets: list[str]) -> str:
+    """The text with every secret, as written or as URL-encoded, replaced by ***."""
+    for secret in sorted(secrets, key=len, reverse=True):
+        for form in {secret, urllib.parse.quote(secret, safe=""), urllib.parse.quote_plus(secret)}:
+            text = text.replace(form, "***")
+    return text
+
+
+def _deadline(settings: Config, run_deadline: float) -> float:
+    return min(time.monotonic() + settings.timeout, run_deadline)
+
+
+def _send_robot(found: Route, digest: Digest, settings: Config, run_deadline: float) -> int:
+    parts = split(digest.markdown(), LIMITS[found.robot.service])
     for index, part in enumerate(parts):
-        if index and index % PER_MINUTE == 0:
-            time.sleep(60)  # a robot takes at most PER_MINUTE messages a minute
-        target, payload = _request(robot, url, part, digest)
-        _post(target, payload, f"{digest.unit}：{SERVICE_NAMES[robot.service]}")
+        if index and index % PER_MINUTE == 0:  # a robot takes at most PER_MINUTE a minute
+            if time.monotonic() + 60 >= run_deadline:
+                raise Undelivered(f"已发 {index} 条，其余 {len(parts) - index} 条会超过总时限")
+            time.sleep(60)
+        payload = _payload(found, part, digest)
+        _deliver(found, payload, deadline=_deadline(settings, run_deadline))
     return len(parts)
 
 
-def _request(robot: Robot, url: str, text: str, digest: Digest) -> tuple[str, dict[str, object]]:
-    """The address and JSON body of one message, signed where the service asks for it."""
+def _payload(found: Route, text: str, digest: Digest) -> dict[str, object]:
+    """The JSON body of one message, signed where the service asks for it."""
     title = f"{digest.unit}工作提醒"
-    if robot.service == "wecom":
-        return url, {"msgtype": "markdown", "markdown": {"content": text}}
-    if robot.service == "dingtalk":
-        if robot.secret_env:
-            url = dingtalk_signed(url, _secret(robot.secret_env, "钉钉加签密钥", digest.unit))
-        return url, {"msgtype": "markdown", "markdown": {"title": title, "text": text}}
+    service = found.robot.service
+    if service == "wecom":
+        return {"msgtype": "markdown", "markdown": {"content": text}}
+    if service == "dingtalk":
+        return {"msgtype": "markdown", "markdown": {"title": title, "text": text}}
     payload: dict[str, object] = {"msg_type": "post", "content": {"post": feishu_post(title, text)}}
-    if robot.secret_env:
-        secret = _secret(robot.secret_env, "飞书加签密钥", digest.unit)
+    if found.secret:
         timestamp = str(int(time.time()))
-        payload = {"timestamp": timestamp, "sign": feishu_sign(timestamp, secret), **payload}
-    return url, payload
+        payload = {"timestamp": timestamp, "sign": feishu_sign(timestamp, found.secret), **payload}
+    return payload
 
 
 def feishu_post(title: str, markdown: str) -> dict[str, object]:
@@ -242,61 +246,86 @@ def feishu_sign(timestamp: str, secret: str) -> str:
     return base64.b64encode(hmac.new(key, b"", hashlib.sha256).digest()).decode()
 
 
-def _post(url: str, payload: dict[str, object], who: str, *, delay: float | None = None) -> None:
-    """POST JSON, retrying server errors with back-off; say what failed without the address."""
-    wait = delay if delay is not None else float(os.environ.get("PLANTRACK_RETRY_DELAY", "2"))
+def _deliver(found: Route, payload: dict[str, object], *, deadline: float) -> None:
+    """POST one message, retrying what may pass next time, until it is taken or the deadline."""
+    wait = float(os.environ.get("PLANTRACK_RETRY_DELAY", "2"))
     body = json.dumps(payload, ensure_ascii=False).encode("utf-8")
-    request = urllib.request.Request(
-        url, data=body, headers={"Content-Type": "application/json; charset=utf-8"}
-    )
     problem = ""
     for attempt in range(RETRIES + 1):
         if attempt:
-            time.sleep(wait * 2 ** (attempt - 1))
+            pause = wait * 2 ** (attempt - 1)
+            if time.monotonic() + pause >= deadline:
+                break
+            time.sleep(pause)
+        url = found.url
+        if found.robot.service == "dingtalk" and found.secret:
+            url = dingtalk_signed(url, found.secret)  # signed afresh: DingTalk checks the time
         try:
-            with urllib.request.urlopen(request, timeout=15) as response:
-                _check_reply(response.read(), who)
-                return
-        except urllib.error.HTTPError as exc:
-            problem = f"HTTP {exc.code}"
-            if exc.code < 500:
-                break  # the request itself is wrong: sending it again will not help
-        except (urllib.error.URLError, TimeoutError, ConnectionError) as exc:
-            reason = getattr(exc, "reason", exc)
-            problem = f"连接失败（{type(reason).__name__}）"
-    raise PlantrackError(f"{who} 发送失败：{problem}，已尝试 {attempt + 1} 次")
+            reply = post_json(url, body, deadline=deadline)
+        except Undelivered as exc:
+            problem = exc.reason
+            if not exc.retry or time.monotonic() >= deadline:
+                break
+            continue
+        if 300 <= reply.status < 400:
+            raise Undelivered(
+                f"服务器要求转到别的地址（HTTP {reply.status}）：为免把地址和密钥交给别处，"
+                "没有跟随；请检查机器人地址"
+            )
+        if reply.status >= 500:
+            problem = f"HTTP {reply.status}"
+            continue
+        if reply.status >= 400:
+            raise Undelivered(f"HTTP {reply.status}{_server_said(reply.body, found)}")
+        _check_reply(reply.body, found)
+        return
+    raise Undelivered(f"{problem}，已尝试 {attempt + 1} 次")
 
 
-def _check_reply(data: bytes, who: str) -> None:
+def _check_reply(data: bytes, found: Route) -> None:
     """WeCom and DingTalk answer errcode 0, Feishu code 0; anything else is a refusal."""
+    if len(data) > MAX_REPLY:
+        raise Undelivered(f"服务器的回复超过 {MAX_REPLY // 1024} KiB，无法确认是否送达")
     try:
         reply = json.loads(data or b"{}")
     except ValueError:
         return
+    if not isinstance(reply, dict):
+        return
     code = reply.get("errcode", reply.get("code", reply.get("StatusCode", 0)))
     if code not in (0, None):
         message = reply.get("errmsg") or reply.get("msg") or ""
-        raise PlantrackError(f"{who} 被拒绝：错误码 {code} {message}".rstrip())
+        said = _cut(blank(str(message), found.hidden))
+        raise Undelivered(f"被拒绝：错误码 {_cut(str(code))} {said}".rstrip())
 
 
-def _send_mail(robot: Robot, digest: Digest, mail: Mail | None) -> int:
-    if mail is None:
-        raise PlantrackError(f"{digest.unit}：配置中没有 [email] 一节，无法发邮件")
-    if not robot.to:
-        raise PlantrackError(f"{digest.unit}：没有写收件人（to）")
+def _server_said(data: bytes, found: Route) -> str:
+    """A server's words about a refusal, secrets blanked and cut short; empty when it said none."""
+    if len(data) > MAX_REPLY:
+        return ""
+    text = " ".join(data.decode("utf-8", "replace").split())
+    return f"：{_cut(blank(text, found.hidden))}" if text else ""
+
+
+def _cut(text: str) -> str:
+    return text if len(text) <= SERVER_TEXT else text[:SERVER_TEXT] + "…"
+
+
+def _send_mail(found: Route, digest: Digest, settings: Config, run_deadline: float) -> int:
+    mail = settings.email
+    assert mail is not None  # route() says why an email office has no [email] section
     message = EmailMessage()
-    message["Subject"] = f"【{digest.unit}】工作提醒 {chinese_date(digest.as_of)}"
+    subject = f"【{digest.unit}】工作提醒 {chinese_date(digest.as_of)}"
+    message["Subject"] = " ".join(subject.split())
     message["From"] = mail.sender
-    message["To"] = ", ".join(robot.to)
+    message["To"] = ", ".join(found.robot.to)
     message.set_content(digest.text())
-    try:
-        with smtplib.SMTP(mail.host, mail.port, timeout=30) as server:
-            if mail.starttls:
-                server.starttls(context=ssl.create_default_context())
-            if mail.user_env:
-                user = _secret(mail.user_env, "邮箱账号", digest.unit)
-                server.login(user, _secret(mail.password_env, "邮箱密码", digest.unit))
-            server.send_message(message)
-    except (smtplib.SMTPException, OSError) as exc:
-        raise PlantrackError(f"{digest.unit}：邮件发送失败（{type(exc).__name__}）") from None
+    send_mail(
+        message,
+        host=mail.host,
+        port=mail.port,
+        starttls=mail.starttls,
+        login=found.login,
+        deadline=_deadline(settings, run_deadline),
+    )
     return 1
