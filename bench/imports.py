@@ -107,16 +107,16 @@ def main() -> None:
         "",
         *rows,
     ]
-    write_section(args.output, "\n".join(section) + "\n")
+    write_section(args.output, SECTION, "\n".join(section) + "\n")
 
 
 SECTION = "## 导入"
 
 
-def write_section(path: Path, section: str) -> None:
-    """Put the section in place of an earlier one, or after everything else."""
+def write_section(path: Path, title: str, section: str) -> None:
+    """Put the section in place of an earlier one with this title, or after everything else."""
     text = path.read_text(encoding="utf-8") if path.exists() else ""
-    at = text.find("\n" + SECTION + "\n")
+    at = text.find("\n" + title + "\n")
     if at >= 0:
         after = text.find("\n## ", at + 1)
         text = text[:at] + (text[after:] if after >= 0 else "")

@@ -13,9 +13,9 @@ import pytest
 
 from documents import BRACKETS, LABELS, LAYOUTS
 from helpers import DATA, SOURCE_TEXT, Invoke, bundled_plan
-from plantrack import importer
 from plantrack.core.errors import UsageError
 from plantrack.core.numerals import from_chinese
+from plantrack.importer import convert as importer
 from plantrack.importer.sources import text_blocks
 from plantrack.planfile.load import parse_plan
 

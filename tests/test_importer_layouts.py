@@ -14,8 +14,8 @@ import pytest
 
 from documents import CHECKLIST, GROUPED_HEADER, LABELS, LAYOUTS, NUMBERING, TABLE, Layout
 from helpers import DATA, SOURCE_TEXT, Invoke, bundled_plan, to_pdf
-from plantrack import importer
 from plantrack.core.model import Plan, Task
+from plantrack.importer import convert as importer
 from plantrack.planfile.load import parse_plan
 
 Shape = list[tuple[int, int, list[tuple[list[str], list[str]]]]]

@@ -8,7 +8,7 @@ import pytest
 
 from documents import TABLE
 from plantrack.core.errors import PlantrackError, UsageError
-from plantrack.importer.sources import read_blocks, sniff, text_blocks
+from plantrack.importer.sources import Unreadable, read_blocks, sniff, text_blocks
 
 
 def test_sniff_tells_the_format_by_content(tmp_path: Path) -> None:
@@ -18,8 +18,10 @@ def test_sniff_tells_the_format_by_content(tmp_path: Path) -> None:
     assert sniff(excel.read_bytes()) == "xlsx"
     assert sniff(b"%PDF-1.7\n") == "pdf"
     assert sniff("一、甲".encode()) == "text"
-    assert sniff(b"PK\x03\x04 not really a zip") == "text"
-    assert sniff(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504)) == "ole"
+    with pytest.raises(Unreadable, match="不完整"):
+        sniff(b"PK\x03\x04 not really a zip")
+    with pytest.raises(Unreadable, match="旧版 Word"):
+        sniff(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504))
 
 
 def test_an_old_word_file_is_refused_with_how_to_convert_it(tmp_path: Path) -> None:
@@ -72,5 +74,5 @@ def test_a_damaged_word_file_is_named_not_traced(tmp_path: Path) -> None:
     path = tmp_path / "损坏.docx"
     with zipfile.ZipFile(path, "w") as archive:
         archive.writestr("word/document.xml", "<not-word/>")
-    with pytest.raises(PlantrackError, match=r"损坏\.docx: 无法读取这个 Word 文件"):
+    with pytest.raises(UsageError, match=r"损坏\.docx: Word 文件已损坏"):
         read_blocks(path, path.read_bytes())

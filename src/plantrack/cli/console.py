@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from plantrack.core.digest import Digest
     from plantrack.core.rule_codes import Rule
     from plantrack.gitops.setup import Registered
-    from plantrack.importer import Imported
+    from plantrack.importer.convert import Imported
     from plantrack.notify.robots import Sent
     from plantrack.planfile.edit import Outcome
     from plantrack.planfile.load import Checked

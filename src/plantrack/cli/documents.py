@@ -156,8 +156,8 @@ def import_(
     ] = False,
 ) -> None:
     """从工作要点或分工方案生成计划文件：部分、任务、分工、单位、时限和目标。"""
-    from plantrack import importer
     from plantrack.cli import console
+    from plantrack.importer import convert as importer
 
     target = None if dry_run else console.output_path(output)
     imported = importer.import_document(

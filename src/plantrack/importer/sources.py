@@ -2,6 +2,11 @@
 
 The format is told by the bytes, not the file name: a .doc renamed .txt, or a PDF mailed
 as .dat, is read as what it is. A block's number is what notes call DOC:LINE.
+
+A received file may be damaged, or made to hurt: a zip that unpacks to gigabytes, a
+sheet that claims a million rows, a PDF of endless pages. What the bytes show cheaply is
+checked here; Word, Excel and PDF are then read by `isolated` in a child process with
+a memory and time limit, and every refusal says what the file is and what to do.
 """
 
 from __future__ import annotations
@@ -9,6 +14,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -24,39 +30,96 @@ class Block(NamedTuple):
     cells: tuple[str, ...] = ()
 
 
+MAX_BYTES = 64 * 2**20  # a work plan is a few hundred KB; a scanned one a few MB
+MAX_MEMBERS = 5000  # files inside a .docx or .xlsx
+MAX_UNPACKED = 256 * 2**20  # what those files add up to, unpacked
+MAX_PAGES = 500
+MAX_ROWS = 20000  # of a worksheet
+MAX_COLUMNS = 256
+MAX_STREAM = 32 * 2**20  # one PDF stream, unpacked
+
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ENCRYPTED_OFFICE = "EncryptedPackage".encode("utf-16-le")  # Word/Excel with a password
+
+
+class Unreadable(Exception):
+    """A document that cannot or will not be read, said without its name."""
+
+
 def read_blocks(path: Path, data: bytes) -> list[Block]:
     """The document's blocks in reading order."""
-    kind = sniff(data)
-    if kind == "ole":
-        raise UsageError(
-            f"{path}: 这是旧版 Word（.doc）、WPS 或 Excel（.xls）文件，无法直接读取："
-            "请在 Word 或 WPS 中另存为 .docx（表格另存为 .xlsx）后再导入"
-        )
-    if kind == "pdf":
-        return _pdf_blocks(path, data)
-    if kind == "docx":
-        return _docx_blocks(path, data)
-    if kind == "xlsx":
-        return _xlsx_blocks(path, data)
+    try:
+        kind = sniff(data)
+        if kind in ("pdf", "docx", "xlsx"):
+            from plantrack.importer import isolated
+
+            return isolated.read(kind, data)
+    except Unreadable as exc:
+        raise UsageError(f"{path}: {exc}") from None
     return text_blocks(decode_document(path, data))
 
 
 def sniff(data: bytes) -> str:
-    """pdf, docx, xlsx, ole (.doc, .wps, .xls) or text, from the content."""
+    """pdf, docx, xlsx or text, from the content; anything else is refused as Unreadable."""
+    if len(data) > MAX_BYTES:
+        raise Unreadable(
+            f"文件有 {_mb(len(data))}，超过导入上限 {_mb(MAX_BYTES)}：工作要点不会这么大"
+        )
     if data.startswith(b"%PDF-"):
         return "pdf"
-    if data.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
-        return "ole"
+    if data.startswith(_OLE):
+        if _ENCRYPTED_OFFICE in data:
+            raise Unreadable(
+                "这个 Word 或 Excel 文件加密了，需要密码才能打开：请在 Word、WPS 中打开，"
+                "去掉打开密码后另存，再导入"
+            )
+        raise Unreadable(
+            "这是旧版 Word（.doc）、WPS 或 Excel（.xls）文件，无法直接读取："
+            "请在 Word 或 WPS 中另存为 .docx（表格另存为 .xlsx）后再导入"
+        )
     if data.startswith(b"PK\x03\x04"):
-        try:
-            names = set(zipfile.ZipFile(io.BytesIO(data)).namelist())
-        except zipfile.BadZipFile:
-            return "text"
-        if "word/document.xml" in names:
-            return "docx"
-        if "xl/workbook.xml" in names:
-            return "xlsx"
+        return _archive_kind(data)
     return "text"
+
+
+def _archive_kind(data: bytes) -> str:
+    """docx or xlsx, for a zip that is one and is small enough to unpack."""
+    try:
+        members = zipfile.ZipFile(io.BytesIO(data)).infolist()
+    except (zipfile.BadZipFile, ValueError, OSError):
+        raise Unreadable(
+            "文件已损坏：它像 Word 或 Excel 文件，但不完整（可能没有下载或复制完）。"
+            "请重新下载，或在 Word、WPS 中打开后另存，再导入"
+        ) from None
+    if len(members) > MAX_MEMBERS:
+        raise Unreadable(
+            f"文件内含 {len(members)} 个部件，超过导入上限 {MAX_MEMBERS}：不像是工作要点"
+        )
+    unpacked = sum(member.file_size for member in members)
+    if unpacked > MAX_UNPACKED:
+        raise Unreadable(
+            f"文件解压后有 {_mb(unpacked)}，超过导入上限 {_mb(MAX_UNPACKED)}："
+            "若其中有大图片，请删去图片后另存，再导入"
+        )
+    names = {member.filename for member in members}
+    if "word/document.xml" in names:
+        return "docx"
+    if "xl/workbook.xml" in names:
+        return "xlsx"
+    raise Unreadable(
+        "这是一个压缩包（或 PowerPoint、OFD 等文件），不是 Word（.docx）或 Excel（.xlsx）文件："
+        "请导入工作要点的 Word、PDF、Excel 或文本文件"
+    )
+
+
+def _mb(size: int) -> str:
+    return f"{size / 2**20:.0f} MB" if size >= 2**20 else f"{size / 1024:.0f} KB"
+
+
+def parse_binary(kind: str, data: bytes) -> list[Block]:
+    """Read a PDF, Word or Excel file's blocks (run by `isolated`, in a child process)."""
+    readers = {"pdf": _pdf_blocks, "docx": _docx_blocks, "xlsx": _xlsx_blocks}
+    return readers[kind](data)
 
 
 def decode_document(path: Path, data: bytes) -> str:
@@ -80,23 +143,76 @@ def _text_block(number: int, line: str) -> Block:
     return Block(number, line, cells)
 
 
-def _pdf_blocks(path: Path, data: bytes) -> list[Block]:
+def _pdf_blocks(data: bytes) -> list[Block]:
     import pdfplumber
+    from pdfminer.pdfdocument import PDFPasswordIncorrect
 
+    _bound_pdf_streams()
     blocks: list[Block] = []
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
+            if len(pdf.pages) > MAX_PAGES:
+                raise Unreadable(
+                    f"PDF 有 {len(pdf.pages)} 页，超过导入上限 {MAX_PAGES} 页：不像是工作要点"
+                )
             for page in pdf.pages:
                 for text, cells in _pdf_page(page):
                     blocks.append(Block(len(blocks) + 1, text, cells))
-    except Exception as exc:  # pdfplumber raises many kinds on a damaged file
-        raise PlantrackError(f"{path}: 无法读取这个 PDF（{type(exc).__name__}）") from None
+                page.close()  # let go of the page's layout before reading the next
+    except Exception as exc:  # pdfplumber wraps what pdfminer raises on a damaged file
+        causes = _causes(exc)
+        if any(isinstance(cause, Unreadable) for cause in causes):
+            raise next(c for c in causes if isinstance(c, Unreadable)) from None
+        if any(isinstance(cause, PDFPasswordIncorrect) for cause in causes):
+            raise Unreadable(
+                "这个 PDF 加密了，需要密码才能打开：请用 PDF 阅读器输入密码后另存一份无密码的，再导入"
+            ) from None
+        raise Unreadable(f"PDF 文件已损坏，无法读取（{type(causes[-1]).__name__}）") from None
     if not any(block.text.strip() for block in blocks):
-        raise UsageError(
-            f"{path}: 这个 PDF 没有文字层（可能是扫描件）：请先用 OCR 软件识别成文字，"
+        raise Unreadable(
+            "这个 PDF 没有文字层（可能是扫描件）：请先用 OCR 软件识别成文字，"
             "或找到原始的 Word 文件再导入"
         )
     return blocks
+
+
+def _causes(exc: BaseException) -> list[BaseException]:
+    """The exception and what lies under it: its cause, its context, an exception it wraps."""
+    found: list[BaseException] = []
+    current: BaseException | None = exc
+    while current is not None and current not in found:
+        found.append(current)
+        wrapped = [arg for arg in current.args if isinstance(arg, BaseException)]
+        current = current.__cause__ or current.__context__ or (wrapped[0] if wrapped else None)
+    return found
+
+
+def _bound_pdf_streams() -> None:
+    """Make pdfminer refuse a stream that unpacks past MAX_STREAM, instead of unpacking it.
+
+    pdfminer inflates each stream whole with zlib.decompress; a few KB can hold gigabytes.
+    This runs only in the child process that reads one PDF, so changing pdfminer's view of
+    zlib there changes nothing else.
+    """
+    import zlib
+
+    import pdfminer.pdftypes
+
+    class _BoundedZlib:
+        error = zlib.error
+
+        @staticmethod
+        def decompress(data: bytes) -> bytes:
+            inflater = zlib.decompressobj()
+            out = inflater.decompress(data, MAX_STREAM)
+            if inflater.unconsumed_tail:
+                raise Unreadable(f"PDF 中有一段内容解压后超过 {_mb(MAX_STREAM)}：不像是工作要点")
+            return out
+
+        def __getattr__(self, name: str) -> Any:
+            return getattr(zlib, name)
+
+    pdfminer.pdftypes.zlib = _BoundedZlib()  # type: ignore[attr-defined,assignment]
 
 
 def _pdf_page(page: Any) -> list[tuple[str, tuple[str, ...]]]:
@@ -118,7 +234,7 @@ def _pdf_page(page: Any) -> list[tuple[str, tuple[str, ...]]]:
     return [(text, cells) for _, text, cells in placed]
 
 
-def _docx_blocks(path: Path, data: bytes) -> list[Block]:
+def _docx_blocks(data: bytes) -> list[Block]:
     from docx import Document
     from docx.table import Table
     from docx.text.paragraph import Paragraph
@@ -126,7 +242,9 @@ def _docx_blocks(path: Path, data: bytes) -> list[Block]:
     try:
         document = Document(io.BytesIO(data))
     except Exception as exc:  # python-docx raises many kinds on a damaged file
-        raise PlantrackError(f"{path}: 无法读取这个 Word 文件（{type(exc).__name__}）") from None
+        raise Unreadable(
+            f"Word 文件已损坏，无法读取（{type(exc).__name__}）：请在 Word、WPS 中打开后另存，再导入"
+        ) from None
     numbering = _Numbering(document)
     blocks: list[Block] = []
     for item in document.iter_inner_content():
@@ -210,19 +328,52 @@ def _formatted(fmt: str, count: int) -> str:
     return str(count)
 
 
-def _xlsx_blocks(path: Path, data: bytes) -> list[Block]:
+def _xlsx_blocks(data: bytes) -> list[Block]:
     from openpyxl import load_workbook
 
     try:
+        # openpyxl reads a sheet as it is iterated: damage may show only then.
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        return [
+            Block(number, "\t".join(cells), cells)
+            for number, cells in enumerate(_xlsx_rows(workbook), start=1)
+        ]
+    except Unreadable:
+        raise
     except Exception as exc:  # openpyxl raises many kinds on a damaged file
-        raise PlantrackError(f"{path}: 无法读取这个 Excel 文件（{type(exc).__name__}）") from None
-    blocks: list[Block] = []
+        kinds = [type(cause).__name__ for cause in _causes(exc)]
+        # defusedxml refuses a DTD entity, the stuff of "billion laughs"; Excel writes none.
+        forbidden = any("Forbidden" in kind for kind in kinds)
+        what = "含有 XML 实体定义，不是 Excel 保存的文件" if forbidden else "已损坏"
+        raise Unreadable(
+            f"Excel 文件{what}，无法读取（{kinds[-1]}）：请在 Excel、WPS 中打开后另存，再导入"
+        ) from None
+
+
+def _xlsx_rows(workbook: Any) -> Iterator[tuple[str, ...]]:
+    """Every non-empty row of every sheet, as its cells' text up to the last one filled."""
     for sheet in workbook.worksheets:
-        for row in sheet.iter_rows(values_only=True):
+        # openpyxl pads every row to the sheet's <dimension>, which may claim A1:XFD1048576.
+        rows, columns = sheet.max_row or 0, sheet.max_column or 0
+        if rows > MAX_ROWS or columns > MAX_COLUMNS:
+            raise Unreadable(
+                f"工作表“{sheet.title}”自称有 {rows} 行、{columns} 列，超过导入上限"
+                f"（{MAX_ROWS} 行、{MAX_COLUMNS} 列）：请在 Excel、WPS 中删去表格外多余的行和列，"
+                "另存后再导入"
+            )
+        for index, row in enumerate(sheet.iter_rows(values_only=True), start=1):
+            if index > MAX_ROWS:
+                raise Unreadable(
+                    f"工作表“{sheet.title}”超过 {MAX_ROWS} 行，超过导入上限："
+                    "请删去表格之后多余的行再导入"
+                )
             cells = tuple("" if value is None else str(value).strip() for value in row)
             while cells and not cells[-1]:
                 cells = cells[:-1]
+            if len(cells) > MAX_COLUMNS:
+                raise Unreadable(
+                    f"工作表“{sheet.title}”第 {index} 行超过 {MAX_COLUMNS} 列，超过导入上限："
+                    "请删去表格右侧多余的列再导入"
+                )
             if cells:
-                blocks.append(Block(len(blocks) + 1, "\t".join(cells), cells))
-    return blocks
+                yield cells
