@@ -11,7 +11,9 @@ import pytest
 from helpers import PLAN_2023, Invoke
 from plantrack.output.display import json_printable, printable
 
-TITLE_ATTACK = "\\e]0;已被篡改\\a统筹推进专项整治工作\\e[2J"  # as written in YAML's double quotes
+# As written in YAML's double quotes: a retitle, a screen clear, and a right-to-left override.
+TITLE_ATTACK = "\\e]0;已被篡改\\a统筹推进专项整治工作\\e[2J\\u202E"
+UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 SGR = re.compile("\x1b\\[[0-9;]*m")  # the colours rich draws itself
 
 
@@ -51,16 +53,36 @@ def hostile_plan(tmp_path: Path) -> Path:
         ["export", "--format", "ics"],
         ["report", "--format", "html", "--quarter", "2023Q3"],
         ["report", "--quarter", "2023Q3"],
+        ["show", "13", "--json"],
+        ["digest", "--as-of", "2023-10-20"],
+        ["digest", "--markdown", "--as-of", "2023-10-20"],
+        ["textconv"],
+        ["rollover", "--dry-run", "--to", "NEXT-YEAR"],  # NEXT-YEAR: a file beside the plan
+        [
+            "postpone",
+            "13",
+            "2023-12-20",
+            "--reason",
+            "等\x1b[8m",
+            "--dry-run",
+            "--as-of",
+            "2023-10-20",
+        ],
     ],
-    ids=["show", "tasks", "due", "log", "mark-dry-run", "json", "csv", "ics", "html", "md"],
+    ids=[
+        *("show", "tasks", "due", "log", "mark-dry-run", "json", "csv", "ics", "html", "md"),
+        *("show-json", "digest", "digest-markdown", "textconv", "rollover", "postpone"),
+    ],
 )
 def test_no_command_passes_a_control_sequence_to_the_terminal(
     cli: Invoke, hostile_plan: Path, args: list[str], colour: bool
 ) -> None:
     env = {"FORCE_COLOR": "1", "COLUMNS": "260"} if colour else {}
-    result = cli(*args, "--plan", str(hostile_plan), env=env)
+    where = [str(hostile_plan)] if args[0] == "textconv" else ["--plan", str(hostile_plan)]
+    args = [str(hostile_plan.with_name("2024.yaml")) if a == "NEXT-YEAR" else a for a in args]
+    result = cli(*args, *where, env=env)
     drawn = SGR.sub("", result.stdout + result.stderr)
-    assert not re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f]", drawn)
+    assert not UNSAFE.search(drawn)
     if args[0] in ("show", "tasks") and "--json" not in args:
         assert "\\x1B]0;已被篡改\\x07统筹推进专项整治工作" in drawn
 
@@ -99,7 +121,7 @@ def test_a_workbook_holds_the_escapes_instead_of_failing(cli: Invoke, hostile_pl
     sheet = load_workbook(out).active
     assert sheet is not None
     cells = [c for row in sheet.iter_rows(values_only=True) for c in row]
-    assert "\\x1B]0;已被篡改\\x07统筹推进专项整治工作\\x1B[2J" in cells
+    assert "\\x1B]0;已被篡改\\x07统筹推进专项整治工作\\x1B[2J\\u202E" in cells
 
 
 @pytest.mark.parametrize(
@@ -130,3 +152,20 @@ def test_textconv_and_the_calendar_name_are_safe(
     )
     calendar = cli("export", "--format", "ics", "--plan", str(titled)).stdout
     assert "\r\nX-INJECTED" not in calendar
+
+
+def test_an_imported_plan_on_stdout_holds_escapes_and_the_same_text(
+    cli: Invoke, tmp_path: Path
+) -> None:
+    import yaml
+
+    title = "开展\x1b]0;pwn\x07专项\u202e工作\x9b2J"
+    source = tmp_path / "要点.txt"
+    source.write_text(
+        f"2024年工作要点\n一、总体要求\n1.{title}。（牵头单位：局法规科；责任单位：局办公室）\n",
+        encoding="utf-8",
+    )
+    result = cli("import", str(source))
+    assert not UNSAFE.search(result.stdout + result.stderr)
+    [section] = yaml.safe_load(result.stdout)["sections"]
+    assert section["tasks"][0]["title"] == title  # escaped in the file, not changed

@@ -81,7 +81,7 @@ def test_a_report_is_never_written_over_the_plan_it_came_from(cli: Invoke, plan:
     before = plan.read_bytes()
     for force in ([], ["--force"]):
         result = cli(*REPORT, "--plan", str(plan), "-o", str(plan), *force, code=2)
-        assert "是计划文件本身" in result.stderr
+        assert "就是读取的文件本身" in result.stderr
     link = plan.parent / "link.md"
     link.symlink_to(plan)
     cli(*REPORT, "--plan", str(plan), "-o", str(link), "--force", code=2)

@@ -203,6 +203,29 @@ def test_import_refuses_to_overwrite(cli: Invoke, tmp_path: Path) -> None:
     assert out.read_text(encoding="utf-8") == "# 已有的计划\n"
 
 
+def test_import_never_replaces_its_own_source_even_with_force(cli: Invoke, tmp_path: Path) -> None:
+    source = tmp_path / "要点.txt"
+    source.write_bytes(SOURCE_TEXT.read_bytes())
+    result = cli("import", str(source), "-o", str(source), "--force", code=2)
+    assert "就是读取的文件本身" in result.stderr
+    assert source.read_bytes() == SOURCE_TEXT.read_bytes()
+
+
+def test_import_never_replaces_a_plan_holding_progress(cli: Invoke, plan_copy: Path) -> None:
+    cli("log", "13", "已报送第一批", "--plan", str(plan_copy), "--as-of", "2023-05-10")
+    cli("mark", "26", "done", "--plan", str(plan_copy), "--as-of", "2023-11-15")
+    before = plan_copy.read_bytes()
+    result = cli(
+        "import", str(SOURCE_TEXT), "--year", "2023", "-o", str(plan_copy), "--force", code=2
+    )
+    assert "是一份记有 2 条进展的计划" in result.stderr and "--force 也不行" in result.stderr
+    assert f"-o {plan_copy.with_name('2023-新.yaml')}" in result.stderr
+    assert plan_copy.read_bytes() == before
+    fresh = plan_copy.with_name("导入.yaml")  # an earlier import, with no progress yet
+    cli("import", str(SOURCE_TEXT), "--year", "2023", "-o", str(fresh))
+    cli("import", str(SOURCE_TEXT), "--year", "2023", "-o", str(fresh), "--force")
+
+
 def test_import_reads_gbk_and_refuses_non_plans(cli: Invoke, tmp_path: Path) -> None:
     gbk = tmp_path / "gbk.txt"
     gbk.write_bytes((DOCS / "variants.txt").read_text(encoding="utf-8").encode("gbk"))

@@ -174,7 +174,7 @@ def print_import(
     if dry_run:
         _write("\n".join(import_outline(imported)) + "\n")
     elif not imported.refused:
-        deliver(imported.text.encode("utf-8"), output, force=force)
+        deliver(imported.text.encode("utf-8"), output, force=force, protected=[imported.source])
     print_error(str(imported.summary))
     if imported.notes:
         print_error(f"共 {len(imported.notes)} 处需要人工核对（见上）。")

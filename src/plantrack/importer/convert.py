@@ -85,7 +85,8 @@ def import_document(
 ) -> Imported:
     """Read a document and turn it into plan text, validated as `check` would."""
     if output is not None:
-        files.check_output(output, force=force)  # refused before the document is read
+        # Refused before the document is read: never the document itself, nor a plan in use.
+        files.check_output(output, force=force, protected=[source])
     blocks = read_blocks(source, files.read_source(source))
     return import_blocks(blocks, source=source, year=year, strict=strict)
 

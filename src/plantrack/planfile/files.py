@@ -4,8 +4,8 @@ Every write goes through one writer: a temporary file beside the target, fsync, 
 rename, so a crash or a full disk leaves the old file whole. The user's files are theirs:
 a symlinked plan is edited where it really is and stays a link; hard links, read-only
 files, pipes and devices are refused with the reason; owner, group and mode are kept;
-`-o` never replaces a file without --force, never the plan itself, and never writes
-through a symlink. Temporary and lock files carry a name the project's .gitignore
+`-o` never replaces a file without --force, never the file it was made from nor a plan
+holding progress, and never writes through a symlink. Temporary and lock files carry a name the project's .gitignore
 ignores, and temporary files a dead process left are removed on the next write.
 """
 
@@ -14,6 +14,7 @@ from __future__ import annotations
 import errno
 import functools
 import os
+import re
 import stat
 import sys
 import tempfile
@@ -32,6 +33,7 @@ LATE_APPEND_PAUSES = (0.0, 0.002, 0.005, 0.01, 0.02)
 APPEND_RETRIES = 20
 # Both names are in the project's .gitignore, which applies in every folder of a repository.
 TEMP_SUFFIX = ".plantrack-tmp"
+MAX_PLAN_PEEK = 64 * 2**20  # how much of a file -o would replace is read to look for progress
 LOCK_SUFFIX = ".plantrack-lock"
 
 
@@ -85,19 +87,24 @@ def write_output_file(
 ) -> None:
     """Write where -o points: atomically, over an existing file only with --force.
 
-    Never over a protected file (the plan the output was made from), even with --force,
-    and never through a symlink: with --force the link itself is replaced.
+    Never over a protected file (the plan or document the output was made from), nor over
+    a plan that holds progress, even with --force; and never through a symlink: with
+    --force the link itself is replaced.
     """
-    for plan in protected:
-        if _same_file(path, plan):
-            raise UsageError(f"{path} 是计划文件本身：输出不能写到计划文件上。请换一个文件名（-o）")
-    existing = check_output(path, force=force)
+    existing = check_output(path, force=force, protected=protected)
     mode = 0o666 & ~_umask() if existing is None or stat.S_ISLNK(existing.st_mode) else None
     replace(path, data, like=None if mode is not None else existing, mode=mode)
 
 
-def check_output(path: Path, *, force: bool) -> os.stat_result | None:
-    """Refuse an -o that names a folder, or an existing file without --force; its status if any."""
+def check_output(
+    path: Path, *, force: bool, protected: Iterable[Path] = ()
+) -> os.stat_result | None:
+    """Refuse an -o that may not be written; the status of the file it replaces, if any."""
+    for source in protected:
+        if _same_file(path, source):
+            raise UsageError(
+                f"{path} 就是读取的文件本身：输出不能写到它上面，--force 也不行。请换一个文件名（-o）"
+            )
     try:
         existing = os.lstat(path)
     except FileNotFoundError:
@@ -105,6 +112,8 @@ def check_output(path: Path, *, force: bool) -> os.stat_result | None:
     except OSError as exc:
         raise PlantrackError(f"{path}: 无法写入：{_reason(exc)}") from None
     _may_replace(path, existing, force=force)
+    if stat.S_ISREG(existing.st_mode):
+        _keep_progress(path)
     return existing
 
 
@@ -116,6 +125,48 @@ def _may_replace(path: Path, existing: os.stat_result, *, force: bool) -> None:
         raise UsageError(f"{path}{link} 已存在：为免覆盖，未写入。换一个文件名，或加 --force 覆盖")
     if not (stat.S_ISREG(existing.st_mode) or stat.S_ISLNK(existing.st_mode)):
         raise UsageError(f"{path} 不是普通文件（是管道或设备）：不能写到这里")
+
+
+_PROGRESS_KEY = re.compile(rb"^[ \t]*-?[ \t]*progress[ \t]*:", re.MULTILINE)
+
+
+def _keep_progress(path: Path) -> None:
+    """Refuse to replace a plan in which progress has been recorded: a year of work."""
+    try:
+        with path.open("rb") as file:
+            head = file.read(MAX_PLAN_PEEK)
+    except OSError:
+        return  # unreadable here: replace() will say why it cannot write either
+    if not _PROGRESS_KEY.search(head):
+        return
+    entries = _progress_entries(head)
+    counted = f"记有 {entries} 条进展" if entries else "记有进展"
+    suggestion = path.with_name(f"{path.stem}-新{path.suffix}")
+    raise UsageError(
+        f"{path} 是一份{counted}的计划：覆盖它会丢掉这些进展，--force 也不行。"
+        f"请写到另一个文件，如 -o {suggestion}，核对后再合并"
+    )
+
+
+def _progress_entries(text: bytes) -> int:
+    """How many progress entries a plan's text holds; 0 when it cannot be read as YAML."""
+    import yaml
+
+    try:
+        tree = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except (yaml.YAMLError, ValueError):
+        return 0
+    return _count_progress(tree)
+
+
+def _count_progress(node: object) -> int:
+    if isinstance(node, dict):
+        own = node.get("progress")
+        entries = len(own) if isinstance(own, list) else 0
+        return entries + sum(_count_progress(v) for k, v in node.items() if k != "progress")
+    if isinstance(node, list):
+        return sum(_count_progress(item) for item in node)
+    return 0
 
 
 def _same_file(path: Path, other: Path) -> bool:

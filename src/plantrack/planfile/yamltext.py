@@ -21,6 +21,13 @@ _NOT_PLAINLY_TEXT = frozenset(
 )
 
 
+# YAML's own line breaks and the byte-order mark; and the bidirectional controls, which
+# make a line display in another order than it reads (in a terminal, a diff, a review).
+_ESCAPED = frozenset(
+    [0x2028, 0x2029, 0xFEFF, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A)]
+)
+
+
 def double_quoted(value: str) -> str:
     """A YAML double-quoted scalar; control characters and YAML's own line breaks escaped."""
     out = []
@@ -30,7 +37,7 @@ def double_quoted(value: str) -> str:
             out.append("\\" + char)
         elif char == "\n":
             out.append("\\n")
-        elif code < 0x20 or 0x7F <= code <= 0x9F or code in (0x2028, 0x2029, 0xFEFF):
+        elif code < 0x20 or 0x7F <= code <= 0x9F or code in _ESCAPED:
             out.append(f"\\x{code:02X}" if code <= 0xFF else f"\\u{code:04X}")
         else:
             out.append(char)
