@@ -18,7 +18,7 @@ from docx.document import Document as DocumentObject
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
-from helpers import PROGRESS_PLAN, ROOT, Invoke
+from helpers import PLAN_2023, PROGRESS_PLAN, ROOT, Invoke
 
 AS_OF = "2023-10-08"
 HEADINGS = ["一、总体情况", "二、主要进展和成效", "三、存在的问题", "四、下一步工作安排"]
@@ -152,6 +152,20 @@ def test_a_templates_folder_with_an_edited_report_docx_is_used(cli: Invoke, tmp_
     shutil.copy(ROOT / "templates" / "report.md.j2", folder)
     out = report(cli, tmp_path, "--quarter", "2023Q3", "--as-of", AS_OF, "--templates", str(folder))
     assert open_docx(out).paragraphs[0].text.startswith("（科室自定）2023年交通法治工作要点")
+
+
+def test_a_word_template_runs_in_the_sandbox(
+    cli: Invoke, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    folder = tmp_path / "templates"
+    folder.mkdir()
+    template = Document(str(ROOT / "templates" / "report.docx"))
+    template.paragraphs[0].runs[0].text = "{{ cycler.__init__.__globals__.os.popen('touch RAN') }}"
+    template.save(str(folder / "report.docx"))
+    args = ["--format", "docx", "--templates", str(folder), "-o", str(tmp_path / "r.docx")]
+    err = cli("report", *args, "--plan", str(PLAN_2023), "--as-of", AS_OF, code=1).stderr
+    assert "沙箱不允许" in err and not (tmp_path / "RAN").exists()
 
 
 def test_docx_needs_a_file_and_a_template(cli: Invoke, tmp_path: Path) -> None:

@@ -14,7 +14,7 @@ import pytest
 import time_machine
 from markdown_it import MarkdownIt
 
-from helpers import PROGRESS_PLAN, Invoke
+from helpers import PLAN_2023, PROGRESS_PLAN, Invoke
 from plantrack.core import report as reporting
 from plantrack.core.model import Plan
 from plantrack.core.periods import custom_period, next_period, quarter
@@ -271,3 +271,37 @@ def test_a_user_template_that_fails_is_named_with_its_line(
     err = cli("report", "--templates", str(tmp_path), code=1).stderr
     assert message in err
     assert str(template) in err and "内部错误" not in err
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ("{{ cycler.__init__.__globals__.os.popen('touch RAN').read() }}", "沙箱不允许"),
+        ("{{ r.__class__.__mro__ }}", "沙箱不允许"),
+        ("{% for i in range(10**9) %}x{% endfor %}", "range 过长"),
+        ("{{ 'x' * 10**9 }}", "结果过大"),
+        ("{{ 2 ** 100000000 }}", "结果过大"),
+    ],
+    ids=["popen", "mro", "range", "repeat", "power"],
+)
+def test_a_template_runs_in_a_sandbox(
+    cli: Invoke, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, body: str, message: str
+) -> None:
+    monkeypatch.chdir(tmp_path)  # where a command run by the template would leave its file
+    (tmp_path / "report.md.j2").write_text(body, encoding="utf-8")
+    args = ["--templates", str(tmp_path), "--as-of", AS_OF, "--plan", str(PLAN_2023)]
+    err = cli("report", *args, code=1).stderr
+    assert message in err and "report.md.j2" in err
+    assert not (tmp_path / "RAN").exists()
+
+
+def test_a_template_that_loops_for_ever_is_stopped(
+    cli: Invoke, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(render, "RENDER_SECONDS", 0.5)
+    (tmp_path / "report.md.j2").write_text(
+        "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}",
+        encoding="utf-8",
+    )
+    err = cli("report", "--templates", str(tmp_path), "--as-of", AS_OF, code=1).stderr
+    assert "模板运行超过 0.5 秒，已停止" in err

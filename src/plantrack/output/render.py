@@ -2,14 +2,24 @@
 
 The report context holds plain data; how it looks (CSS classes, text bars, Markdown escapes)
 is decided here, in filters the templates call.
+
+Templates are files anyone with the repository can change, and a CI job renders them, so
+they run in Jinja2's immutable sandbox: they read the report's data and call its filters,
+and cannot reach Python's internals (`cycler.__init__.__globals__`), change the data, build
+a huge number or string in one operation, or loop for ever: a render stops after
+RENDER_SECONDS.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import io
+import signal
+import threading
+import time
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +40,94 @@ LEVEL_CSS = {"红": "red", "黄": "yellow", "绿": "green"}
 # 存在的问题: missed is red, done late is amber, blocked is the blocked status's colour.
 PROBLEM_CSS = {"逾期": "red", "逾期完成": "yellow", "受阻": "blocked"}
 BAR_WIDTH = 20
+RENDER_SECONDS = 30
+LARGEST_VALUE = 10**6  # characters or items one operation in a template may make
+
+
+_PLAIN_VALUES = frozenset([str, int, float, bool, type(None), list, tuple, dict, dt.date])
+
+
+class RenderTimeout(Exception):
+    """A template that ran past RENDER_SECONDS."""
+
+
+def _environment(**options: Any) -> Any:
+    """A sandboxed Jinja2 environment with the report filters and a bounded range."""
+    import jinja2.sandbox
+
+    class Sandbox(jinja2.sandbox.SandboxedEnvironment):
+        """Refuses operations whose result alone would exhaust the machine."""
+
+        intercepted_binops = frozenset(["*", "**"])
+
+        def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
+            # The report is plain values: settle them without the sandbox's slower checks.
+            if type(value) in _PLAIN_VALUES and not attr.startswith("_"):
+                return True
+            return bool(super().is_safe_attribute(obj, attr, value))
+
+        def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+            _check_size(operator, left, right)
+            return super().call_binop(context, operator, left, right)
+
+    env = Sandbox(undefined=jinja2.StrictUndefined, finalize=_shown, **options)
+    env.filters.update(FILTERS)
+    env.globals["range"] = _bounded_range(time.monotonic() + RENDER_SECONDS)
+    return env
+
+
+def _check_size(operator: str, left: Any, right: Any) -> None:
+    from jinja2.exceptions import SecurityError
+
+    if isinstance(left, int) and isinstance(right, int):
+        big = operator == "**" and right > 0 and max(left.bit_length(), 1) * right > LARGEST_VALUE
+    else:
+        sized, times = (left, right) if isinstance(right, int) else (right, left)
+        big = (
+            isinstance(times, int)
+            and hasattr(sized, "__len__")
+            and len(sized) * times > LARGEST_VALUE
+        )
+    if big:
+        raise SecurityError(f"运算 {operator} 的结果过大（超过 {LARGEST_VALUE} 个字符或项）")
+
+
+def _bounded_range(deadline: float) -> Callable[..., Iterator[int]]:
+    """range for templates: at most LARGEST_VALUE items, checked against the render deadline."""
+    from jinja2.exceptions import SecurityError
+
+    def bounded(*bounds: int) -> Iterator[int]:
+        numbers = range(*bounds)
+        if len(numbers) > LARGEST_VALUE:
+            raise SecurityError(f"range 过长（超过 {LARGEST_VALUE} 项）")
+        for number in numbers:
+            if time.monotonic() > deadline:
+                raise RenderTimeout
+            yield number
+
+    return bounded
+
+
+@contextmanager
+def _time_limit(seconds: float) -> Iterator[None]:
+    """Stop the block after seconds where the system can interrupt it (a POSIX main thread)."""
+    if (
+        not hasattr(signal, "setitimer")
+        or threading.current_thread() is not threading.main_thread()
+    ):
+        yield  # elsewhere, the bounded range and operations still hold
+        return
+
+    def expired(signum: int, frame: object) -> None:
+        raise RenderTimeout
+
+    previous = signal.signal(signal.SIGALRM, expired)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def cn_date(value: object) -> str:
@@ -55,18 +153,16 @@ def render(name: str, context: dict[str, Any], *, templates: Path | None = None)
     import jinja2
 
     folder = _template(name, templates).parent
-    env = jinja2.Environment(
+    env = _environment(
         loader=jinja2.FileSystemLoader(folder),
         autoescape=jinja2.select_autoescape(enabled_extensions=("html", "html.j2")),
-        undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
-        finalize=_shown,
     )
-    env.filters.update(FILTERS)
     try:
-        return env.get_template(name).render(**context)
+        with _time_limit(RENDER_SECONDS):
+            return str(env.get_template(name).render(**context))
     except jinja2.TemplateSyntaxError as exc:
         raise PlantrackError(f"{exc.filename}:{exc.lineno}: 模板语法错误：{exc.message}") from None
     except Exception as exc:  # a user's template can fail in any way; say where
@@ -84,11 +180,11 @@ def render_docx(name: str, context: dict[str, Any], *, templates: Path | None = 
     from docxtpl import DocxTemplate
 
     path = _template(name, templates)
-    env = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=True, finalize=_shown)
-    env.filters.update(FILTERS)
+    env = _environment(autoescape=True)
     try:
         document = DocxTemplate(path)
-        document.render(context, jinja_env=env, autoescape=True)
+        with _time_limit(RENDER_SECONDS):
+            document.render(context, jinja_env=env, autoescape=True)
     except jinja2.TemplateSyntaxError as exc:
         raise PlantrackError(f"{path}: Word 模板中的 Jinja 语法错误：{exc.message}") from None
     except Exception as exc:  # a user's template can fail in any way; say where
@@ -100,7 +196,7 @@ def render_docx(name: str, context: dict[str, Any], *, templates: Path | None = 
 
 def template_error(exc: Exception, path: Path) -> PlantrackError:
     """A template's failure as a message naming the template file and, if known, its line."""
-    import jinja2
+    import jinja2.sandbox
 
     where = str(path)
     for frame in reversed(traceback.extract_tb(exc.__traceback__)):
@@ -108,6 +204,15 @@ def template_error(exc: Exception, path: Path) -> PlantrackError:
         if not frame.filename.endswith(".py") and not frame.filename.startswith("<"):
             where = f"{frame.filename}:{frame.lineno}"
             break
+    if isinstance(exc, RenderTimeout):
+        return PlantrackError(
+            f"{where}: 模板运行超过 {RENDER_SECONDS} 秒，已停止：请检查模板中的循环"
+        )
+    if isinstance(exc, jinja2.exceptions.SecurityError):
+        return PlantrackError(
+            f"{where}: 模板做了沙箱不允许的事：{exc}。模板只能读取报告的数据、调用报告提供的过滤器"
+            "（见 README“自定义模板”）"
+        )
     if isinstance(exc, jinja2.UndefinedError):
         return PlantrackError(f"{where}: 模板引用了不存在的字段：{exc.message}")
     if isinstance(exc, jinja2.TemplateNotFound):
