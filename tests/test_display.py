@@ -102,7 +102,7 @@ def test_the_markdown_report_header_cannot_carry_html_or_a_table(
 ) -> None:
     text = PLAN_2023.read_text(encoding="utf-8").replace(
         "title: 2023年交通法治工作要点",
-        'title: "<img src=x onerror=alert(1)>\\n| 伪造 | 表格 |"',
+        'title: "<img src=x onerror=alert(1)>| 伪造 | 表格 |"',
         1,
     )
     path = tmp_path / "2023.yaml"
@@ -150,8 +150,8 @@ def test_textconv_and_the_calendar_name_are_safe(
         ),
         encoding="utf-8",
     )
-    calendar = cli("export", "--format", "ics", "--plan", str(titled)).stdout
-    assert "\r\nX-INJECTED" not in calendar
+    refused = cli("export", "--format", "ics", "--plan", str(titled), code=1)
+    assert "标题和名称要写在一行上" in refused.stderr and "X-INJECTED" not in refused.stdout
 
 
 def test_an_imported_plan_on_stdout_holds_escapes_and_the_same_text(

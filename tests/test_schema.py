@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 
 from helpers import PLAN_2023, ROOT, Invoke
@@ -75,3 +76,23 @@ def test_pre_commit_hook_runs_plantrack_check() -> None:
             "pass_filenames": True,
         }
     ]
+
+
+@pytest.mark.parametrize(
+    ("written", "line"),
+    [
+        ("title: 全面学习贯彻党的二十大精神\n", 'title: "全面学习\\n贯彻党的二十大精神"\n'),
+        ("title: 2023年交通法治工作要点\n", "title: |\n  2023年交通法治\n  工作要点\n"),
+        ("  - name: 局法规科\n", '  - name: "局法规科\\r"\n'),
+    ],
+    ids=["task-title", "plan-title-block", "unit-name"],
+)
+def test_a_title_or_name_with_a_line_break_is_refused_where_it_is(
+    cli: Invoke, tmp_path: Path, plan_text: str, written: str, line: str
+) -> None:
+    assert written in plan_text
+    path = tmp_path / "2023.yaml"
+    path.write_text(plan_text.replace(written, line, 1), encoding="utf-8")
+    err = cli("check", str(path), code=1).stderr
+    number = plan_text[: plan_text.index(written)].count("\n") + 1
+    assert f"{path}:{number}:" in err and "要写在一行上" in err

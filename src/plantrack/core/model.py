@@ -23,6 +23,18 @@ def _in_plan_years(day: dt.date) -> dt.date:
 Day = Annotated[dt.date, AfterValidator(_in_plan_years)]
 
 
+def _one_line(text: str) -> str:
+    # A title or a name is shown on one line everywhere: in tables, calendars, subjects.
+    if any(char in text for char in "\r\n\u2028\u2029\x85"):
+        raise ValueError(
+            "标题和名称要写在一行上，这里有换行（双引号里的 \\n，或 | 多行写法）：请删去换行"
+        )
+    return text
+
+
+OneLine = Annotated[str, AfterValidator(_one_line)]
+
+
 class Status(StrEnum):
     """The progress states a clause or task can be in."""
 
@@ -49,9 +61,9 @@ class _Strict(BaseModel):
 class Unit(_Strict):
     """An office of the bureau or a unit under it."""
 
-    name: str = Field(min_length=1, description="全称，如“局法规科”")
-    group: str = Field(min_length=1, description="类别，如“局机关”“局属单位”")
-    aliases: list[str] = Field(default_factory=list, description="简称，如“法规科”")
+    name: OneLine = Field(min_length=1, description="全称，如“局法规科”")
+    group: OneLine = Field(min_length=1, description="类别，如“局机关”“局属单位”")
+    aliases: list[OneLine] = Field(default_factory=list, description="简称，如“法规科”")
 
 
 class Collective(_Strict):
@@ -168,7 +180,7 @@ class Task(_Strict):
     """A numbered task of the plan."""
 
     id: int = Field(ge=1)
-    title: str = Field(min_length=1)
+    title: OneLine = Field(min_length=1)
     subsection: str | None = Field(default=None, description="所在小节，如“（一）加强制度建设”")
     carried_from: str | None = Field(
         default=None, description="结转：来自上一年计划的哪项分工，如“2023/7.3”"
@@ -211,7 +223,7 @@ class Section(_Strict):
     """A numbered section (一、二、…) of the plan."""
 
     number: int = Field(ge=1)
-    title: str = Field(min_length=1)
+    title: OneLine = Field(min_length=1)
     intro: str = Field(default="", description="部分标题下、第一项任务前的文字")
     tasks: list[Task] = Field(default_factory=list)
 
@@ -219,7 +231,7 @@ class Section(_Strict):
 class Plan(_Strict):
     """A whole annual work plan."""
 
-    title: str = Field(min_length=1)
+    title: OneLine = Field(min_length=1)
     year: int = Field(ge=1900, le=2999)
     issuer: str | None = None
     doc_number: str | None = Field(default=None, description="文号，如“X交发〔2024〕5号”")
