@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -210,3 +211,37 @@ def test_a_revision_is_never_passed_to_git_as_an_option(
     err = cli("diff", "--", "--output=pwn:x", "HEAD", code=2).stderr
     assert "不是 git 版本" in err
     assert not list(repo.glob("pwn*"))
+
+
+def test_a_diff_against_an_invalid_version_says_why_and_shows_the_text_diff(
+    cli: Invoke, tmp_path: Path
+) -> None:
+    plan = marked_13_in_git(cli, tmp_path)
+    text = plan.read_text(encoding="utf-8")
+    plan.write_text(text.replace("status: 已完成", "status: 已完成了", 1), encoding="utf-8")
+    result = cli("diff", "--plan", str(plan), code=1)
+    out = result.stdout
+    assert out.startswith("### 计划变化：HEAD:plans/2023.yaml → ")
+    assert "不是有效的计划（1 个问题），无法逐项比较：" in out
+    assert "status 的值“已完成了”无效" in out
+    assert "```diff\n" in out and re.search(r"\n-( +)status: 已完成\n\+\1status: 已完成了\n", out)
+    record = json.loads(cli("diff", "--plan", str(plan), "--json", code=1).stdout)
+    assert record["changes"] is None and record["invalid"][0]["version"] == str(plan)
+
+
+def test_keeps_progress_names_the_entries_a_merge_commit_dropped(
+    cli: Invoke, tmp_path: Path
+) -> None:
+    plan = plan_repository(tmp_path, TEXT) / "plans" / "2023.yaml"
+    at = ["--plan", str(plan), "--as-of", "2023-10-20"]
+    git(tmp_path, "checkout", "-qb", "zhifa")
+    cli("log", "16", "开展执法检查", "--by", "执法支队", *at)
+    git(tmp_path, "commit", "-qam", "执法支队的进展")
+    git(tmp_path, "checkout", "-q", "-")
+    cli("log", "13", "阶段性任务完成", "--by", "法规科", *at)
+    git(tmp_path, "commit", "-qam", "法规科的进展")
+    git(tmp_path, "merge", "-q", "-s", "ours", "--no-edit", "zhifa")  # keeps our file only
+    result = cli("diff", "zhifa", "HEAD", "--keeps-progress", "--plan", str(plan), code=1)
+    assert "丢掉了 zhifa:plans/2023.yaml 中的 1 条进展" in result.stderr
+    assert "任务 16：2023-10-20 开展执法检查（执法支队）" in result.stderr
+    cli("diff", "HEAD^1", "HEAD", "--keeps-progress", "--plan", str(plan))  # our side is whole

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from helpers import ROOT
+from helpers import PLAN_2023, PLANTRACK, ROOT, Invoke, git, plan_repository
 
 WORKFLOW = ROOT / ".github" / "workflows" / "quarterly-report.yml"
 NOTIFY = ROOT / ".github" / "workflows" / "notify.yml"
@@ -107,3 +107,35 @@ def test_pull_requests_touching_plans_are_checked_and_summarised() -> None:
     summary = next(step for step in steps if "GITHUB_STEP_SUMMARY" in step.get("run", ""))
     assert summary["if"] == "always()" and 'plantrack diff "$BASE" HEAD' in summary["run"]
     assert steps[0]["with"]["fetch-depth"] == 0
+
+
+def _step(name: str) -> str:
+    steps = yaml.safe_load(PLAN_CHECK.read_text(encoding="utf-8"))["jobs"]["check"]["steps"]
+    return str(next(step for step in steps if step.get("name") == name)["run"])
+
+
+def test_the_merge_step_fails_on_a_merge_that_dropped_an_offices_entries(
+    cli: Invoke, tmp_path: Path
+) -> None:
+    plan = plan_repository(tmp_path, PLAN_2023.read_text(encoding="utf-8")) / "plans" / "2023.yaml"
+    at = ["--plan", str(plan), "--as-of", "2023-10-20"]
+    git(tmp_path, "branch", "base")
+    git(tmp_path, "checkout", "-qb", "zhifa")
+    cli("log", "16", "开展执法检查", "--by", "执法支队", *at)
+    git(tmp_path, "commit", "-qam", "执法支队的进展")
+    git(tmp_path, "checkout", "-qb", "fagui", "base")
+    cli("log", "13", "阶段性任务完成", "--by", "法规科", *at)
+    git(tmp_path, "commit", "-qam", "法规科的进展")
+    script = _step("合并提交保留了两边的进展")
+    env = {**os.environ, "BASE": "base", "PATH": f"{Path(PLANTRACK).parent}:{os.environ['PATH']}"}
+
+    def run() -> subprocess.CompletedProcess[str]:
+        command = ["bash", "-eo", "pipefail", "-c", script]
+        return subprocess.run(command, cwd=tmp_path, env=env, capture_output=True, text=True)
+
+    assert run().returncode == 0  # no merge commit yet: nothing to check
+    git(tmp_path, "merge", "-q", "-s", "ours", "--no-edit", "zhifa")  # keeps our file only
+    done = run()
+    assert done.returncode == 1
+    assert "::error file=plans/2023.yaml::合并提交" in done.stdout
+    assert "任务 16：2023-10-20 开展执法检查（执法支队）" in done.stderr

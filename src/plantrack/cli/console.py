@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from plantrack.commands.rollover import Rolled
     from plantrack.core.digest import Digest
     from plantrack.core.rule_codes import Rule
+    from plantrack.gitops.plandiff import Change, PlanDiff
     from plantrack.gitops.setup import Registered
     from plantrack.importer.convert import Imported
     from plantrack.notify.robots import Sent
@@ -160,6 +161,13 @@ def print_sent(sent: list[Sent], *, dry_run: bool) -> None:
         print_lines(
             [line + (f"，未送达 {len(failed)} 个（{'、'.join(failed)}）" if failed else "")]
         )
+
+
+def print_lost(found: PlanDiff, lost: Sequence[Change]) -> None:
+    """Say on stderr which progress entries of the old version the new one dropped."""
+    print_error(f"{found.new.label} 丢掉了 {found.old.label} 中的 {len(lost)} 条进展：")
+    for change in lost:
+        print_error(f"  任务 {change.ref()}：{change.before}")
 
 
 def print_import(

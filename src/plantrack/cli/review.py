@@ -61,6 +61,13 @@ def diff(
         typer.Argument(metavar="新版本", help="git 版本或计划文件；缺省为工作区中的计划文件"),
     ] = None,
     json: JsonOption = False,
+    keeps_progress: Annotated[
+        bool,
+        typer.Option(
+            "--keeps-progress",
+            help="旧版本的每条进展都须留在新版本中，否则列出丢掉的并以 1 退出（核对合并提交）",
+        ),
+    ] = False,
     plan: PlanOption = None,
 ) -> None:
     """比较计划的两个版本：状态、进展、时限、目标、单位的变化（Markdown，供拉取请求阅读）。"""
@@ -72,6 +79,12 @@ def diff(
         console.print_json(found.record())
     else:
         console.print_lines([found.markdown().rstrip("\n")])
+    if isinstance(found, plandiff.UnreadableDiff):
+        raise typer.Exit(1)  # said, and summarised as far as it goes: still a problem
+    lost = found.lost_progress()
+    if keeps_progress and lost:
+        console.print_lost(found, lost)
+        raise typer.Exit(1)
 
 
 @command(name="merge-driver")

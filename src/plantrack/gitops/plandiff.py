@@ -6,14 +6,16 @@ A reviewer of a pull request wants to read "任务 13：未开始 → 已完成"
 
 from __future__ import annotations
 
+import difflib
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from plantrack.core.errors import PlantrackError
+from plantrack.core.errors import PlanError, PlantrackError
 from plantrack.core.model import Clause, Deadline, Plan, Progress, Target, Task
 from plantrack.core.periods import today
+from plantrack.core.problems import Problem
 from plantrack.core.wording import EVERY_WORD, ROLE_WORDS, format_number, progress_text
 from plantrack.gitops import git
 from plantrack.output.display import printable
@@ -62,6 +64,10 @@ class PlanDiff(NamedTuple):
     new: Version
     changes: list[Change]
 
+    def lost_progress(self) -> list[Change]:
+        """Progress entries of the old version that the new one no longer holds."""
+        return [change for change in self.changes if change.kind == "progress-removed"]
+
     def record(self) -> dict[str, Any]:
         """The diff as JSON-ready data."""
         return {
@@ -105,24 +111,98 @@ def _md(text: str) -> str:
 # --- reading versions ----------------------------------------------------------------------
 
 
-def diff_versions(old: str | None, new: str | None, *, plan: Path | None) -> PlanDiff:
-    """Compare two versions of the plan: by default HEAD against the file as it is now."""
+def diff_versions(
+    old: str | None, new: str | None, *, plan: Path | None
+) -> PlanDiff | UnreadableDiff:
+    """Compare two versions of the plan: by default HEAD against the file as it is now.
+
+    A version that is not a valid plan cannot be compared task by task; the answer then
+    says which version and why, and shows how their texts differ.
+    """
     path = load.find_plan(plan, year=today().year)
-    return compare(read_version(old or "HEAD", path), read_version(new, path))
+    texts = [version_text(old or "HEAD", path), version_text(new, path)]
+    versions: list[Version] = []
+    invalid: list[Invalid] = []
+    for label, text in texts:
+        try:
+            versions.append(Version(label, load.parse_plan(text, label)))
+        except PlanError as exc:
+            invalid.append(Invalid(label, exc.problems))
+    if invalid:
+        return UnreadableDiff(texts[0], texts[1], invalid)
+    return compare(*versions)
 
 
-def read_version(spec: str | None, path: Path) -> Version:
-    """The plan at path as a file on disk (spec None), a git revision, or another file."""
-    if spec is None:
-        return Version(str(path), load.load_plan(path).plan)
-    given = Path(spec)
-    if files.is_file(given):
-        return Version(spec, load.load_plan(given).plan)
+def version_text(spec: str | None, path: Path) -> tuple[str, str]:
+    """The label and text of the plan at path (spec None), a git revision, or another file."""
+    if spec is None or files.is_file(Path(spec)):
+        where = path if spec is None else Path(spec)
+        label = str(path) if spec is None else spec
+        return label, load.decode(files.read_plan(where), label)
     revision, _, inner = spec.partition(":")
     inside = inner or git.path_in_repository(path)
-    text = git.show(revision, inside, cwd=path.resolve().parent)
-    label = f"{revision}:{inside}"
-    return Version(label, load.parse_plan(text, label))
+    return f"{revision}:{inside}", git.show(revision, inside, cwd=path.resolve().parent)
+
+
+class Invalid(NamedTuple):
+    """A version that is not a valid plan, and why."""
+
+    label: str
+    problems: list[Problem]
+
+
+TEXT_DIFF_LINES = 200  # of the text diff shown when a version cannot be read as a plan
+PROBLEMS_SHOWN = 10
+
+
+class UnreadableDiff(NamedTuple):
+    """Two versions that cannot be compared task by task: which is invalid, and the text diff."""
+
+    old: tuple[str, str]  # label, text
+    new: tuple[str, str]
+    invalid: list[Invalid]
+
+    def text_diff(self) -> list[str]:
+        """The unified diff of the two texts, cut at TEXT_DIFF_LINES lines."""
+        (old_label, old_text), (new_label, new_text) = self.old, self.new
+        lines = list(
+            difflib.unified_diff(
+                old_text.splitlines(), new_text.splitlines(), old_label, new_label, lineterm=""
+            )
+        )
+        if len(lines) > TEXT_DIFF_LINES:
+            lines = [*lines[:TEXT_DIFF_LINES], f"…（其余 {len(lines) - TEXT_DIFF_LINES} 行从略）"]
+        return lines
+
+    def record(self) -> dict[str, Any]:
+        """The answer as JSON-ready data: no changes, the invalid versions, the text diff."""
+        return {
+            "old": self.old[0],
+            "new": self.new[0],
+            "invalid": [
+                {"version": v.label, "problems": [str(p) for p in v.problems]} for v in self.invalid
+            ],
+            "changes": None,
+            "text_diff": self.text_diff(),
+        }
+
+    def markdown(self) -> str:
+        """The answer for a pull-request summary: why it cannot compare, then the text diff."""
+        lines = [f"### 计划变化：{_md(self.old[0])} → {_md(self.new[0])}", ""]
+        for version in self.invalid:
+            count = len(version.problems)
+            lines += [
+                f"**{_md(version.label)} 不是有效的计划（{count} 个问题），无法逐项比较：**",
+                "",
+            ]
+            lines += [f"- {_md(str(p))}" for p in version.problems[:PROBLEMS_SHOWN]]
+            if count > PROBLEMS_SHOWN:
+                lines.append(f"- …其余 {count - PROBLEMS_SHOWN} 个问题见 plantrack check")
+            lines.append("")
+        diff = self.text_diff()
+        body = ["```diff", *(line.replace("```", "ˋˋˋ") for line in diff), "```"]
+        lines += ["两个版本的文字差异：", "", *body] if diff else ["两个版本的文字相同。"]
+        return "\n".join(lines) + "\n"
 
 
 # --- comparing ------------------------------------------------------------------------------
