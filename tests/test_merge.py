@@ -92,6 +92,46 @@ def test_both_sides_changing_one_title_is_left_as_a_conflict_check_names(
     assert f"{plan}:{line}:1: 合并冲突没有解决" in err
 
 
+NEW_TASK = (
+    "      - id: 27\n        title: {0}\n        clauses:\n"
+    "          - text: {0}。\n            lead: [局法规科]\n            status: 未开始\n"
+)
+T13_PHASES = "        phases: [安排部署"
+
+
+@pytest.mark.parametrize(
+    ("ours", "theirs"),
+    [
+        (  # both add a task 27, in different sections: a clean text merge, two tasks 27
+            TEXT.rstrip("\n") + "\n" + NEW_TASK.format("甲任务"),
+            TEXT.replace("  - number: 2\n", NEW_TASK.format("乙任务") + "  - number: 2\n", 1),
+        ),
+        (  # both log task 13, in flow style
+            TEXT.replace(
+                T13_PHASES, "        progress: [{date: 2023-10-18, note: 甲}]\n" + T13_PHASES
+            ),
+            TEXT.replace(
+                T13_PHASES, "        progress: [{date: 2023-10-19, note: 乙}]\n" + T13_PHASES
+            ),
+        ),
+    ],
+    ids=["task-27-twice", "flow-progress"],
+)
+def test_every_conflict_the_driver_reports_leaves_markers_check_refuses(
+    repo: Path, cli: Invoke, ours: str, theirs: str
+) -> None:
+    plan = repo / "plans" / "2023.yaml"
+    for name, text in (("a", ours), ("b", theirs)):
+        git(repo, "checkout", "-q", "-b", name, "master" if _has(repo, "master") else "main")
+        plan.write_text(text, encoding="utf-8")
+        git(repo, "commit", "-qam", name)
+    register(repo)
+    assert git(repo, "merge", "-q", "a", "-m", "合并", check=False).returncode != 0
+    lines = plan.read_text(encoding="utf-8").splitlines()
+    line = next(n for n, text in enumerate(lines, start=1) if text.startswith("<<<<<<<"))
+    assert f"{plan}:{line}:1: 合并冲突没有解决" in cli("check", str(plan), code=1).stderr
+
+
 def test_a_status_set_on_both_sides_goes_to_the_later_entry() -> None:
     def marked(status: str, day: str) -> str:
         return TEXT.replace(

@@ -16,10 +16,12 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from plantrack.core import history
-from plantrack.core.errors import PlantrackError
+from plantrack.core.errors import PlanError, PlantrackError
 from plantrack.core.model import Plan, Progress, Status
+from plantrack.core.problems import Problem
 from plantrack.gitops import git
 from plantrack.gitops.plandiff import new_entries
+from plantrack.output.display import one_line
 from plantrack.planfile import files, load
 from plantrack.planfile.splice import Layout, task_loc
 from plantrack.planfile.yamltext import Splice, apply
@@ -160,8 +162,41 @@ def _text_merge(base: Path, ours: Path, theirs: Path) -> int:
     done = git.merge_file(ours, base, theirs, stdout=False)
     if done.returncode != 0:
         return done.returncode if done.returncode > 0 else 1
+    data = ours.read_bytes()
     try:  # clean as text, but is it a plan? If not, git must treat it as a conflict
-        load.parse_plan(load.decode(ours.read_bytes(), str(ours)), str(ours))
+        load.parse_plan(load.decode(data, str(ours)), str(ours))
+    except PlanError as exc:
+        files.write_atomically(ours, _marked(data, exc.problems))
+        return 1
     except PlantrackError:
         return 1
     return 0
+
+
+SHOWN_PROBLEMS = 5
+
+
+def _marked(data: bytes, problems: list[Problem]) -> bytes:
+    """A clean text merge that is no plan, with conflict markers where its first problem is.
+
+    Both sides merged line by line, yet the result breaks a rule (two tasks numbered 27,
+    a key twice). git reports a conflict; without markers the file would look finished
+    and `check` would be the only one to notice. The markers say what is wrong, right
+    where it is, and deleting them leaves git's merge as it was.
+    """
+    newline = b"\r\n" if b"\r\n" in data else b"\n"
+    lines = data.split(newline)
+    at = min(max(problems[0].line, 1), len(lines)) - 1
+    shown = problems[:SHOWN_PROBLEMS]
+    size = len(shown) + 3  # the lines the block adds, before the lines it names
+    said = [
+        f"# 第 {p.line + (size if p.line > at else 0)} 行：{one_line(p.message)}" for p in shown
+    ]
+    block = [
+        "<<<<<<< plantrack：两边都能按行合并，但合并后的计划不是有效的计划",
+        *said,
+        "=======",
+        ">>>>>>> 改好上面说的问题，删去这几行标记，再运行 plantrack check 和 git add",
+    ]
+    marked = lines[:at] + [line.encode("utf-8") for line in block] + lines[at:]
+    return newline.join(marked)
