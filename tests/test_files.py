@@ -174,6 +174,81 @@ def test_an_edit_by_root_keeps_the_owner_group_and_mode(cli: Invoke, plan: Path)
     assert (after.st_uid, after.st_gid, stat.S_IMODE(after.st_mode)) == (65534, 65534, 0o640)
 
 
+def _acl(*entries: tuple[int, int, int]) -> bytes:
+    """A POSIX ACL as Linux stores it in system.posix_acl_access: version 2, then entries."""
+    return (2).to_bytes(4, "little") + b"".join(
+        tag.to_bytes(2, "little") + perm.to_bytes(2, "little") + uid.to_bytes(4, "little")
+        for tag, perm, uid in entries
+    )
+
+
+@pytest.mark.skipif(not hasattr(os, "setxattr"), reason="extended attributes need Linux")
+def test_an_edit_keeps_the_acl_and_extended_attributes(cli: Invoke, plan: Path) -> None:
+    undefined = 0xFFFFFFFF
+    # owner rw, user 1234 rw, group r, mask rw, others r: what `setfacl -m u:1234:rw` makes
+    acl = _acl((1, 6, undefined), (2, 6, 1234), (4, 4, undefined), (0x10, 6, undefined),
+               (0x20, 4, undefined))  # fmt: skip
+    try:
+        os.setxattr(plan, "user.plantrack.reviewed", b"2023-10-20")
+        os.setxattr(plan, "system.posix_acl_access", acl)
+    except OSError as exc:
+        pytest.skip(f"this file system keeps no extended attributes or ACLs: {exc}")
+    cli("mark", "9", "done", "--plan", str(plan), "--as-of", "2023-10-20")
+    assert "已完成" in plan.read_text(encoding="utf-8")
+    assert os.getxattr(plan, "user.plantrack.reviewed") == b"2023-10-20"
+    assert os.getxattr(plan, "system.posix_acl_access") == acl
+
+
+@pytest.mark.skipif(
+    not hasattr(os, "fork") or os.geteuid() != 0,
+    reason="needs root, to become another user in a child process",
+)
+def test_an_edit_that_would_take_the_file_from_its_owner_is_refused() -> None:
+    import tempfile
+
+    # A shared, world-writable plan that root owns, in a folder anyone may reach (pytest's
+    # own temporary folders are root's alone), edited by "nobody".
+    folder = Path(tempfile.mkdtemp(prefix="plantrack-shared-"))
+    try:
+        folder.chmod(0o777)
+        plan = folder / "2023.yaml"
+        plan.write_bytes(PLAN_2023.read_bytes())
+        plan.chmod(0o666)
+        said = _as_nobody(lambda: files.write_atomically(plan, plan.read_bytes() + b"# x\n"))
+        assert "这个文件属于用户 root、组 root" in said and "没有改动" in said
+        assert plan.read_bytes() == PLAN_2023.read_bytes() and plan.stat().st_uid == 0
+        assert not [p for p in folder.iterdir() if p.name.endswith(files.TEMP_SUFFIX)]
+    finally:
+        shutil.rmtree(folder)
+
+
+def _as_nobody(action: Any) -> str:
+    """Run action in a child process as user nobody; what it raised, or "done"."""
+    import grp  # noqa: F401 -- loaded now: nobody cannot read root's Python installation
+    import pwd  # noqa: F401
+
+    read, write = os.pipe()
+    child = os.fork()
+    if child == 0:
+        said = "done"
+        try:
+            os.close(read)
+            os.setgroups([])
+            os.setgid(65534)
+            os.setuid(65534)
+            action()
+        except BaseException as exc:  # the child must never return into pytest
+            said = f"{type(exc).__name__}: {exc}"
+        finally:
+            os.write(write, said.encode("utf-8"))
+            os._exit(0)
+    os.close(write)
+    with os.fdopen(read, "rb") as reply:
+        said = reply.read().decode("utf-8")
+    os.waitpid(child, 0)
+    return said
+
+
 def test_a_lock_file_that_is_a_symlink_is_not_followed(cli: Invoke, plan: Path) -> None:
     target = plan.parent / "victim.txt"
     target.write_text("keep\n", encoding="utf-8")

@@ -3,10 +3,11 @@
 Every write goes through one writer: a temporary file beside the target, fsync, and a
 rename, so a crash or a full disk leaves the old file whole. The user's files are theirs:
 a symlinked plan is edited where it really is and stays a link; hard links, read-only
-files, pipes and devices are refused with the reason; owner, group and mode are kept;
-`-o` never replaces a file without --force, never the file it was made from nor a plan
-holding progress, and never writes through a symlink. Temporary and lock files carry a name the project's .gitignore
-ignores, and temporary files a dead process left are removed on the next write.
+files, pipes and devices are refused with the reason; owner, group, mode, ACL and extended
+attributes are kept, or the write is refused with what would be lost; `-o` never replaces
+a file without --force, never the file it was made from nor a plan holding progress, and
+never writes through a symlink. Temporary and lock files carry a name the project's
+.gitignore ignores, and temporary files a dead process left are removed on the next write.
 """
 
 from __future__ import annotations
@@ -422,7 +423,7 @@ def replace(
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        _take_on(temporary, like, mode)
+        _take_on(temporary, like, mode, path)
         if callable(before_rename):
             before_rename()
         temporary.replace(path)
@@ -436,16 +437,75 @@ def replace(
     _fsync_directory(path.parent)
 
 
-def _take_on(temporary: Path, like: os.stat_result | None, mode: int | None) -> None:
-    """Give the new file the old one's mode, owner and group (or mode for a new file)."""
+def _take_on(
+    temporary: Path, like: os.stat_result | None, mode: int | None, original: Path
+) -> None:
+    """Give the new file the old one's mode, owner, group, ACL and extended attributes.
+
+    The new file replaces the old by a rename, so it is a new inode: everything the old
+    one carried is copied, or the write is refused, saying what would be lost.
+    """
     if like is None:
         temporary.chmod(mode if mode is not None else 0o644)
         return
     temporary.chmod(stat.S_IMODE(like.st_mode))
     if (like.st_uid, like.st_gid) != (os.geteuid(), os.getegid()):
-        # Only root may give a file away; others keep what they can (the group, often).
+        # Only root may give a file away; an owner may give it a group they belong to.
         with suppress(PermissionError):
             os.chown(temporary, like.st_uid, like.st_gid)
+        now = temporary.stat()
+        if (now.st_uid, now.st_gid) != (like.st_uid, like.st_gid):
+            raise PlantrackError(_ownership_lost(original, like))
+    _copy_attributes(original, temporary)
+
+
+def _ownership_lost(path: Path, like: os.stat_result) -> str:
+    owner, group = _user_name(like.st_uid), _group_name(like.st_gid)
+    me = _user_name(os.geteuid())
+    return (
+        f"{path}: 这个文件属于用户 {owner}、组 {group}；由你（{me}）改写后它会变成属于你，"
+        f"{owner} 和组里的同事可能就改不了它了，所以没有改动。"
+        f"请由 {owner} 来运行这条命令，或请管理员把你加入组 {group}、由 {owner} 持有文件"
+    )
+
+
+def _user_name(uid: int) -> str:
+    try:
+        import pwd
+
+        return pwd.getpwuid(uid).pw_name
+    except (ImportError, KeyError):
+        return str(uid)
+
+
+def _group_name(gid: int) -> str:
+    try:
+        import grp
+
+        return grp.getgrgid(gid).gr_name
+    except (ImportError, KeyError):
+        return str(gid)
+
+
+def _copy_attributes(original: Path, temporary: Path) -> None:
+    """Copy extended attributes (an ACL is one: system.posix_acl_access), where they exist."""
+    if not hasattr(os, "listxattr"):
+        return  # not Linux: no extended attributes through os
+    try:
+        names = os.listxattr(original)
+    except OSError:
+        return  # the file system keeps none
+    for name in names:
+        try:
+            os.setxattr(temporary, name, os.getxattr(original, name))
+        except OSError as exc:
+            what = (
+                "访问控制列表（ACL）" if name.startswith("system.posix_acl") else f"扩展属性 {name}"
+            )
+            raise PlantrackError(
+                f"{original}: 改写后无法保留它的{what}（{_reason(exc)}），所以没有改动。"
+                "请检查文件所在的文件系统和权限"
+            ) from None
 
 
 def remove_stale_temporaries(path: Path) -> None:
