@@ -42,10 +42,18 @@ def timeline(plan: Plan) -> Timeline:
     return Timeline(plan)
 
 
+@pytest.fixture(scope="session")
+def cache_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The cache of this test session: never the developer's own."""
+    return tmp_path_factory.mktemp("cache")
+
+
 @pytest.fixture(autouse=True)
-def _fixed_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+def _fixed_environment(monkeypatch: pytest.MonkeyPatch, cache_folder: Path) -> None:
     # Nothing may depend on today's date or on variables of the developer's shell.
     monkeypatch.setenv("PLANTRACK_TODAY", "2023-07-05")
+    monkeypatch.setenv("PLANTRACK_CACHE_DIR", str(cache_folder))
+    monkeypatch.delenv("PLANTRACK_NO_CACHE", raising=False)
     monkeypatch.delenv("PLANTRACK_PLAN", raising=False)
     monkeypatch.delenv("PLANTRACK_DEBUG", raising=False)
     monkeypatch.delenv("FORCE_COLOR", raising=False)

@@ -12,7 +12,7 @@ import typer
 
 # Each command, and the module that registers it; the help lists them in this order.
 GROUPS = {
-    "review": ["check", "diff", "merge-driver", "textconv", "schema", "git-setup"],
+    "review": ["check", "diff", "merge-driver", "textconv", "schema", "git-setup", "cache"],
     "queries": ["tasks", "show", "due"],
     "documents": ["export", "report", "import"],
     "edits": ["mark", "log", "actual", "postpone", "rollover"],

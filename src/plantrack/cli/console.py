@@ -170,6 +170,16 @@ def print_lost(found: PlanDiff, lost: Sequence[Change]) -> None:
         print_error(f"  任务 {change.ref()}：{change.before}")
 
 
+def print_cache(where: Path | None, count: int, *, cleared: bool) -> None:
+    """Say where the cache is and how many entries it holds, or held before it was cleared."""
+    if where is None:
+        print_lines(["缓存已关闭（环境变量 PLANTRACK_NO_CACHE）"])
+    elif cleared:
+        print_lines([f"已清空缓存 {where}（{count} 个文件）"])
+    else:
+        print_lines([f"缓存位置：{where}（{count} 个文件）"])
+
+
 def print_import(
     imported: Imported, output: Path | None, *, dry_run: bool = False, force: bool = False
 ) -> None:

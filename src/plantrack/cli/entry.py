@@ -15,6 +15,8 @@ def main() -> None:
     # plantrack uses no pydantic plugins; pydantic's documented switch spares the scan of
     # every installed package's entry points. A user who sets the variable keeps their value.
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+    if len(sys.argv) == 3 and sys.argv[1] == "textconv" and _textconv(sys.argv[2]):
+        os._exit(_flushed(0))
     from plantrack.cli.app import load
 
     try:
@@ -24,6 +26,27 @@ def main() -> None:
     else:  # pragma: no cover - the command line always ends with SystemExit in standalone mode
         code = 0
     os._exit(_flushed(code))
+
+
+def _textconv(name: str) -> bool:
+    """git's textconv, without loading the command line: whether it answered.
+
+    git runs it once per version `git log -p` shows, so its start-up is most of its time.
+    Anything but a plain answer (an option, a file that cannot be read) goes the usual way.
+    """
+    if name.startswith("-"):
+        return False
+    from pathlib import Path
+
+    from plantrack.core.errors import PlantrackError
+    from plantrack.gitops.textconv import textconv
+
+    try:
+        shown = textconv(Path(name))
+    except PlantrackError:
+        return False
+    sys.stdout.buffer.write(shown)
+    return True
 
 
 def _flushed(code: int) -> int:

@@ -7,6 +7,7 @@ import typer
 
 from plantrack.cli.options import AsOfOption, JsonOption, PlanOption, format_option
 from plantrack.cli.root import command, reports_errors
+from plantrack.core.errors import UsageError
 
 CHECK_FORMATS = {
     "text": "每个问题一行：文件:行:列: 说明",
@@ -109,10 +110,9 @@ def textconv(
 ) -> None:
     """把计划写成一行一事的文字，供 git diff 的 textconv 使用（见 README）。"""
     from plantrack.cli import console
-    from plantrack.gitops import plandiff
-    from plantrack.planfile import files
+    from plantrack.gitops.textconv import textconv as readable
 
-    console.deliver(plandiff.readable(files.read_plan(file), str(file)), None)
+    console.deliver(readable(file), None)
 
 
 @command()
@@ -133,3 +133,21 @@ def git_setup() -> None:
     from plantrack.gitops import setup
 
     console.print_registered(setup.register(Path.cwd()))
+
+
+@command()
+@reports_errors
+def cache(
+    action: Annotated[
+        str | None,
+        typer.Argument(metavar="操作", help="clear：清空缓存；不写时显示缓存的位置和条数"),
+    ] = None,
+) -> None:
+    """plantrack 的缓存（按文件内容保存的结果，如 textconv）：显示位置，或清空。"""
+    from plantrack.cli import console
+    from plantrack.planfile import cache as stored
+
+    if action not in (None, "clear"):
+        raise UsageError(f"不认识的操作“{action}”：只有 clear（清空缓存）")
+    where, count = stored.clear() if action == "clear" else stored.entries()
+    console.print_cache(where, count, cleared=action == "clear")
