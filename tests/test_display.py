@@ -30,10 +30,24 @@ def test_json_keeps_the_same_data_with_every_control_escaped() -> None:
 
 @pytest.fixture
 def hostile_plan(tmp_path: Path) -> Path:
-    """The 2023 plan with escape sequences in a task title and a progress note."""
-    text = PLAN_2023.read_text(encoding="utf-8").replace(
-        "        title: 统筹推进专项整治工作\n", f'        title: "{TITLE_ATTACK}"\n', 1
-    )
+    """The 2023 plan with escape sequences in task 13's title, phase, deadline and progress."""
+    text = PLAN_2023.read_text(encoding="utf-8")
+    for written, hostile in [
+        ("        title: 统筹推进专项整治工作\n", f'        title: "{TITLE_ATTACK}"\n'),
+        ("        phases: [安排部署,", '        phases: ["安排\\e[2J部署\\u202E",'),
+        (
+            "            label: 完成阶段性专项整治任务\n",
+            '            label: "完成\\e]0;x\\a任务"\n',
+        ),
+        (
+            "            quote: 10 月 31 日之前完成阶段性专项整治任务\n",
+            "            quote: 10 月 31 日之前完成阶段性专项整治任务\n        progress:\n"
+            '          - date: 2023-07-01\n            note: "已部署\\e]0;x\\a\\u202E"\n'
+            '            by: "张三\\e[8m"\n',
+        ),
+    ]:
+        assert text.count(written) == 1, written
+        text = text.replace(written, hostile)
     path = tmp_path / "2023.yaml"
     path.write_text(text, encoding="utf-8")
     return path
