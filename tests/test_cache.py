@@ -92,3 +92,19 @@ def test_the_textconv_git_runs_answers_alike_cold_and_warm(folder: Path, tmp_pat
         [str(PLANTRACK), "textconv", str(tmp_path / "nope.yaml")], capture_output=True, env=env
     )
     assert missing.returncode == 1 and "找不到计划文件" in missing.stderr.decode("utf-8")
+
+
+def test_a_plan_read_again_comes_from_the_cache_as_the_same_plan(
+    folder: Path, monkeypatch: pytest.MonkeyPatch, plan_text: str
+) -> None:
+    from plantrack.planfile import load
+
+    monkeypatch.setattr(load, "CACHED_FROM", 0)  # the bundled plan is below the threshold
+    read = load.parse_plan(plan_text, "p")
+    [entry] = _entries(folder / "values")
+    cached = load.parse_plan(plan_text, "p")
+    assert cached == read and _entries(folder / "values") == [entry]
+    entry.write_bytes(entry.read_bytes()[:-10])  # cut: a miss, read and stored again
+    assert load.parse_plan(plan_text, "p") == read
+    edited = plan_text.replace("title: 统筹推进专项整治工作", "title: 统筹推进专项整治", 1)
+    assert load.parse_plan(edited, "p").tasks_by_id[13].title == "统筹推进专项整治"

@@ -164,9 +164,15 @@ def test_catalogue_has_a_file_for_every_expectation() -> None:
     assert len(EXPECTED) + len(GENERATED) >= 25
 
 
+@pytest.mark.parametrize("cached", [False, True], ids=["read", "cached"])
 @pytest.mark.parametrize("name", sorted(EXPECTED))
-def test_each_invalid_file_exits_1_at_its_culprit(cli: Invoke, name: str) -> None:
+def test_each_invalid_file_exits_1_at_its_culprit(
+    cli: Invoke, name: str, cached: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
     path = INVALID / f"{name}.yaml"
+    if cached:  # every file through the cache of read values, filled then read
+        monkeypatch.setattr(load, "CACHED_FROM", 0)
+        cli("check", str(path), code=1)
     result = cli("check", str(path), code=1)
     assert result.stderr == EXPECTED[name].format(path=path) + "\n"
     assert result.stdout == ""

@@ -6,7 +6,7 @@ import datetime as dt
 import gc
 import os
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -121,13 +121,36 @@ def parse_plan(text: str, path: str, *, as_of: dt.date | None = None) -> Plan:
 def parse_with_values(text: str, path: str, *, as_of: dt.date | None = None) -> tuple[Plan, Any]:
     """Parse and validate plan text, also returning the plain values it was built from."""
     with _gc_paused():
-        raw, _ = yamltree.read_values(text, path)
+        raw = _values(text, path)
         findings = _findings(raw, as_of)
         if isinstance(findings, Plan):
             return findings, raw
         # Only now is it worth knowing where every node stands: read the text again.
         _, source = yamltree.read_values(text, path, track=True)
     raise PlanError(_locate(findings, source))
+
+
+# Characters of plan text from which the values are kept in the cache: below it (a district
+# plan of a few hundred tasks), reading the YAML takes less time than hashing and the cache.
+CACHED_FROM = 100_000
+
+
+def _values(text: str, path: str) -> Any:
+    """The plain values of the text: read from YAML, or from the cache for the same text."""
+    if len(text) < CACHED_FROM:
+        return yamltree.read_values(text, path)[0]
+    import json
+
+    from plantrack.planfile import cache
+
+    data = text.encode("utf-8")
+    stored = cache.get("values", data)
+    if stored is not None:
+        with suppress(ValueError):  # an entry that is no JSON is a miss like any other
+            return json.loads(stored)
+    raw, _ = yamltree.read_values(text, path)
+    cache.put("values", data, json.dumps(raw, ensure_ascii=False).encode("utf-8"))
+    return raw
 
 
 def parse_with_spans(text: str, path: str) -> tuple[Plan, SourceMap, Any]:
