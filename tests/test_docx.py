@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 import shutil
 from pathlib import Path
 
@@ -18,7 +19,7 @@ from docx.document import Document as DocumentObject
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
-from helpers import PLAN_2023, PROGRESS_PLAN, ROOT, Invoke
+from helpers import PLAN_2023, PROGRESS_PLAN, ROOT, Invoke, to_pdf
 
 AS_OF = "2023-10-08"
 HEADINGS = ["一、总体情况", "二、主要进展和成效", "三、存在的问题", "四、下一步工作安排"]
@@ -67,10 +68,15 @@ def test_page_is_a4_with_the_standard_margins(quarter_docx: Path) -> None:
 def test_title_body_and_headings_use_the_standard_fonts(quarter_docx: Path) -> None:
     document = open_docx(quarter_docx)
     title = document.paragraphs[0]
-    assert [title.text, document.paragraphs[1].text] == [
-        "2023年交通法治工作要点",
-        "2023年第三季度进展报告",
+    assert [p.text for p in document.paragraphs[:4]] == [
+        "关于2023年交通法治工作要点",
+        "第三季度进展情况的报告",
+        "",
+        "一、总体情况",  # the plan names no 主送机关 for a quarter's report: none is printed
     ]
+    properties = document.core_properties
+    assert properties.title == "关于2023年交通法治工作要点第三季度进展情况的报告"
+    assert properties.author == "区交通局"
     assert title.style is not None and title.style.name == "公文标题"
     assert title.style.paragraph_format.alignment == 1  # centred
     assert east_asian_font(document, "公文标题") == ("方正小标宋简体", 22, False)
@@ -137,7 +143,8 @@ def test_same_data_same_bytes_whatever_the_clock(cli: Invoke, tmp_path: Path) ->
 def test_the_annual_report_has_the_same_spine(cli: Invoke, tmp_path: Path) -> None:
     out = report(cli, tmp_path, "--year", "2023", "--as-of", "2023-11-15")
     texts = [p.text for p in open_docx(out).paragraphs]
-    assert texts[:2] == ["2023年交通法治工作要点", "2023年度进展报告"]
+    # Task 26: the annual report goes to 市交通局, which the bundled plan names as recipient.
+    assert texts[:4] == ["关于2023年交通法治工作要点", "年度进展情况的报告", "", "市交通局："]
     assert [t for t in texts if t in HEADINGS] == HEADINGS
     assert "2023年11月16日至12月31日须完成以下事项：" in texts
     assert texts.index("区交通局") + 1 == texts.index("2023年11月15日")
@@ -173,3 +180,74 @@ def test_docx_needs_a_file_and_a_template(cli: Invoke, tmp_path: Path) -> None:
     err = cli("report", "--format", "docx", "--templates", str(tmp_path), "-o",
               str(tmp_path / "r.docx"), code=2).stderr  # fmt: skip
     assert "找不到模板 report.docx" in err
+
+
+def test_no_row_splits_and_headings_and_the_closing_block_keep_together(
+    quarter_docx: Path,
+) -> None:
+    document = open_docx(quarter_docx)
+    [table] = document.tables
+    assert all(
+        row._tr.trPr is not None and row._tr.trPr.find(qn("w:cantSplit")) is not None
+        for row in table.rows
+    )
+    kept = {
+        name
+        for name in ("公文标题", "一级标题", "二级标题", "三级标题", "正文末段", "附件说明", "落款")
+        if document.styles[name].paragraph_format.keep_with_next
+    }
+    assert len(kept) == 7
+    assert all(style.paragraph_format.widow_control for style in document.styles if
+               style.type == 1 and style.name in kept)  # fmt: skip
+    texts = [p.text for p in document.paragraphs]
+    legend = texts.index("预警：红，已过时限未完成；黄，7 天内到期；绿，时限尚远或已完成。")
+    assert texts[legend - 1] == "任务一览"  # under the table's title, never alone after it
+
+
+# A year of reports as the clerk makes them: each quarter's just after it ends, the annual
+# one before task 26's 11月20日 deadline.
+SCRIPTED_YEAR = {
+    "q1": ("--quarter", "2023Q1", "--as-of", "2023-04-03"),
+    "q2": ("--quarter", "2023Q2", "--as-of", "2023-07-03"),
+    "q3": ("--quarter", "2023Q3", "--as-of", "2023-10-08"),
+    "q4": ("--quarter", "2023Q4", "--as-of", "2024-01-03"),
+    "annual": ("--year", "2023", "--as-of", "2023-11-15"),
+}
+LEVEL_HEADING = re.compile(r"^([一二三四五六七八九十]+、|（[一二三四五六七八九十]+）)")
+
+
+def _pages(pdf: Path) -> list[list[str]]:
+    """Each page's lines of text, spaces taken out, the page number left out."""
+    import pdfplumber
+
+    with pdfplumber.open(pdf) as document:
+        pages = [(page.extract_text() or "").splitlines() for page in document.pages]
+    squeezed = [["".join(line.split()) for line in lines] for lines in pages]
+    return [
+        [line for line in lines if line and not re.fullmatch(r"—\d+—", line)] for lines in squeezed
+    ]
+
+
+def test_a_year_of_reports_reads_as_fileable_pages(cli: Invoke, tmp_path: Path) -> None:
+    documents = []
+    for name, args in SCRIPTED_YEAR.items():
+        out = tmp_path / f"{name}.docx"
+        cli("report", "--format", "docx", "--plan", str(PROGRESS_PLAN), "-o", str(out), *args)
+        documents.append(out)
+    to_pdf(*documents)
+    for document in documents:
+        pages = _pages(document.with_suffix(".pdf"))
+        name = document.stem
+        assert all(len(lines) >= 4 for lines in pages), (name, [len(p) for p in pages])
+        for lines in pages:
+            assert not LEVEL_HEADING.match(lines[-1]), (name, lines[-1])
+        text = "\n".join(line for lines in pages for line in lines)
+        assert not re.search(r"\d{4}-\d{2}-\d{2}|\d{4}Q\d|默认|分工\d", text), name
+        first = pages[0]
+        assert first[:2] == ["关于2023年交通法治工作要点", first[1]] and first[1].endswith(
+            "进展情况的报告"
+        )
+        assert ("市交通局：" in first) == (name == "annual")  # task 26: the annual goes there
+        closing = next(lines for lines in pages if "区交通局" in lines)
+        body = [line for line in closing if line not in ("区交通局", "附件：任务一览")]
+        assert len(body) >= 2, (name, closing)  # the 落款 shares its page with the body

@@ -95,7 +95,7 @@ def test_a_blocked_clause_is_reported_against_its_own_units(cli: Invoke, plan: P
     assert row.startswith("| 受阻 | 7.3. 持续优化市场监管环境 | 资金未到位 |")
     assert "局财审科" in row and "局法规科" not in row
     assert (
-        "| 7 | 持续优化市场监管环境 | 局法规科、局财审科 | 12月31日前（默认） | 受阻（0/3 完成） |"
+        "| 7 | 持续优化市场监管环境 | 局法规科、局财审科 | 12月31日前（原文未写明） | 受阻（0/3 完成） |"
         in report
     )
 

@@ -57,7 +57,7 @@ def test_reports_written_at_a_close_are_regenerated_byte_for_byte(cli: Invoke, r
     q2 = written[("2023Q2", "md")]
     # On 30 June task 13 was under way and task 9 not done; nothing was blocked yet.
     assert "| 13 | 统筹推进专项整治工作 | 局法规科 | 10月31日前 | 进行中 |" in q2
-    assert "| 9 | 提高制度建设的质量和效率 | 局法规科 | 12月31日前（默认） | 未开始 |" in q2
+    assert "| 9 | 提高制度建设的质量和效率 | 局法规科 | 12月31日前（原文未写明） | 未开始 |" in q2
     assert "受阻" not in q2.split("## 三、存在的问题")[1].split("## 四")[0]
     assert "| 20 | 行政机关负责人出庭应诉率 | ≥ 80% | 未填报 | — |" in q2
     q3 = written[("2023Q3", "md")]

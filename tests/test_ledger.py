@@ -37,7 +37,7 @@ def test_csv_has_one_row_per_clause_with_the_ledger_columns(cli: Invoke, tmp_pat
     assert [n for n in by_number if n.startswith("7")] == ["7.1", "7.2", "7.3"]
     blocked = by_number["7.3"]
     assert (blocked["牵头单位"], blocked["状态"]) == ("局财审科", "受阻")
-    assert blocked["进展情况"] == "2023-09-10 分工3 受阻 降本增效政策清单待市局下发（张三）"
+    assert blocked["进展情况"] == "2023-09-10 第7项第3条 受阻 降本增效政策清单待市局下发（张三）"
     assert by_number["7.1"]["状态"] == "未开始"
     report = by_number["26"]
     # The next open occurrence is Q1 (never done): it is overdue, hence 红.

@@ -137,7 +137,7 @@ def test_occurrence_names(plan: Plan, timeline: Timeline) -> None:
     assert names[:2] == ["第一季度报送法治建设工作文稿", "第二季度报送法治建设工作文稿"]
     assert "年度法治建设情况报告市交通局" in names
     [default] = timeline.occurrences(plan.tasks_by_id[1])
-    assert wording.occurrence_name(default) == "年度任务（默认年底）"
+    assert wording.occurrence_name(default) == "年度任务（原文未写明时限）"
 
 
 def test_deadline_summary(plan: Plan, timeline: Timeline) -> None:
@@ -145,7 +145,7 @@ def test_deadline_summary(plan: Plan, timeline: Timeline) -> None:
         return wording.deadline_summary(timeline.occurrences(plan.tasks_by_id[task_id]))
 
     assert summary(26) == "每季度末；11月20日前"
-    assert summary(1) == "12月31日前（默认）"
+    assert summary(1) == "12月31日前（原文未写明）"
     assert summary(25).startswith("5月1日–5月31日；6月1日–6月30日")
 
 

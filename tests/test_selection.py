@@ -145,7 +145,7 @@ def test_task_record_follows_the_json_contract(timeline: Timeline) -> None:
     assert record["deadlines"] == [
         {
             "date": "2023-12-31",
-            "label": "年度任务（默认年底）",
+            "label": "年度任务（原文未写明时限）",
             "kind": "default",
             "occurrence": "2023-12-31",
             "done": False,
@@ -172,6 +172,6 @@ def test_task_columns_share_one_definition(timeline: Timeline) -> None:
         "工作任务": "提升执法信息化水平",
         "牵头单位": "—",
         "责任单位": "区交通执法支队",
-        "完成时限": "12月31日前（默认）",
+        "完成时限": "12月31日前（原文未写明）",
         "状态": "未开始",
     }

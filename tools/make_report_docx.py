@@ -16,7 +16,7 @@ from pathlib import Path
 from docx import Document
 from docx.document import Document as DocxDocument
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_LINE_SPACING
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Emu, Mm, Pt
@@ -62,6 +62,8 @@ def paragraph_style(document: DocxDocument, name: str, font: str, size: Pt, **kw
     fmt.space_before = fmt.space_after = Pt(0)
     fmt.alignment = kw.get("align", WD_ALIGN_PARAGRAPH.JUSTIFY)
     fmt.first_line_indent = kw.get("indent", Pt(2 * size.pt))
+    fmt.widow_control = True  # no first or last line of a paragraph alone on a page
+    fmt.keep_with_next = bool(kw.get("keep"))  # a heading never ends a page
 
 
 def page_number(paragraph: Paragraph) -> None:
@@ -118,15 +120,25 @@ def styles(document: DocxDocument) -> None:
     normal = document.styles["Normal"]
     set_fonts(normal, BODY_FONT, BODY_SIZE)
     paragraph_style(document, "公文标题", TITLE_FONT, Pt(22), align=WD_ALIGN_PARAGRAPH.CENTER,
-                    indent=Pt(0), line=Pt(35))  # fmt: skip
+                    indent=Pt(0), line=Pt(35), keep=True)  # fmt: skip
     paragraph_style(document, "公文正文", BODY_FONT, BODY_SIZE)
-    paragraph_style(document, "一级标题", LEVEL1_FONT, BODY_SIZE)
-    paragraph_style(document, "二级标题", LEVEL2_FONT, BODY_SIZE)
-    paragraph_style(document, "三级标题", BODY_FONT, BODY_SIZE, bold=True)
+    paragraph_style(document, "主送机关", BODY_FONT, BODY_SIZE, align=WD_ALIGN_PARAGRAPH.LEFT,
+                    indent=Pt(0), keep=True)  # fmt: skip
+    paragraph_style(document, "一级标题", LEVEL1_FONT, BODY_SIZE, keep=True)
+    paragraph_style(document, "二级标题", LEVEL2_FONT, BODY_SIZE, keep=True)
+    paragraph_style(document, "三级标题", BODY_FONT, BODY_SIZE, bold=True, keep=True)
+    # The last lines of the body, the 附件 line and the 落款 travel together (GB/T 9704:
+    # never a 落款 alone on a page).
+    paragraph_style(document, "正文末段", BODY_FONT, BODY_SIZE, keep=True)
+    paragraph_style(document, "附件说明", BODY_FONT, BODY_SIZE, keep=True)
     paragraph_style(document, "落款", BODY_FONT, BODY_SIZE, align=WD_ALIGN_PARAGRAPH.RIGHT,
+                    indent=Pt(0), keep=True)  # fmt: skip
+    paragraph_style(document, "成文日期", BODY_FONT, BODY_SIZE, align=WD_ALIGN_PARAGRAPH.RIGHT,
                     indent=Pt(0))  # fmt: skip
     paragraph_style(document, "附件标记", LEVEL1_FONT, BODY_SIZE, align=WD_ALIGN_PARAGRAPH.LEFT,
-                    indent=Pt(0))  # fmt: skip
+                    indent=Pt(0), keep=True)  # fmt: skip
+    # The annex starts a page of its own.
+    document.styles["附件标记"].paragraph_format.page_break_before = True
     paragraph_style(document, "表格文字", BODY_FONT, Pt(12), align=WD_ALIGN_PARAGRAPH.LEFT,
                     indent=Pt(0), line=Pt(18))  # fmt: skip
 
@@ -138,11 +150,18 @@ def add(document: DocxDocument, style: str, text: str = "") -> Paragraph:
     return paragraph
 
 
+NEXT_ITEM = (
+    "{{ loop.index }}. {{ n.date | cn_date }}前，{{ n.what }}"
+    "（任务{{ n.task_id }}“{{ n.task_title }}”，牵头单位：{{ n.lead }}）。"
+)
 BODY = [
-    # A title of two lines, broken where the words break: the plan, then the period.
-    ("公文标题", "{{ r.plan_title }}"),
-    ("公文标题", "{{ r.subtitle }}"),
+    # A title of two lines, broken where the words break: 关于 the plan, then the period.
+    ("公文标题", "{{ r.heading[0] }}"),
+    ("公文标题", "{{ r.heading[1] }}"),
     ("公文正文", ""),
+    ("主送机关", "{%p if r.recipient %}"),
+    ("主送机关", "{{ r.recipient }}："),
+    ("主送机关", "{%p endif %}"),
     ("一级标题", "一、总体情况"),
     (
         "公文正文",
@@ -174,10 +193,12 @@ BODY = [
     ("公文正文", "本期没有登记进展。"),
     ("公文正文", "{%p endif %}"),
     ("一级标题", "三、存在的问题"),
-    ("公文正文", "{%p for p in r.problems %}"),
+    # Tasks that state no date all fall due at the year's end: one sentence, not twenty.
+    ("公文正文", "{%p set yearly = r.problems | selectattr('year_end') | list %}"),
+    ("公文正文", "{%p for p in r.problems | rejectattr('year_end') %}"),
     (
         "公文正文",
-        "{{ loop.index }}. 任务{{ p.ref }}“{{ p.task_title }}”："
+        "{{ loop.index }}. {{ p.ref | cn_ref }}（{{ p.task_title }}）："
         "{% if p.kind == '受阻' %}工作受阻，{{ p.what }}"
         "{% elif p.kind == '逾期完成' %}{{ p.what }}（时限{{ p.date | cn_date }}）"
         "逾期{{ p.days_overdue }}天完成"
@@ -185,6 +206,15 @@ BODY = [
         "{% endif %}。牵头单位：{{ p.lead }}。",
     ),
     ("公文正文", "{%p endfor %}"),
+    ("公文正文", "{%p if yearly %}"),
+    (
+        "公文正文",
+        "{{ (r.problems | length) - (yearly | length) + 1 }}. "
+        "{{ yearly | length }}项原文未写明时限的年度任务已过年底时限"
+        "（{{ yearly[0].date | cn_date }}），逾期{{ yearly[0].days_overdue }}天："
+        "第{{ yearly | map(attribute='task_id') | unique | join('、\u200b') }}项（各项牵头单位见附件）。",
+    ),
+    ("公文正文", "{%p endif %}"),
     ("公文正文", "{%p if not r.problems %}"),
     ("公文正文", "截至{{ r.as_of | cn_date }}，没有逾期或受阻的事项。"),
     ("公文正文", "{%p endif %}"),
@@ -198,17 +228,18 @@ BODY = [
     ("公文正文", "{%p if r.next_items %}"),
     ("公文正文", "{{ r.next_name }}须完成以下事项："),
     ("公文正文", "{%p endif %}"),
-    ("公文正文", "{%p for n in r.next_items if not n.year_end %}"),
-    (
-        "公文正文",
-        "{{ loop.index }}. {{ n.date | cn_date }}前，{{ n.what }}"
-        "（任务{{ n.task_id }}“{{ n.task_title }}”，牵头单位：{{ n.lead }}）。",
-    ),
-    ("公文正文", "{%p endfor %}"),
+    ("公文正文", "{%p set dated = r.next_items | rejectattr('year_end') | list %}"),
     ("公文正文", "{%p set year_end = r.next_items | selectattr('year_end') | list %}"),
+    ("公文正文", "{%p for n in dated %}"),
+    ("公文正文", "{%p if loop.last and not year_end %}"),
+    ("正文末段", NEXT_ITEM),
+    ("公文正文", "{%p else %}"),
+    ("公文正文", NEXT_ITEM),
+    ("公文正文", "{%p endif %}"),
+    ("公文正文", "{%p endfor %}"),
     ("公文正文", "{%p if year_end %}"),
     (
-        "公文正文",
+        "正文末段",
         "另有{{ year_end | length }}项原文未写明时限的任务，以年底为限"
         "（{{ year_end[0].date | cn_date }}）：任务"
         # A zero-width space after each 、 lets a long list of numbers break between lines.
@@ -216,16 +247,24 @@ BODY = [
     ),
     ("公文正文", "{%p endif %}"),
     ("公文正文", "{%p if not r.next_items %}"),
-    ("公文正文", "{{ r.next_name }}没有到期的时限。"),
+    ("正文末段", "{{ r.next_name }}没有到期的时限。"),
     ("公文正文", "{%p endif %}"),
-    ("公文正文", ""),
-    ("公文正文", "附件：任务一览"),
-    ("公文正文", ""),
+    ("附件说明", ""),
+    ("附件说明", "附件：任务一览"),
+    ("附件说明", ""),
     ("落款", "{{ r.issuer }}"),
-    ("落款", "{{ r.as_of | cn_date }}"),
+    ("成文日期", "{{ r.as_of | cn_date }}"),
+    ("公文正文", "{%p if r.contact or r.phone %}"),
+    (
+        "公文正文",
+        "（{% if r.contact %}联系人：{{ r.contact }}{% endif %}"
+        "{% if r.contact and r.phone %}，{% endif %}"
+        "{% if r.phone %}联系电话：{{ r.phone }}{% endif %}）",
+    ),
+    ("公文正文", "{%p endif %}"),
 ]
 HEADERS = ["序号", "工作任务", "牵头单位", "完成时限", "状态", "预警"]
-WIDTHS = [Mm(14), Mm(42), Mm(36), Mm(30), Mm(18), Mm(14)]
+WIDTHS = [Mm(14), Mm(40), Mm(34), Mm(36), Mm(18), Mm(12)]
 CELLS = [
     "{{ t.task_id }}",
     "{{ t.title }}",
@@ -237,10 +276,16 @@ CELLS = [
 
 
 def annex(document: DocxDocument) -> None:
-    """附件: the task table, on a page of its own."""
-    document.paragraphs[-1].runs[-1].add_break(WD_BREAK.PAGE)
+    """附件: the task table, on a page of its own (the 附件标记 style breaks the page)."""
     add(document, "附件标记", "附件")
     add(document, "公文标题", "任务一览")
+    # The legend under the title, where it cannot end up alone on a last page.
+    legend = add(
+        document,
+        "表格文字",
+        "预警：红，已过时限未完成；黄，{{ r.warn_days }} 天内到期；绿，时限尚远或已完成。",
+    )
+    legend.paragraph_format.keep_with_next = True
     table = document.add_table(rows=3, cols=len(HEADERS))
     table.style = document.styles["Table Grid"]
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -262,11 +307,10 @@ def annex(document: DocxDocument) -> None:
     header.append(repeat)
     end = table.add_row()
     end.cells[0].paragraphs[0].add_run("{%tr endfor %}")
-    add(
-        document,
-        "表格文字",
-        "预警：红，已过时限未完成；黄，{{ r.warn_days }} 天内到期；绿，时限尚远或已完成。",
-    )
+    for row in table.rows:  # a row is never split across two pages
+        cant_split = OxmlElement("w:cantSplit")
+        cant_split.set(qn("w:val"), "true")
+        row._tr.get_or_add_trPr().append(cant_split)
 
 
 def main() -> None:
@@ -280,7 +324,7 @@ def main() -> None:
         first._element.getparent().remove(first._element)
     annex(document)
     document.core_properties.author = "plantrack"
-    document.core_properties.title = "进展报告模板"
+    document.core_properties.title = ""  # each report sets its own title
     target = ROOT / "templates" / "report.docx"
     document.save(str(target))
     target.write_bytes(reproducible(target.read_bytes(), day=dt.date(2023, 1, 1)))

@@ -228,6 +228,20 @@ class Section(_Strict):
     tasks: list[Task] = Field(default_factory=list)
 
 
+class Reporting(_Strict):
+    """How the Word reports made from the plan are addressed and signed: nothing is assumed."""
+
+    recipient: OneLine | None = Field(
+        default=None, description="季度和其他报告的主送机关，如“局党组”；不写时不印主送机关"
+    )
+    annual_recipient: OneLine | None = Field(
+        default=None, description="全年报告的主送机关，如“市交通局”；不写时用 recipient"
+    )
+    signer: OneLine | None = Field(default=None, description="签发人（上行文才印）")
+    contact: OneLine | None = Field(default=None, description="附注中的联系人")
+    phone: OneLine | None = Field(default=None, description="附注中的联系电话")
+
+
 class Plan(_Strict):
     """A whole annual work plan."""
 
@@ -244,6 +258,9 @@ class Plan(_Strict):
     units: list[Unit] = Field(min_length=1)
     collectives: list[Collective] = Field(default_factory=list)
     sections: list[Section] = Field(min_length=1)
+    reporting: Reporting = Field(
+        default_factory=Reporting, description="报告的主送机关、签发人和附注（联系人、电话）"
+    )
 
     @property
     def fallback_due(self) -> dt.date:

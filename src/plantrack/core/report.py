@@ -31,6 +31,7 @@ from plantrack.core.shortfalls import (
 from plantrack.core.timeline import Timeline
 from plantrack.core.wording import (
     EVERY_WORD,
+    QUARTER_NAMES,
     entry_subject,
     month_day,
     occurrence_name,
@@ -178,6 +179,17 @@ class Report:
     targets: list[TargetRow]
     tasks: list[TaskRow]
     warn_days: int
+    # The 公文's own title, as set on two lines: 关于…, …进展情况的报告.
+    heading: list[str]
+    recipient: str  # 主送机关, "" when the plan names none for this kind of report
+    signer: str
+    contact: str
+    phone: str
+
+    @property
+    def document_title(self) -> str:
+        """The title as one line: 关于2023年交通法治工作要点第三季度进展情况的报告."""
+        return "".join(self.heading)
 
 
 def build_report(
@@ -240,7 +252,31 @@ def build_report(
         targets=_target_rows(timeline, tasks),
         tasks=_task_rows(timeline, tasks, _levels(near)),
         warn_days=plan.warn_days,
+        heading=_heading(plan, period, scope),
+        recipient=_recipient(plan, period),
+        signer=plan.reporting.signer or "",
+        contact=plan.reporting.contact or "",
+        phone=plan.reporting.phone or "",
     )
+
+
+def _heading(plan: Plan, period: Period, scope: str | None) -> list[str]:
+    """关于{plan}{period}进展情况的报告, in two lines; the period said without the plan's year."""
+    number = period.quarter_number
+    if number is not None and period.start.year == plan.year:
+        when = f"第{QUARTER_NAMES[number - 1]}季度"
+    elif period.is_year and period.start.year == plan.year:
+        when = "年度"
+    else:
+        when = period_name(period)
+    return [f"关于{plan.title}", f"{when}进展情况的报告" + (f"（{scope}）" if scope else "")]
+
+
+def _recipient(plan: Plan, period: Period) -> str:
+    """The 主送机关 the plan names for this kind of report; none is ever assumed."""
+    reporting = plan.reporting
+    annual = reporting.annual_recipient if period.is_year else None
+    return annual or reporting.recipient or ""
 
 
 def _period_text(period: Period) -> str:

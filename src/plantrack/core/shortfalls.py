@@ -43,6 +43,8 @@ class ProblemRow:
     days_overdue: int | None
     lead: str
     responsible: str
+    # The year-end limit of a task whose text states no date: reports list these together.
+    year_end: bool = False
 
 
 @dataclass(frozen=True)
@@ -116,6 +118,7 @@ def _problem(task: Task, clauses: list[int], kind: str, occ: Occurrence, days: i
         days_overdue=days,
         lead=answering(task, clauses),
         responsible=sharing(task, clauses),
+        year_end=occ.kind == "default",
     )
 
 

@@ -102,7 +102,7 @@ def due_heading(group: DueGroup, until: dt.date | None) -> str:
 
 # --- deadlines and occurrences --------------------------------------------------------------
 
-DEFAULT_LABEL = "年度任务（默认年底）"
+DEFAULT_LABEL = "年度任务（原文未写明时限）"
 # How a recurring rule reads: 每季度 (a target per period), 每季度末 (a deadline in a table).
 EVERY_WORD = {"quarter": "每季度", "half-year": "每半年", "month": "每月"}
 EVERY_TEXT = {every: f"{word}末" for every, word in EVERY_WORD.items()}
@@ -164,7 +164,7 @@ def _short_date(occ: Occurrence) -> str | None:
     if occ.date is None:
         return None
     if occ.kind == "default":
-        return f"{month_day(occ.date)}前（默认）"
+        return f"{month_day(occ.date)}前（原文未写明）"
     if occ.kind == "period" and occ.start:
         return f"{month_day(occ.start)}–{month_day(occ.date)}"
     return f"{month_day(occ.date)}前"
@@ -191,14 +191,19 @@ def target_unit(task: Task, name: str) -> str:
 def entry_subject(
     entry: Progress, task: Task, occurrences: list[Occurrence] | None = None
 ) -> str | None:
-    """What an entry is about, when not the whole task: 2023Q2, 路政宣传月, 分工2, 出庭应诉率 实际 85%."""
+    """What an entry is about, when not the whole task: 第二季度, 路政宣传月, 第7项第2条, 出庭应诉率 实际 85%."""
     if entry.occurrence:
         return _occurrence_part(entry.occurrence, occurrences)
     if entry.clause:
-        return f"分工{entry.clause}"
+        return clause_words(task, entry.clause)
     if entry.target is not None:
         return _value_part(entry, task)
     return None
+
+
+def clause_words(task: Task, clause: int) -> str:
+    """A clause as a 公文 names it: 第7项第3条."""
+    return f"第{task.id}项第{clause}条"
 
 
 def _occurrence_part(key: str, occurrences: list[Occurrence] | None) -> str:
@@ -225,7 +230,7 @@ def progress_text(
     """
     parts = [entry.date.isoformat()]
     if entry.clause:
-        parts.append(f"分工{entry.clause}")
+        parts.append(clause_words(task, entry.clause))
     if entry.occurrence:
         parts.append(_occurrence_part(entry.occurrence, occurrences))
     if entry.status:

@@ -78,8 +78,10 @@ def _docx(job: Job) -> bytes:
     from plantrack.output import render
     from plantrack.output.package import reproducible
 
-    context = {"r": _report_context(job)}
-    data = render.render_docx("report.docx", context, templates=job.templates)
+    report = _report_context(job)
+    # The file's own title and author, as Word's 属性 and a document list show them.
+    described = {"title": report.document_title, "author": report.issuer or "plantrack"}
+    data = render.render_docx("report.docx", {"r": report}, templates=job.templates, **described)
     return reproducible(data, day=job.as_of)
 
 

@@ -174,7 +174,14 @@ def _shown(value: object) -> object:
     return printable(value) if isinstance(value, str) else value
 
 
-def render_docx(name: str, context: dict[str, Any], *, templates: Path | None = None) -> bytes:
+def render_docx(
+    name: str,
+    context: dict[str, Any],
+    *,
+    templates: Path | None = None,
+    title: str = "",
+    author: str = "",
+) -> bytes:
     """Fill the Word template name (docxtpl: Jinja2 inside the document) with the context."""
     import jinja2
     from docxtpl import DocxTemplate
@@ -189,6 +196,8 @@ def render_docx(name: str, context: dict[str, Any], *, templates: Path | None = 
         raise PlantrackError(f"{path}: Word 模板中的 Jinja 语法错误：{exc.message}") from None
     except Exception as exc:  # a user's template can fail in any way; say where
         raise template_error(exc, path) from None
+    properties = document.docx.core_properties
+    properties.title, properties.author = title, author
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
@@ -254,6 +263,15 @@ def markdown_cell(value: object) -> str:
     return "<br>".join(lines) or " "
 
 
+def cn_ref(ref: str) -> str:
+    """A task or its clauses as a 公文 names them: 13 第13项, 7.3 第7项第3条, 7.1、7.2 第7项第1、2条."""
+    task, _, clauses = ref.partition(".")
+    if not clauses:
+        return f"第{task}项"
+    numbers = [part.split(".")[-1] for part in ref.split("、")]
+    return f"第{task}项第{'、'.join(numbers)}条"
+
+
 FILTERS: dict[str, Callable[..., str]] = {
     "cell": markdown_cell,
     "md": markdown_text,
@@ -263,4 +281,5 @@ FILTERS: dict[str, Callable[..., str]] = {
     "problem_css": PROBLEM_CSS.__getitem__,
     "cn_date": cn_date,
     "cn_number": to_chinese,
+    "cn_ref": cn_ref,
 }
