@@ -222,6 +222,27 @@ def test_an_edit_that_would_take_the_file_from_its_owner_is_refused() -> None:
         shutil.rmtree(folder)
 
 
+@pytest.mark.skipif(
+    not hasattr(os, "fork") or os.geteuid() != 0,
+    reason="needs root, to become another user in a child process",
+)
+def test_a_plan_nobody_may_read_is_said_in_chinese(tmp_path: Path) -> None:
+    import tempfile
+
+    from plantrack.planfile.load import load_plan
+
+    folder = Path(tempfile.mkdtemp(prefix="plantrack-locked-"))
+    try:
+        folder.chmod(0o755)
+        plan = folder / "2023.yaml"
+        plan.write_bytes(PLAN_2023.read_bytes())
+        plan.chmod(0o000)
+        said = _as_nobody(lambda: load_plan(plan))
+        assert said == f"PlantrackError: {plan}: 无法读取计划文件：没有权限", said
+    finally:
+        shutil.rmtree(folder)
+
+
 def _as_nobody(action: Any) -> str:
     """Run action in a child process as user nobody; what it raised, or "done"."""
     import grp  # noqa: F401 -- loaded now: nobody cannot read root's Python installation
