@@ -31,21 +31,24 @@ def main() -> None:
 def _textconv(name: str) -> bool:
     """git's textconv, without loading the command line: whether it answered.
 
-    git runs it once per version `git log -p` shows, so its start-up is most of its time.
-    Anything but a plain answer (an option, a file that cannot be read) goes the usual way.
+    git runs it once per version `git log -p` shows, so its start-up is most of its time:
+    a regular file is read here and answered from the cache. Anything else (an option, a
+    file that cannot be read, a pipe) goes the usual way, which says what is wrong.
     """
+    import stat
+
     if name.startswith("-"):
         return False
-    from pathlib import Path
-
-    from plantrack.core.errors import PlantrackError
-    from plantrack.gitops.textconv import textconv
-
     try:
-        shown = textconv(Path(name))
-    except PlantrackError:
+        if not stat.S_ISREG(os.stat(name).st_mode):
+            return False
+        with open(name, "rb") as file:
+            data = file.read()
+    except (OSError, ValueError):
         return False
-    sys.stdout.buffer.write(shown)
+    from plantrack.gitops.textconv import answer
+
+    sys.stdout.buffer.write(answer(data, name))
     return True
 
 

@@ -7,6 +7,9 @@ what it holds: a cut, corrupt or foreign entry is a miss, never trusted and neve
 Entries are written atomically, readable by their owner only, and hold nothing secret.
 
 PLANTRACK_NO_CACHE=1 turns the cache off; PLANTRACK_CACHE_DIR moves it.
+
+Reading an entry imports nothing but os and hashlib: git's textconv answers from here
+once per version it shows, and its start-up is most of its time.
 """
 
 from __future__ import annotations
@@ -14,49 +17,66 @@ from __future__ import annotations
 import functools
 import hashlib
 import os
-import shutil
 import sys
-import tempfile
-from contextlib import suppress
-from pathlib import Path
+
+TYPE_CHECKING = False  # typing itself costs a cache hit 10 ms
+if TYPE_CHECKING:
+    from pathlib import Path
 
 _MAGIC = b"plantrack-cache 1"
-_PACKAGE = Path(__file__).resolve().parents[1]
+_PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
-def folder() -> Path | None:
-    """Where entries live; None when the cache is turned off."""
+def _where() -> str | None:
+    """The cache folder as a path string; None when the cache is turned off."""
     if os.environ.get("PLANTRACK_NO_CACHE", "") not in ("", "0"):
         return None
     chosen = os.environ.get("PLANTRACK_CACHE_DIR")
     if chosen:
-        return Path(chosen)
+        return chosen
+    home = os.path.expanduser("~")
     if sys.platform == "win32":
-        base = Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local")
-        return base / "plantrack" / "Cache"
+        base = os.environ.get("LOCALAPPDATA") or os.path.join(home, "AppData", "Local")
+        return os.path.join(base, "plantrack", "Cache")
     if sys.platform == "darwin":
-        return Path.home() / "Library" / "Caches" / "plantrack"
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "plantrack"
+        return os.path.join(home, "Library", "Caches", "plantrack")
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(home, ".cache")
+    return os.path.join(base, "plantrack")
+
+
+def folder() -> Path | None:
+    """Where entries live; None when the cache is turned off."""
+    from pathlib import Path
+
+    where = _where()
+    return None if where is None else Path(where)
 
 
 @functools.cache
 def code_stamp() -> bytes:
     """A digest of plantrack's own modules (names, sizes, times): any change to the code changes it."""
     digest = hashlib.sha256()
-    for module in sorted(_PACKAGE.rglob("*.py")):
-        status = module.stat()
-        digest.update(
-            f"{module.relative_to(_PACKAGE)}:{status.st_size}:{status.st_mtime_ns}\n".encode()
-        )
+    for top, folders, names in os.walk(_PACKAGE):
+        folders.sort()
+        for name in sorted(names):
+            if name.endswith(".py"):
+                status = os.stat(os.path.join(top, name))
+                where = os.path.relpath(os.path.join(top, name), _PACKAGE)
+                digest.update(f"{where}:{status.st_size}:{status.st_mtime_ns}\n".encode())
     return digest.digest()
 
 
-def _entry(kind: str, data: bytes) -> tuple[Path, bytes] | None:
-    where = folder()
+def _entry(kind: str, data: bytes) -> tuple[str, bytes] | None:
+    where = _where()
     if where is None:
         return None
     key = hashlib.sha256(kind.encode() + b"\0" + code_stamp() + data).hexdigest()
-    return where / kind / key[:2] / key, key.encode()
+    return os.path.join(where, kind, key[:2], key), key.encode()
+
+
+def _header(key: bytes, payload: bytes) -> bytes:
+    digest = hashlib.sha256(payload).hexdigest().encode()
+    return b" ".join([_MAGIC, key, str(len(payload)).encode(), digest])
 
 
 def get(kind: str, data: bytes) -> bytes | None:
@@ -66,36 +86,35 @@ def get(kind: str, data: bytes) -> bytes | None:
         return None
     path, key = found
     try:
-        stored = path.read_bytes()
+        with open(path, "rb") as file:
+            stored = file.read()
     except OSError:
         return None
     header, _, payload = stored.partition(b"\n")
-    expected = b" ".join([_MAGIC, key, str(len(payload)).encode(), _digest(payload)])
-    return payload if header == expected else None
+    return payload if header == _header(key, payload) else None
 
 
 def put(kind: str, data: bytes, payload: bytes) -> None:
     """Store the answer for kind and data; a cache that cannot be written is simply skipped."""
+    import tempfile
+    from contextlib import suppress
+
     found = _entry(kind, data)
     if found is None:
         return
     path, key = found
-    header = b" ".join([_MAGIC, key, str(len(payload)).encode(), _digest(payload)])
     with suppress(OSError):
-        for made in (path.parents[2], path.parents[1], path.parent):  # owner-only, each level
-            made.mkdir(mode=0o700, parents=True, exist_ok=True)
-        fd, name = tempfile.mkstemp(dir=path.parent, prefix=".entry.")  # mode 0600
+        leaf = os.path.dirname(path)
+        for made in (os.path.dirname(os.path.dirname(leaf)), os.path.dirname(leaf), leaf):
+            os.makedirs(made, mode=0o700, exist_ok=True)  # owner-only, each level
+        fd, name = tempfile.mkstemp(dir=leaf, prefix=".entry.")  # mode 0600
         try:
             with os.fdopen(fd, "wb") as handle:
-                handle.write(header + b"\n" + payload)
-            Path(name).replace(path)
+                handle.write(_header(key, payload) + b"\n" + payload)
+            os.replace(name, path)
         except OSError:
-            Path(name).unlink(missing_ok=True)
+            os.unlink(name)
             raise
-
-
-def _digest(payload: bytes) -> bytes:
-    return hashlib.sha256(payload).hexdigest().encode()
 
 
 def entries() -> tuple[Path | None, int]:
@@ -108,6 +127,8 @@ def entries() -> tuple[Path | None, int]:
 
 def clear() -> tuple[Path | None, int]:
     """Empty the cache: its folder and how many entries were removed."""
+    import shutil
+
     where, count = entries()
     if where is not None and count:
         shutil.rmtree(where, ignore_errors=True)
