@@ -69,6 +69,9 @@ def test_xlsx_is_a_printable_ledger(cli: Invoke, tmp_path: Path) -> None:
     assert sheet.print_title_rows == f"${HEADER_ROW}:${HEADER_ROW}"
     assert sheet.oddFooter is not None
     assert sheet.oddFooter.center.text == "第 &P 页，共 &N 页"
+    # Room for the footer's line between the page edge and the table: at least 12 mm.
+    margins = sheet.page_margins
+    assert (margins.bottom - margins.footer) * 25.4 >= 12
     fills = {
         row[0].value: row[HEADINGS.index("预警")].fill.fgColor.rgb
         for row in sheet.iter_rows(min_row=HEADER_ROW + 1)
@@ -145,3 +148,31 @@ def test_json_ledger_and_dept_filter(cli: Invoke) -> None:
     assert list(records[0]) == HEADINGS
     tasks = {r["序号"].split(".")[0] for r in records}
     assert {"4", "14", "15", "16", "17"} <= tasks and "9" not in tasks
+
+
+def test_an_entry_for_a_dated_deadline_names_it_and_writes_the_date_once(
+    cli: Invoke, plan_copy: Path, tmp_path: Path
+) -> None:
+    at = ["--plan", str(plan_copy), "--as-of", "2023-12-05"]
+    cli("mark", "25", "done", "--occurrence", "2023-12-04", "--date", "2023-12-04",
+        "--note", "已开展", "--by", "张三", *at)  # fmt: skip
+    out = tmp_path / "台账.csv"
+    cli("export", "--format", "csv", "-o", str(out), *at)
+    rows = list(csv.reader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
+    [row] = [dict(zip(HEADINGS, row, strict=True)) for row in rows[1:] if row[0] == "25"]
+    assert row["进展情况"] == "2023-12-04 12·4 已完成 已开展（张三）（2023-12-05 补记）"
+
+
+def test_rows_are_as_tall_as_their_text_in_excel_and_no_taller(cli: Invoke, tmp_path: Path) -> None:
+    out = tmp_path / "台账.xlsx"
+    export(cli, "xlsx", out, "--plan", str(PROGRESS_PLAN))
+    sheet = load_workbook(out).active
+    assert sheet is not None
+    # Task 1's text in the 工作内容 column (width 44), where Excel fits about 21 CJK
+    # characters a line: enough lines for all of it, and none to spare.
+    first = HEADER_ROW + 1
+    text = sheet.cell(row=first, column=HEADINGS.index("工作内容") + 1).value
+    assert isinstance(text, str)
+    lines = -(-len(text) // 21)
+    height = sheet.row_dimensions[first].height
+    assert height == lines * 15

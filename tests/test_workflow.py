@@ -81,8 +81,12 @@ def test_workflow_runs_quarterly_checks_and_uploads_both_formats() -> None:
     steps = flow["jobs"]["report"]["steps"]
     commands = "\n".join(step.get("run", "") for step in steps)
     assert "plantrack check" in commands
-    assert "--format md" in commands and "--format html" in commands
-    assert any(step.get("uses", "").startswith("actions/upload-artifact@") for step in steps)
+    for made in ("--format md", "--format html", "--format docx", "export --format xlsx"):
+        assert made in commands
+    [upload] = [
+        step for step in steps if step.get("uses", "").startswith("actions/upload-artifact@")
+    ]
+    assert upload["with"]["name"] == "quarterly-report-${{ steps.report.outputs.period }}"
 
 
 def test_notify_runs_on_working_day_mornings_with_secrets_only_in_the_environment() -> None:
@@ -139,3 +143,27 @@ def test_the_merge_step_fails_on_a_merge_that_dropped_an_offices_entries(
     assert done.returncode == 1
     assert "::error file=plans/2023.yaml::合并提交" in done.stdout
     assert "任务 16：2023-10-20 开展执法检查（执法支队）" in done.stderr
+
+
+def test_the_report_step_makes_four_files_named_by_the_quarter(tmp_path: Path) -> None:
+    flow = yaml.safe_load(WORKFLOW.read_text(encoding="utf-8"))
+    step = next(s for s in flow["jobs"]["report"]["steps"] if s.get("id") == "report")
+    (tmp_path / "plans").mkdir()
+    (tmp_path / "plans" / "2023.yaml").write_bytes(PLAN_2023.read_bytes())
+    output = tmp_path / "github-output"
+    env = {
+        **os.environ,
+        "QUARTER": "previous",
+        "PLANTRACK_TODAY": "2023-10-01",  # the first day of Q4, when the schedule runs
+        "GITHUB_OUTPUT": str(output),
+        "PATH": f"{Path(PLANTRACK).parent}:{os.environ['PATH']}",
+    }
+    command = ["bash", "-eo", "pipefail", "-c", step["run"]]
+    subprocess.run(command, cwd=tmp_path, env=env, capture_output=True, check=True)
+    assert sorted(p.name for p in (tmp_path / "reports").iterdir()) == [
+        "任务台账-2023Q3.xlsx",
+        "进展报告-2023Q3.docx",
+        "进展报告-2023Q3.html",
+        "进展报告-2023Q3.md",
+    ]
+    assert output.read_text(encoding="utf-8") == "period=2023Q3\n"
