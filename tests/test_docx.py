@@ -140,14 +140,80 @@ def test_same_data_same_bytes_whatever_the_clock(cli: Invoke, tmp_path: Path) ->
     assert outputs[0] == outputs[1]
 
 
-def test_the_annual_report_has_the_same_spine(cli: Invoke, tmp_path: Path) -> None:
-    out = report(cli, tmp_path, "--year", "2023", "--as-of", "2023-11-15")
-    texts = [p.text for p in open_docx(out).paragraphs]
-    # Task 26: the annual report goes to 市交通局, which the bundled plan names as recipient.
-    assert texts[:4] == ["关于2023年交通法治工作要点", "年度进展情况的报告", "", "市交通局："]
-    assert [t for t in texts if t in HEADINGS] == HEADINGS
-    assert "2023年11月16日至12月31日须完成以下事项：" in texts
+STATUTORY = [
+    "一、2023年度推进法治建设的主要举措和成效",
+    "二、存在的不足和原因",
+    "三、党政主要负责人履行推进法治建设第一责任人职责情况",
+    "四、2024年度推进法治建设的主要安排",
+]
+
+
+def _plans(folder: Path, *, next_year: bool) -> Path:
+    """The progress plan as plans/2023.yaml, with a 2024 plan beside it if asked."""
+    plans = folder / "plans"
+    plans.mkdir()
+    (plans / "2023.yaml").write_bytes(PROGRESS_PLAN.read_bytes())
+    if next_year:  # the bundled plan, moved a year on: a stand-in for the next 工作要点
+        text = PLAN_2023.read_text(encoding="utf-8").replace("2023", "2024")
+        (plans / "2024.yaml").write_text(text, encoding="utf-8")
+    return plans / "2023.yaml"
+
+
+def test_the_annual_report_follows_the_statutory_outline(cli: Invoke, tmp_path: Path) -> None:
+    out = tmp_path / "annual.docx"
+    plan = _plans(tmp_path, next_year=False)
+    args = ["--year", "2023", "--as-of", "2023-11-15", "--plan", str(plan), "-o", str(out)]
+    cli("report", "--format", "docx", *args)
+    document = open_docx(out)
+    texts = [p.text for p in document.paragraphs]
+    # Task 26: the annual report goes to 市交通局, which the plan names as its recipient.
+    assert texts[:5] == [
+        "关于2023年度法治建设",
+        "情况的报告",
+        "",
+        "市交通局：",
+        "现将2023年度法治建设情况报告如下：",
+    ]
+    assert document.core_properties.title == "关于2023年度法治建设情况的报告"
+    assert [t for t in texts if t in STATUTORY] == STATUTORY
+    duty = texts.index(STATUTORY[2])
+    assert texts[duty + 1] == "第2项“严格落实法治建设第一责任人职责”，截至2023年11月15日未开始。"
+    assert texts[duty + 2].startswith("本年度未登记这项任务的进展。〔请补写")  # nothing invented
+    assert "全年已完成的任务1项：第9项“提高制度建设的质量和效率”。" in texts
+    assert "以上逾期事项，计划中没有记录原因。〔请补写原因。〕" in texts
+    plans = texts.index(STATUTORY[3])
+    assert (
+        texts[plans + 2] == "下一年度的工作要点尚未录入。〔请补写2024年度推进法治建设的主要安排。〕"
+    )
     assert texts.index("区交通局") + 1 == texts.index("2023年11月15日")
+
+
+def test_the_annual_report_takes_next_years_plan_when_there_is_one(
+    cli: Invoke, tmp_path: Path
+) -> None:
+    out = tmp_path / "annual.docx"
+    plan = _plans(tmp_path, next_year=True)
+    args = ["--year", "2023", "--as-of", "2023-12-31", "--plan", str(plan), "-o", str(out)]
+    cli("report", "--format", "docx", *args)
+    texts = [p.text for p in open_docx(out).paragraphs]
+    start = texts.index("按照《2024年交通法治工作要点》，2024年重点做好以下工作：")
+    assert texts[start + 1].startswith("（一）深入学习贯彻党的二十大精神")
+    assert len([t for t in texts[start + 1 :] if t.startswith("（")]) == 9  # its 9 sections
+
+
+def test_a_templates_folder_without_annual_docx_uses_its_report_docx(
+    cli: Invoke, tmp_path: Path
+) -> None:
+    folder = tmp_path / "templates"
+    folder.mkdir()
+    shutil.copy(ROOT / "templates" / "report.docx", folder)
+    out = report(
+        cli, tmp_path, "--year", "2023", "--as-of", "2023-11-15", "--templates", str(folder)
+    )
+    assert [p.text for p in open_docx(out).paragraphs][:2] == [
+        "关于2023年交通法治工作要点",
+        "年度进展情况的报告",
+    ]
 
 
 def test_a_templates_folder_with_an_edited_report_docx_is_used(cli: Invoke, tmp_path: Path) -> None:
@@ -244,9 +310,11 @@ def test_a_year_of_reports_reads_as_fileable_pages(cli: Invoke, tmp_path: Path) 
         text = "\n".join(line for lines in pages for line in lines)
         assert not re.search(r"\d{4}-\d{2}-\d{2}|\d{4}Q\d|默认|分工\d", text), name
         first = pages[0]
-        assert first[:2] == ["关于2023年交通法治工作要点", first[1]] and first[1].endswith(
-            "进展情况的报告"
-        )
+        if name == "annual":  # the statutory report: 关于2023年度法治建设情况的报告
+            assert first[:2] == ["关于2023年度法治建设", "情况的报告"]
+        else:
+            assert first[0] == "关于2023年交通法治工作要点"
+            assert first[1].endswith("进展情况的报告")
         assert ("市交通局：" in first) == (name == "annual")  # task 26: the annual goes there
         closing = next(lines for lines in pages if "区交通局" in lines)
         body = [line for line in closing if line not in ("区交通局", "附件：任务一览")]

@@ -154,6 +154,57 @@ NEXT_ITEM = (
     "{{ loop.index }}. {{ n.date | cn_date }}前，{{ n.what }}"
     "（任务{{ n.task_id }}“{{ n.task_title }}”，牵头单位：{{ n.lead }}）。"
 )
+# 存在的问题: overdue, late and blocked items, the year-end ones in one; shared by both reports.
+PROBLEMS = [
+    # Tasks that state no date all fall due at the year's end: one sentence, not twenty.
+    ("公文正文", "{%p set yearly = r.problems | selectattr('year_end') | list %}"),
+    ("公文正文", "{%p for p in r.problems | rejectattr('year_end') %}"),
+    (
+        "公文正文",
+        "{{ loop.index }}. {{ p.ref | cn_ref }}（{{ p.task_title }}）："
+        "{% if p.kind == '受阻' %}工作受阻，{{ p.what }}"
+        "{% elif p.kind == '逾期完成' %}{{ p.what }}（时限{{ p.date | cn_date }}）"
+        "逾期{{ p.days_overdue }}天完成"
+        "{% else %}{{ p.what }}已过时限{{ p.date | cn_date }}，逾期{{ p.days_overdue }}天"
+        "{% endif %}。牵头单位：{{ p.lead }}。",
+    ),
+    ("公文正文", "{%p endfor %}"),
+    ("公文正文", "{%p if yearly %}"),
+    (
+        "公文正文",
+        "{{ (r.problems | length) - (yearly | length) + 1 }}. "
+        "{{ yearly | length }}项原文未写明时限的年度任务已过年底时限"
+        "（{{ yearly[0].date | cn_date }}），逾期{{ yearly[0].days_overdue }}天："
+        "第{{ yearly | map(attribute='task_id') | unique | join('、\u200b') }}项（各项牵头单位见附件）。",
+    ),
+    ("公文正文", "{%p endif %}"),
+    ("公文正文", "{%p if not r.problems %}"),
+    ("公文正文", "截至{{ r.as_of | cn_date }}，没有逾期或受阻的事项。"),
+    ("公文正文", "{%p endif %}"),
+    ("公文正文", "{%p if r.postponed %}"),
+    ("公文正文", "本期延期的时限："),
+    ("公文正文", "{%p endif %}"),
+    ("公文正文", "{%p for x in r.postponed %}"),
+    ("公文正文", "{{ loop.index }}. {{ x.date | cn_date }}，{{ x.sentence }}。"),
+    ("公文正文", "{%p endfor %}"),
+]
+# 附件说明, 落款, 成文日期 and 附注, kept together with the last lines of the body.
+CLOSING = [
+    ("附件说明", ""),
+    ("附件说明", "附件：任务一览"),
+    ("附件说明", ""),
+    ("落款", "{{ r.issuer }}"),
+    ("成文日期", "{{ r.as_of | cn_date }}"),
+    ("公文正文", "{%p if r.contact or r.phone %}"),
+    (
+        "公文正文",
+        "（{% if r.contact %}联系人：{{ r.contact }}{% endif %}"
+        "{% if r.contact and r.phone %}，{% endif %}"
+        "{% if r.phone %}联系电话：{{ r.phone }}{% endif %}）",
+    ),
+    ("公文正文", "{%p endif %}"),
+]
+
 BODY = [
     # A title of two lines, broken where the words break: 关于 the plan, then the period.
     ("公文标题", "{{ r.heading[0] }}"),
@@ -193,37 +244,7 @@ BODY = [
     ("公文正文", "本期没有登记进展。"),
     ("公文正文", "{%p endif %}"),
     ("一级标题", "三、存在的问题"),
-    # Tasks that state no date all fall due at the year's end: one sentence, not twenty.
-    ("公文正文", "{%p set yearly = r.problems | selectattr('year_end') | list %}"),
-    ("公文正文", "{%p for p in r.problems | rejectattr('year_end') %}"),
-    (
-        "公文正文",
-        "{{ loop.index }}. {{ p.ref | cn_ref }}（{{ p.task_title }}）："
-        "{% if p.kind == '受阻' %}工作受阻，{{ p.what }}"
-        "{% elif p.kind == '逾期完成' %}{{ p.what }}（时限{{ p.date | cn_date }}）"
-        "逾期{{ p.days_overdue }}天完成"
-        "{% else %}{{ p.what }}已过时限{{ p.date | cn_date }}，逾期{{ p.days_overdue }}天"
-        "{% endif %}。牵头单位：{{ p.lead }}。",
-    ),
-    ("公文正文", "{%p endfor %}"),
-    ("公文正文", "{%p if yearly %}"),
-    (
-        "公文正文",
-        "{{ (r.problems | length) - (yearly | length) + 1 }}. "
-        "{{ yearly | length }}项原文未写明时限的年度任务已过年底时限"
-        "（{{ yearly[0].date | cn_date }}），逾期{{ yearly[0].days_overdue }}天："
-        "第{{ yearly | map(attribute='task_id') | unique | join('、\u200b') }}项（各项牵头单位见附件）。",
-    ),
-    ("公文正文", "{%p endif %}"),
-    ("公文正文", "{%p if not r.problems %}"),
-    ("公文正文", "截至{{ r.as_of | cn_date }}，没有逾期或受阻的事项。"),
-    ("公文正文", "{%p endif %}"),
-    ("公文正文", "{%p if r.postponed %}"),
-    ("公文正文", "本期延期的时限："),
-    ("公文正文", "{%p endif %}"),
-    ("公文正文", "{%p for x in r.postponed %}"),
-    ("公文正文", "{{ loop.index }}. {{ x.date | cn_date }}，{{ x.sentence }}。"),
-    ("公文正文", "{%p endfor %}"),
+    *PROBLEMS,
     ("一级标题", "四、下一步工作安排"),
     ("公文正文", "{%p if r.next_items %}"),
     ("公文正文", "{{ r.next_name }}须完成以下事项："),
@@ -249,19 +270,103 @@ BODY = [
     ("公文正文", "{%p if not r.next_items %}"),
     ("正文末段", "{{ r.next_name }}没有到期的时限。"),
     ("公文正文", "{%p endif %}"),
-    ("附件说明", ""),
-    ("附件说明", "附件：任务一览"),
-    ("附件说明", ""),
-    ("落款", "{{ r.issuer }}"),
-    ("成文日期", "{{ r.as_of | cn_date }}"),
-    ("公文正文", "{%p if r.contact or r.phone %}"),
+    *CLOSING,
+]
+# The statutory annual report (《法治政府建设与责任落实督察工作规定》): four parts, filled
+# from the plan. A part the plan holds nothing for says so, in a sentence to replace.
+ANNUAL_BODY = [
+    ("公文标题", "{{ r.annual.heading[0] }}"),
+    ("公文标题", "{{ r.annual.heading[1] }}"),
+    ("公文正文", ""),
+    ("主送机关", "{%p if r.recipient %}"),
+    ("主送机关", "{{ r.recipient }}："),
+    ("主送机关", "{%p endif %}"),
+    ("公文正文", "现将{{ r.annual.year }}年度法治建设情况报告如下："),
+    ("一级标题", "一、{{ r.annual.year }}年度推进法治建设的主要举措和成效"),
     (
         "公文正文",
-        "（{% if r.contact %}联系人：{{ r.contact }}{% endif %}"
-        "{% if r.contact and r.phone %}，{% endif %}"
-        "{% if r.phone %}联系电话：{{ r.phone }}{% endif %}）",
+        "截至{{ r.as_of | cn_date }}，{{ r.plan_title }}"
+        "{% if r.scope != '全局' %}中{{ r.scope }}承担的{% else %}的{% endif %}"
+        "{{ r.total }}项任务已完成{{ r.done }}项，完成率{{ r.completion_rate }}。",
+    ),
+    ("公文正文", "{%p for sec in r.progress %}"),
+    ("二级标题", "（{{ loop.index | cn_number }}）{{ sec.title }}"),
+    ("公文正文", "{%p for e in sec.entries %}"),
+    (
+        "公文正文",
+        "{{ e.date | cn_date }}{% if e.what %}，{{ e.what }}{% endif %}"
+        "{% if e.status %}，{{ e.status }}{% endif %}"
+        "{% if e.note %}：{{ e.note }}{% endif %}"
+        "（第{{ e.task_id }}项“{{ e.task_title }}”）。",
+    ),
+    ("公文正文", "{%p endfor %}"),
+    ("公文正文", "{%p endfor %}"),
+    ("公文正文", "{%p if r.annual.done %}"),
+    (
+        "公文正文",
+        "全年已完成的任务{{ r.annual.done | length }}项："
+        "{% for t in r.annual.done %}第{{ t.task_id }}项“{{ t.title }}”"
+        "{% if not loop.last %}；{% endif %}{% endfor %}。",
     ),
     ("公文正文", "{%p endif %}"),
+    ("公文正文", "{%p for t in r.annual.targets_met %}"),
+    ("公文正文", "第{{ t.task_id }}项的目标“{{ t.name }}”（{{ t.expected }}）已经达到。"),
+    ("公文正文", "{%p endfor %}"),
+    ("公文正文", "{%p if not r.progress and not r.annual.done %}"),
+    ("公文正文", "本年度计划中没有登记进展。〔请补写本年度推进法治建设的主要举措和成效。〕"),
+    ("公文正文", "{%p endif %}"),
+    ("一级标题", "二、存在的不足和原因"),
+    *PROBLEMS,
+    ("公文正文", "{%p if r.problems | rejectattr('kind', 'equalto', '受阻') | list %}"),
+    ("公文正文", "以上逾期事项，计划中没有记录原因。〔请补写原因。〕"),
+    ("公文正文", "{%p endif %}"),
+    ("一级标题", "三、党政主要负责人履行推进法治建设第一责任人职责情况"),
+    ("公文正文", "{%p for d in r.annual.duties %}"),
+    ("公文正文", "第{{ d.task_id }}项“{{ d.title }}”，截至{{ r.as_of | cn_date }}{{ d.status }}。"),
+    ("公文正文", "{%p for e in d.entries %}"),
+    (
+        "公文正文",
+        "{{ e.date | cn_date }}{% if e.what %}，{{ e.what }}{% endif %}"
+        "{% if e.status %}，{{ e.status }}{% endif %}{% if e.note %}：{{ e.note }}{% endif %}。",
+    ),
+    ("公文正文", "{%p endfor %}"),
+    ("公文正文", "{%p if not d.entries %}"),
+    (
+        "公文正文",
+        "本年度未登记这项任务的进展。〔请补写党政主要负责人履行第一责任人职责的具体情况。〕",
+    ),
+    ("公文正文", "{%p endif %}"),
+    ("公文正文", "{%p endfor %}"),
+    ("公文正文", "{%p if not r.annual.duties %}"),
+    (
+        "公文正文",
+        "计划中没有关于第一责任人职责的任务。〔请补写党政主要负责人履行推进法治建设第一责任人职责的情况。〕",
+    ),
+    ("公文正文", "{%p endif %}"),
+    ("一级标题", "四、{{ r.annual.year + 1 }}年度推进法治建设的主要安排"),
+    ("公文正文", "{%p if r.annual.unfinished %}"),
+    (
+        "公文正文",
+        "年内尚未完成的{{ r.annual.unfinished | length }}项任务继续推进："
+        "第{{ r.annual.unfinished | join('、\u200b') }}项。",
+    ),
+    ("公文正文", "{%p endif %}"),
+    ("公文正文", "{%p if r.annual.next_sections %}"),
+    ("公文正文", "按照《{{ r.annual.next_title }}》，{{ r.annual.year + 1 }}年重点做好以下工作："),
+    ("公文正文", "{%p for title in r.annual.next_sections %}"),
+    ("公文正文", "{%p if loop.last %}"),
+    ("正文末段", "（{{ loop.index | cn_number }}）{{ title }}。"),
+    ("公文正文", "{%p else %}"),
+    ("公文正文", "（{{ loop.index | cn_number }}）{{ title }}。"),
+    ("公文正文", "{%p endif %}"),
+    ("公文正文", "{%p endfor %}"),
+    ("公文正文", "{%p else %}"),
+    (
+        "正文末段",
+        "下一年度的工作要点尚未录入。〔请补写{{ r.annual.year + 1 }}年度推进法治建设的主要安排。〕",
+    ),
+    ("公文正文", "{%p endif %}"),
+    *CLOSING,
 ]
 HEADERS = ["序号", "工作任务", "牵头单位", "完成时限", "状态", "预警"]
 WIDTHS = [Mm(14), Mm(40), Mm(34), Mm(36), Mm(18), Mm(12)]
@@ -313,22 +418,28 @@ def annex(document: DocxDocument) -> None:
         row._tr.get_or_add_trPr().append(cant_split)
 
 
-def main() -> None:
+def write(name: str, body: list[tuple[str, str]]) -> None:
+    """One template: the styles and page, the body's paragraphs, then the annex."""
     document = Document()
     styles(document)
     set_up_page(document)
     first = document.paragraphs[0] if document.paragraphs else None
-    for style, text in BODY:
+    for style, text in body:
         add(document, style, text)
     if first is not None:
         first._element.getparent().remove(first._element)
     annex(document)
     document.core_properties.author = "plantrack"
     document.core_properties.title = ""  # each report sets its own title
-    target = ROOT / "templates" / "report.docx"
+    target = ROOT / "templates" / name
     document.save(str(target))
     target.write_bytes(reproducible(target.read_bytes(), day=dt.date(2023, 1, 1)))
     print(f"wrote {target.relative_to(ROOT)}")
+
+
+def main() -> None:
+    write("report.docx", BODY)
+    write("annual.docx", ANNUAL_BODY)
 
 
 if __name__ == "__main__":

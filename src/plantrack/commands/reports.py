@@ -7,12 +7,14 @@ from pathlib import Path
 from typing import NamedTuple
 
 from plantrack.core import periods
-from plantrack.core.errors import UsageError
+from plantrack.core.errors import PlantrackError, UsageError
+from plantrack.core.model import Plan
 from plantrack.core.periods import Period
 from plantrack.core.selection import DUTIES, Involvement, scope
 from plantrack.core.timeline import Timeline
 from plantrack.output.formats import EXPORT_FORMATS, REPORT_FORMATS, Format, Job, binary_refusal
-from plantrack.planfile.load import plan_for
+from plantrack.planfile import files
+from plantrack.planfile.load import load_plan, plan_for
 
 
 class Rendered(NamedTuple):
@@ -94,4 +96,19 @@ def _render(
     loaded = plan_for(plan, day=day, period=period)
     timeline = Timeline(loaded.plan, as_of=day)
     chosen = scope(timeline, who.dept, who.involvement or DUTIES)
-    return registry[name].write(Job(timeline, chosen, day, period, templates)), loaded.path
+    following = (
+        _next_year_plan(loaded.path, loaded.plan.year) if period and period.is_year else None
+    )
+    job = Job(timeline, chosen, day, period, templates, following)
+    return registry[name].write(job), loaded.path
+
+
+def _next_year_plan(path: Path, year: int) -> Plan | None:
+    """The next year's plan beside this one (plans/2024.yaml beside 2023.yaml), if it is valid."""
+    following = path.with_name(f"{year + 1}{path.suffix}")
+    if not files.is_file(following):
+        return None
+    try:
+        return load_plan(following).plan
+    except PlantrackError:
+        return None  # a draft still being written: the report's part says there is none

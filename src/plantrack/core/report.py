@@ -147,6 +147,35 @@ class TaskRow:
 
 
 @dataclass(frozen=True)
+class DutyLine:
+    """A task on the 第一责任人's duty to lead the rule of law, with what was recorded on it."""
+
+    task_id: int
+    title: str
+    status: str
+    entries: list[ProgressLine]
+
+
+@dataclass(frozen=True)
+class Annual:
+    """What the statutory annual report (年度法治建设情况报告) says beyond the quarterly spine.
+
+    Its four parts follow 《法治政府建设与责任落实督察工作规定》's report: 举措和成效, 不足和
+    原因, 第一责任人履职, 下一年度安排. Everything comes from the plan; a part with nothing in
+    the plan is left for the clerk to write, and the template says so.
+    """
+
+    year: int
+    heading: list[str]
+    done: list[TaskRow]  # the tasks finished by the report's day
+    targets_met: list[TargetRow]
+    duties: list[DutyLine]
+    unfinished: list[int]  # tasks still open: carried into the next year's work
+    next_title: str  # the next year's plan, when there is one beside this plan
+    next_sections: list[str]
+
+
+@dataclass(frozen=True)
 class Report:
     """Everything a report template shows; plain values only."""
 
@@ -185,11 +214,12 @@ class Report:
     signer: str
     contact: str
     phone: str
+    annual: Annual | None = None  # for a whole year: the statutory report's parts
 
     @property
     def document_title(self) -> str:
         """The title as one line: 关于2023年交通法治工作要点第三季度进展情况的报告."""
-        return "".join(self.heading)
+        return "".join(self.annual.heading if self.annual else self.heading)
 
 
 def build_report(
@@ -201,6 +231,7 @@ def build_report(
     scope: str | None,
     covers: Callable[[Task, Progress], bool] | None = None,
     owed: Owed = None,
+    next_plan: Plan | None = None,
 ) -> Report:
     """Compute the report context for the tasks in scope.
 
@@ -217,6 +248,11 @@ def build_report(
     following = _following(period, as_of)
     subtitle = f"{period_name(period)}进展报告" + (f"（{scope}）" if scope else "")
     entries = list(_entries_in(timeline, tasks, period, covers))
+    rows = _task_rows(timeline, tasks, _levels(near))
+    targets = _target_rows(timeline, tasks)
+    annual = None
+    if period.is_year:
+        annual = _annual(timeline, tasks, period, scope, rows, targets, entries, next_plan)
     return Report(
         title=f"{plan.title} {subtitle}",
         subtitle=subtitle,
@@ -249,14 +285,55 @@ def build_report(
         next_name=period_name(following),
         next_items=_next_items(timeline, tasks, following, as_of),
         units=unit_rows(timeline, tasks, owed, as_of),
-        targets=_target_rows(timeline, tasks),
-        tasks=_task_rows(timeline, tasks, _levels(near)),
+        targets=targets,
+        tasks=rows,
         warn_days=plan.warn_days,
         heading=_heading(plan, period, scope),
         recipient=_recipient(plan, period),
         signer=plan.reporting.signer or "",
         contact=plan.reporting.contact or "",
         phone=plan.reporting.phone or "",
+        annual=annual,
+    )
+
+
+# A task is on the 第一责任人's duty when its title says so, as task 2 of the bundled plan
+# (“严格落实法治建设第一责任人职责”) does.
+FIRST_DUTY = "第一责任人"
+
+
+def _annual(
+    timeline: Timeline,
+    tasks: list[Task],
+    period: Period,
+    scope: str | None,
+    rows: list[TaskRow],
+    targets: list[TargetRow],
+    entries: list[tuple[int, ProgressLine]],
+    next_plan: Plan | None,
+) -> Annual:
+    """The statutory annual report's parts, from the year's plan (and the next, if there)."""
+    year = period.start.year
+    lines = [line for _, line in entries]
+    duties = [
+        DutyLine(
+            task.id,
+            task.title,
+            timeline.status(task).value,
+            [line for line in lines if line.task_id == task.id],
+        )
+        for task in tasks
+        if FIRST_DUTY in task.title
+    ]
+    return Annual(
+        year=year,
+        heading=[f"关于{year}年度法治建设", "情况的报告" + (f"（{scope}）" if scope else "")],
+        done=[row for row in rows if row.status == Status.DONE.value],
+        targets_met=[row for row in targets if row.met == "达到"],
+        duties=duties,
+        unfinished=[row.task_id for row in rows if row.status != Status.DONE.value],
+        next_title=next_plan.title if next_plan else "",
+        next_sections=[section.title for section in next_plan.sections] if next_plan else [],
     )
 
 

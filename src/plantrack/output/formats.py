@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from plantrack.core.answers import TaskLine
+    from plantrack.core.model import Plan
     from plantrack.core.periods import Period
     from plantrack.core.report import Report
     from plantrack.core.selection import Scope
@@ -28,6 +29,7 @@ class Job(NamedTuple):
     as_of: dt.date
     period: Period | None = None
     templates: Path | None = None
+    next_plan: Plan | None = None  # the next year's plan beside this one, for an annual report
 
     @property
     def name(self) -> str:
@@ -79,9 +81,14 @@ def _docx(job: Job) -> bytes:
     from plantrack.output.package import reproducible
 
     report = _report_context(job)
+    # A year's report is the statutory one, in its own outline; a templates folder made
+    # before it existed has only report.docx, which then serves for the year as well.
+    name = "annual.docx" if report.annual else "report.docx"
+    if not render.has_template(name, job.templates):
+        name = "report.docx"
     # The file's own title and author, as Word's 属性 and a document list show them.
     described = {"title": report.document_title, "author": report.issuer or "plantrack"}
-    data = render.render_docx("report.docx", {"r": report}, templates=job.templates, **described)
+    data = render.render_docx(name, {"r": report}, templates=job.templates, **described)
     return reproducible(data, day=job.as_of)
 
 
@@ -97,6 +104,7 @@ def _report_context(job: Job) -> Report:
         scope=job.scope.name,
         covers=job.scope.entry_filter(),
         owed=job.scope.owed(),
+        next_plan=job.next_plan,
     )
 
 

@@ -235,6 +235,11 @@ def template_error(exc: Exception, path: Path) -> PlantrackError:
     return PlantrackError(f"{where}: 模板运行出错：{type(exc).__name__}: {exc}")
 
 
+def has_template(name: str, templates: Path | None) -> bool:
+    """Tell whether the templates folder (or the packaged one) has the template name."""
+    return files.is_file((templates or packaged_templates()) / name)
+
+
 def _template(name: str, templates: Path | None) -> Path:
     folder = templates or packaged_templates()
     if not files.is_file(folder / name):
