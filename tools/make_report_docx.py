@@ -369,7 +369,7 @@ ANNUAL_BODY = [
     *CLOSING,
 ]
 HEADERS = ["序号", "工作任务", "牵头单位", "完成时限", "状态", "预警"]
-WIDTHS = [Mm(14), Mm(40), Mm(34), Mm(36), Mm(18), Mm(12)]
+WIDTHS = [Mm(14), Mm(40), Mm(34), Mm(34), Mm(18), Mm(14)]
 CELLS = [
     "{{ t.task_id }}",
     "{{ t.title }}",
