@@ -47,7 +47,7 @@ def test_help_is_chinese(cli: Invoke, args: list[str]) -> None:
         (["show", "abc"], "任务写法“abc”无效"),
         (["report", "--year", "abc"], "的值无效：应为整数"),
         (["tasks", "--role", "boss"], "--role 的值无效：“boss”不是可选的角色"),
-        (["report", "--format", "pdf"], "“pdf”不是可选的格式：可选 md、html、docx"),
+        (["report", "--format", "odt"], "“odt”不是可选的格式：可选 md、html、docx、pdf"),
     ],
 )
 def test_usage_errors_are_chinese(cli: Invoke, args: list[str], message: str) -> None:

@@ -63,3 +63,31 @@ def test_the_word_report_converts_with_its_headings_annex_and_issuer(
     assert "附件" in flat and "任务一览" in flat and "序号工作任务牵头单位完成时限状态预警" in flat
     assert f"区交通局{date}" in flat
     assert f"—{pages}—" in flat  # the last page is numbered
+
+
+@pytest.mark.parametrize(
+    ("command", "said"),
+    [
+        (["report", "--quarter", "2023Q3"], "第三季度进展情况的报告"),
+        (["export"], "2023年交通法治工作要点任务台账"),
+    ],
+    ids=["report", "ledger"],
+)
+def test_pdf_comes_from_libreoffice(
+    cli: Invoke, tmp_path: Path, command: list[str], said: str
+) -> None:
+    require_tool("soffice")
+    out = tmp_path / "文件.pdf"
+    cli(*command, "--format", "pdf", "--as-of", "2023-10-08", "--plan", str(PROGRESS_PLAN),
+        "-o", str(out))  # fmt: skip
+    assert out.read_bytes().startswith(b"%PDF-")
+    pages, text = pdf_pages(out)
+    assert pages >= 2 and said in "".join(text.split())
+
+
+def test_pdf_without_libreoffice_says_how_to_get_it(cli: Invoke, tmp_path: Path) -> None:
+    out = tmp_path / "进展报告.pdf"
+    args = ["--format", "pdf", "--quarter", "2023Q3", "--as-of", "2023-10-08", "-o", str(out)]
+    err = cli("report", *args, code=2, env={"PATH": str(tmp_path)}).stderr  # no soffice there
+    assert "生成 PDF 需要 LibreOffice" in err and "apt-get install libreoffice-writer-nogui" in err
+    assert not out.exists()

@@ -136,12 +136,31 @@ def _xlsx(job: Job) -> bytes:
     return ledger.to_xlsx(job.lines, title=plan_title, as_of=job.as_of, scope=job.scope_name)
 
 
+def _report_pdf(job: Job) -> bytes:
+    from plantrack.output import pdf
+
+    return pdf.convert(_docx(job), ".docx")
+
+
+def _ledger_pdf(job: Job) -> bytes:
+    from plantrack.output import pdf
+
+    return pdf.convert(_xlsx(job), ".xlsx")
+
+
 REPORT_FORMATS: dict[str, Format] = {
     f.name: f
     for f in [
         Format("md", "Markdown", _markdown),
         Format("html", "HTML", _html),
         Format("docx", "Word 公文（GB/T 9704）", _docx, binary=True, example="进展报告.docx"),
+        Format(
+            "pdf",
+            "Word 公文转成的 PDF（需要 LibreOffice）",
+            _report_pdf,
+            binary=True,
+            example="进展报告.pdf",
+        ),
     ]
 }
 EXPORT_FORMATS: dict[str, Format] = {
@@ -151,6 +170,13 @@ EXPORT_FORMATS: dict[str, Format] = {
         Format("csv", "工作台账", _csv),
         Format("xlsx", "工作台账", _xlsx, binary=True, example="台账.xlsx"),
         Format("json", "工作台账", _json),
+        Format(
+            "pdf",
+            "工作台账转成的 PDF（需要 LibreOffice）",
+            _ledger_pdf,
+            binary=True,
+            example="台账.pdf",
+        ),
     ]
 }
 
