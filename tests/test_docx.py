@@ -11,6 +11,7 @@ import io
 import re
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 import time_machine
@@ -220,11 +221,13 @@ def test_a_templates_folder_with_an_edited_report_docx_is_used(cli: Invoke, tmp_
     folder = tmp_path / "templates"
     folder.mkdir()
     template = Document(str(ROOT / "templates" / "report.docx"))
-    template.paragraphs[0].runs[0].text = "（科室自定）{{ r.plan_title }}"
+    _title(template).runs[0].text = "（科室自定）{{ r.plan_title }}"
     template.save(str(folder / "report.docx"))
     shutil.copy(ROOT / "templates" / "report.md.j2", folder)
     out = report(cli, tmp_path, "--quarter", "2023Q3", "--as-of", AS_OF, "--templates", str(folder))
-    assert open_docx(out).paragraphs[0].text.startswith("（科室自定）2023年交通法治工作要点")
+    assert (
+        open_docx(out).paragraphs[0].text.startswith("（科室自定）2023年交通法治工作要点")
+    )  # no 文号
 
 
 def test_a_word_template_runs_in_the_sandbox(
@@ -234,7 +237,7 @@ def test_a_word_template_runs_in_the_sandbox(
     folder = tmp_path / "templates"
     folder.mkdir()
     template = Document(str(ROOT / "templates" / "report.docx"))
-    template.paragraphs[0].runs[0].text = "{{ cycler.__init__.__globals__.os.popen('touch RAN') }}"
+    _title(template).runs[0].text = "{{ cycler.__init__.__globals__.os.popen('touch RAN') }}"
     template.save(str(folder / "report.docx"))
     args = ["--format", "docx", "--templates", str(folder), "-o", str(tmp_path / "r.docx")]
     err = cli("report", *args, "--plan", str(PLAN_2023), "--as-of", AS_OF, code=1).stderr
@@ -319,3 +322,22 @@ def test_a_year_of_reports_reads_as_fileable_pages(cli: Invoke, tmp_path: Path) 
         closing = next(lines for lines in pages if "区交通局" in lines)
         body = [line for line in closing if line not in ("区交通局", "附件：任务一览")]
         assert len(body) >= 2, (name, closing)  # the 落款 shares its page with the body
+
+
+def test_a_doc_number_and_the_plans_signer_head_the_report(cli: Invoke, tmp_path: Path) -> None:
+    plan = tmp_path / "2023.yaml"
+    plan.write_text(
+        PROGRESS_PLAN.read_text(encoding="utf-8") + "  signer: 王局长\n  contact: 张三\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "r.docx"
+    cli("report", "--format", "docx", "--quarter", "2023Q3", "--as-of", AS_OF, "--plan",
+        str(plan), "--doc-number", "区交法〔2023〕12号", "-o", str(out))  # fmt: skip
+    texts = [p.text for p in open_docx(out).paragraphs]
+    assert texts[:3] == ["区交法〔2023〕12号\t签发人：王局长", "", "关于2023年交通法治工作要点"]
+    assert "（联系人：张三）" in texts  # 附注 under the date
+
+
+def _title(template: DocumentObject) -> Any:
+    """The template's first title paragraph (the 文号 line's tags come before it)."""
+    return next(p for p in template.paragraphs if p.text == "{{ r.heading[0] }}")

@@ -16,7 +16,7 @@ from pathlib import Path
 from docx import Document
 from docx.document import Document as DocxDocument
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING, WD_TAB_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Emu, Mm, Pt
@@ -122,6 +122,12 @@ def styles(document: DocxDocument) -> None:
     paragraph_style(document, "公文标题", TITLE_FONT, Pt(22), align=WD_ALIGN_PARAGRAPH.CENTER,
                     indent=Pt(0), line=Pt(35), keep=True)  # fmt: skip
     paragraph_style(document, "公文正文", BODY_FONT, BODY_SIZE)
+    # 发文字号 one character in from the left, 签发人 one character in from the right.
+    paragraph_style(document, "文号", BODY_FONT, BODY_SIZE, align=WD_ALIGN_PARAGRAPH.LEFT,
+                    indent=Pt(0), keep=True)  # fmt: skip
+    numbered = document.styles["文号"].paragraph_format
+    numbered.left_indent = BODY_SIZE
+    numbered.tab_stops.add_tab_stop(Emu(BLOCK_WIDTH - BODY_SIZE), WD_TAB_ALIGNMENT.RIGHT)
     paragraph_style(document, "主送机关", BODY_FONT, BODY_SIZE, align=WD_ALIGN_PARAGRAPH.LEFT,
                     indent=Pt(0), keep=True)  # fmt: skip
     paragraph_style(document, "一级标题", LEVEL1_FONT, BODY_SIZE, keep=True)
@@ -205,7 +211,15 @@ CLOSING = [
     ("公文正文", "{%p endif %}"),
 ]
 
+# 发文字号 and 签发人, above the title, when the report has them.
+NUMBERED = [
+    ("公文正文", "{%p if r.doc_number or r.signer %}"),
+    ("文号", "{{ r.doc_number }}\t{{ r.signer_line }}"),
+    ("公文正文", ""),
+    ("公文正文", "{%p endif %}"),
+]
 BODY = [
+    *NUMBERED,
     # A title of two lines, broken where the words break: 关于 the plan, then the period.
     ("公文标题", "{{ r.heading[0] }}"),
     ("公文标题", "{{ r.heading[1] }}"),
@@ -275,6 +289,7 @@ BODY = [
 # The statutory annual report (《法治政府建设与责任落实督察工作规定》): four parts, filled
 # from the plan. A part the plan holds nothing for says so, in a sentence to replace.
 ANNUAL_BODY = [
+    *NUMBERED,
     ("公文标题", "{{ r.annual.heading[0] }}"),
     ("公文标题", "{{ r.annual.heading[1] }}"),
     ("公文正文", ""),

@@ -94,6 +94,15 @@ def report(
             show_default=False,
         ),
     ] = None,
+    doc_number: Annotated[
+        str,
+        typer.Option(
+            "--doc-number",
+            metavar="文号",
+            help="Word 公文的发文字号，如 区交法〔2023〕12号（签发人写在计划的 reporting 中）",
+            show_default=False,
+        ),
+    ] = "",
     as_of: AsOfOption = None,
     plan: PlanOption = None,
 ) -> None:
@@ -113,6 +122,7 @@ def report(
         templates=templates,
         output=console.output_path(output),
         year=year,
+        doc_number=doc_number,
     )
     console.write_rendered(rendered, force=force)
 

@@ -41,6 +41,7 @@ def report(
     output: Path | None,
     year: int | None = None,
     involvement: Involvement | None = None,
+    doc_number: str = "",
 ) -> Rendered:
     """A progress report over a quarter or a custom period, in the named format.
 
@@ -50,7 +51,9 @@ def report(
     day = periods.today(as_of)
     period = periods.report_period(quarter, start, end, day, year)
     who = _Who(dept, involvement)
-    data, source = _render(REPORT_FORMATS, name, plan, who, day, output, period, templates)
+    data, source = _render(
+        REPORT_FORMATS, name, plan, who, day, output, period, templates, doc_number=doc_number
+    )
     if output is None or PERIOD_FIELD not in str(output):
         return Rendered(data, output, source)
     return Rendered(data, Path(str(output).replace(PERIOD_FIELD, period.slug)), source)
@@ -88,6 +91,8 @@ def _render(
     output: Path | None,
     period: Period | None,
     templates: Path | None,
+    *,
+    doc_number: str = "",
 ) -> tuple[bytes, Path]:
     """The file's bytes, made from the plan for the day (or period), and the plan's path."""
     refusal = binary_refusal(registry, name)
@@ -99,7 +104,7 @@ def _render(
     following = (
         _next_year_plan(loaded.path, loaded.plan.year) if period and period.is_year else None
     )
-    job = Job(timeline, chosen, day, period, templates, following)
+    job = Job(timeline, chosen, day, period, templates, following, doc_number)
     return registry[name].write(job), loaded.path
 
 

@@ -214,7 +214,13 @@ class Report:
     signer: str
     contact: str
     phone: str
-    annual: Annual | None = None  # for a whole year: the statutory report's parts
+    annual: Annual | None = None
+    doc_number: str = ""  # 发文字号, given for the one document (report --doc-number)  # for a whole year: the statutory report's parts
+
+    @property
+    def signer_line(self) -> str:
+        """签发人：张三, as the line of the 发文字号 ends on it; empty without a signer."""
+        return f"签发人：{self.signer}" if self.signer else ""
 
     @property
     def document_title(self) -> str:
@@ -232,6 +238,7 @@ def build_report(
     covers: Callable[[Task, Progress], bool] | None = None,
     owed: Owed = None,
     next_plan: Plan | None = None,
+    doc_number: str = "",
 ) -> Report:
     """Compute the report context for the tasks in scope.
 
@@ -294,6 +301,7 @@ def build_report(
         contact=plan.reporting.contact or "",
         phone=plan.reporting.phone or "",
         annual=annual,
+        doc_number=doc_number,
     )
 
 

@@ -30,6 +30,7 @@ class Job(NamedTuple):
     period: Period | None = None
     templates: Path | None = None
     next_plan: Plan | None = None  # the next year's plan beside this one, for an annual report
+    doc_number: str = ""  # 发文字号 of the one report being made
 
     @property
     def name(self) -> str:
@@ -105,6 +106,7 @@ def _report_context(job: Job) -> Report:
         covers=job.scope.entry_filter(),
         owed=job.scope.owed(),
         next_plan=job.next_plan,
+        doc_number=job.doc_number,
     )
 
 
