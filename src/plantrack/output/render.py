@@ -219,8 +219,8 @@ def template_error(exc: Exception, path: Path) -> PlantrackError:
         )
     if isinstance(exc, jinja2.exceptions.SecurityError):
         return PlantrackError(
-            f"{where}: 模板做了沙箱不允许的事：{exc}。模板只能读取报告的数据、调用报告提供的过滤器"
-            "（见 README“自定义模板”）"
+            f"{where}: 模板做了沙箱不允许的事：{_forbidden(exc)}。模板只能读取报告的数据、"
+            "调用报告提供的过滤器（见 README“季度进展报告”一节关于模板的说明）"
         )
     if isinstance(exc, jinja2.UndefinedError):
         return PlantrackError(f"{where}: 模板引用了不存在的字段：{exc.message}")
@@ -238,6 +238,19 @@ def template_error(exc: Exception, path: Path) -> PlantrackError:
 def has_template(name: str, templates: Path | None) -> bool:
     """Tell whether the templates folder (or the packaged one) has the template name."""
     return files.is_file((templates or packaged_templates()) / name)
+
+
+def _forbidden(exc: Exception) -> str:
+    """What the sandbox refused, in Chinese: Jinja says it in English, ours say it already."""
+    import re
+
+    said = str(exc).rstrip(".")
+    attribute = re.search(r"access to attribute '([^']+)'", said)
+    if attribute:
+        return f"读取内部属性 {attribute.group(1)}"
+    if said.isascii():
+        return f"调用不安全的对象（{said}）"
+    return said
 
 
 def _template(name: str, templates: Path | None) -> Path:
