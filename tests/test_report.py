@@ -251,6 +251,11 @@ def test_an_offices_report_lists_its_own_work_only(cli: Invoke) -> None:
     assert "降本增效政策清单待市局下发" in own  # task 7's third clause: 财审科 leads it
     assert "报送《法治工作简报》第2期" not in own  # task 26 is 法规科's duty
     assert "| 26 |" not in own.split("## 附：任务一览")[1]
+    # 各单位情况 of an office's report is that office's own row, not co-leads' partial counts.
+    units = own.split("## 五、各单位情况")[1].split("\n## ")[0]
+    assert [line.split(" | ")[0] for line in units.splitlines() if line.startswith("| 局")] == [
+        "| 局财审科"
+    ]
 
 
 @pytest.mark.parametrize(

@@ -291,7 +291,7 @@ def build_report(
         next_label=following.label,
         next_name=period_name(following),
         next_items=_next_items(timeline, tasks, following, as_of),
-        units=unit_rows(timeline, tasks, owed, as_of),
+        units=[u for u in unit_rows(timeline, tasks, owed, as_of) if not scope or u.name == scope],
         targets=targets,
         tasks=rows,
         warn_days=plan.warn_days,
