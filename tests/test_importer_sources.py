@@ -8,7 +8,8 @@ import pytest
 
 from documents import TABLE
 from plantrack.core.errors import PlantrackError, UsageError
-from plantrack.importer.sources import Unreadable, read_blocks, sniff, text_blocks
+from plantrack.importer.isolated import read_blocks
+from plantrack.importer.sources import Unreadable, sniff, text_blocks
 
 
 def test_sniff_tells_the_format_by_content(tmp_path: Path) -> None:

@@ -15,7 +15,8 @@ from pathlib import Path
 from plantrack.core.errors import PlanError
 from plantrack.importer.dates import find_deadlines, find_targets
 from plantrack.importer.document import Document, Note
-from plantrack.importer.sources import Block, decode_document, read_blocks
+from plantrack.importer.isolated import read_blocks
+from plantrack.importer.sources import Block, decode_document
 from plantrack.importer.structure import read_structure
 from plantrack.importer.units import expand_units
 from plantrack.importer.writer import Written, write_yaml

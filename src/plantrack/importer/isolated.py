@@ -1,4 +1,5 @@
-"""Read a Word, Excel or PDF file in a child process that cannot run away with the machine.
+"""A document's blocks: text read here, Word, Excel and PDF in a child process that cannot
+run away with the machine.
 
 The parsers (python-docx, openpyxl, pdfplumber) hold a whole document in memory and
 cannot be interrupted. A child process can: it gets `MAX_MEMORY` of address space (where
@@ -15,8 +16,17 @@ import os
 import subprocess
 import sys
 from contextlib import suppress
+from pathlib import Path
 
-from plantrack.importer.sources import Block, Unreadable, parse_binary
+from plantrack.core.errors import UsageError
+from plantrack.importer.sources import (
+    Block,
+    Unreadable,
+    decode_document,
+    parse_binary,
+    sniff,
+    text_blocks,
+)
 
 MAX_MEMORY = 480 * 2**20
 MAX_SECONDS = 60
@@ -24,6 +34,17 @@ _TOO_BIG = (
     f"读取时所需内存超过导入上限 {MAX_MEMORY // 2**20} MB，已停止："
     "文件中可能有被压缩得极小的巨大内容。请确认文件来源，或另存后再导入"
 )
+
+
+def read_blocks(path: Path, data: bytes) -> list[Block]:
+    """The document's blocks in reading order, whatever it is; a refusal names the file."""
+    try:
+        kind = sniff(data)
+        if kind in ("pdf", "docx", "xlsx"):
+            return read(kind, data)
+    except Unreadable as exc:
+        raise UsageError(f"{path}: {exc}") from None
+    return text_blocks(decode_document(path, data))
 
 
 def read(kind: str, data: bytes) -> list[Block]:

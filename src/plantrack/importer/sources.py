@@ -5,8 +5,8 @@ as .dat, is read as what it is. A block's number is what notes call DOC:LINE.
 
 A received file may be damaged, or made to hurt: a zip that unpacks to gigabytes, a
 sheet that claims a million rows, a PDF of endless pages. What the bytes show cheaply is
-checked here; Word, Excel and PDF are then read by `isolated` in a child process with
-a memory and time limit, and every refusal says what the file is and what to do.
+checked here; `isolated.read_blocks` then reads Word, Excel and PDF in a child process
+with a memory and time limit, and every refusal says what the file is and what to do.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from plantrack.core.errors import PlantrackError, UsageError
+from plantrack.core.errors import PlantrackError
 from plantrack.core.numerals import to_chinese
 
 
@@ -44,19 +44,6 @@ _ENCRYPTED_OFFICE = "EncryptedPackage".encode("utf-16-le")  # Word/Excel with a 
 
 class Unreadable(Exception):
     """A document that cannot or will not be read, said without its name."""
-
-
-def read_blocks(path: Path, data: bytes) -> list[Block]:
-    """The document's blocks in reading order."""
-    try:
-        kind = sniff(data)
-        if kind in ("pdf", "docx", "xlsx"):
-            from plantrack.importer import isolated
-
-            return isolated.read(kind, data)
-    except Unreadable as exc:
-        raise UsageError(f"{path}: {exc}") from None
-    return text_blocks(decode_document(path, data))
 
 
 def sniff(data: bytes) -> str:
