@@ -349,3 +349,22 @@ def test_a_scanned_pdf_is_refused_with_a_pointer_to_ocr(cli: Invoke, tmp_path: P
     Image.new("RGB", (200, 280), "white").save(scanned)
     result = cli("import", str(scanned), code=2)
     assert "没有文字层" in result.stderr and "OCR" in result.stderr
+
+
+def test_a_bracketed_remark_about_a_person_is_never_part_of_a_unit(
+    cli: Invoke, tmp_path: Path
+) -> None:
+    source = tmp_path / "要点.txt"
+    source.write_text(
+        "2024年法治工作要点\n一、总体要求\n1.开展专项工作。\n"
+        "牵头单位：局法规科（牵头领导：王副局长）\n"
+        "责任单位：局办公室（联系人：张三）、局财审科\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "2024.yaml"
+    cli("import", str(source), "--strict", "-o", str(out))
+    text = out.read_text(encoding="utf-8")
+    assert "lead: [局法规科]" in text and "responsible: [局办公室, 局财审科]" in text
+    assert "（牵头领导：王副局长）" in text  # the assignment as written, kept whole
+    assert "name: 局法规科（" not in text and "name: 局办公室（" not in text
+    cli("check", str(out))

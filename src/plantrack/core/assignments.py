@@ -24,6 +24,9 @@ DUE_LABEL = re.compile(
 )
 LEADER = re.compile(r"(?:牵头|责任|分管|配合)?领导\s*[：:][^；;]*[；;]?\s*")
 OPENERS = {"（": "）", "(": ")", "〔": "〕"}
+# A bracketed remark with a label in it, after a unit: 局法规科（牵头领导：王副局长）,
+# 局办公室（联系人：张三）. It names a person or a way to reach one, never part of the unit.
+REMARK = re.compile(r"[（(][^（）()]*[：:][^（）()]*[）)]")
 ROLE_OF = ROLE_OF_WORD
 
 
@@ -43,6 +46,7 @@ def is_assignment_text(inner: str) -> bool:
 def parse_assignment(inner: str) -> dict[str, list[str]]:
     """Units by role from 牵头科室：局法规科、组教科，责任单位和科室：局属各单位 and the like."""
     roles: dict[str, list[str]] = {}
+    inner = REMARK.sub("", inner)
     labels = list(ANY_LABEL.finditer(inner))
     for i, label in enumerate(labels):
         if label.group(1) not in ROLE_OF or "领导" in label.group(0):
