@@ -368,3 +368,18 @@ def test_a_bracketed_remark_about_a_person_is_never_part_of_a_unit(
     assert "（牵头领导：王副局长）" in text  # the assignment as written, kept whole
     assert "name: 局法规科（" not in text and "name: 局办公室（" not in text
     cli("check", str(out))
+
+
+def test_a_remark_without_its_colon_is_flagged_and_a_second_name_is_kept(
+    cli: Invoke, tmp_path: Path
+) -> None:
+    source = tmp_path / "要点.txt"
+    source.write_text(
+        "2024年法治工作要点\n一、总体要求\n"
+        "1.开展专项工作。（牵头单位：局法规科（牵头领导王副局长）；责任单位：局办公室）\n"
+        "2.做好宣传。（牵头单位：市交通委（市道路运输管理局））\n",
+        encoding="utf-8",
+    )
+    err = cli("import", str(source), "--strict", "-o", str(tmp_path / "p.yaml"), code=1).stderr
+    assert f"{source}:3: 单位名称“局法规科（牵头领导王副局长）”的括号里像是关于人的说明" in err
+    assert "市道路运输管理局" not in err  # the unit's second name: not a doubt

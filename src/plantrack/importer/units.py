@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
-from plantrack.importer.document import Document
+from plantrack.core.assignments import open_brackets
+from plantrack.importer.document import Document, Note
 
 PREFIXES = "局区市县省"
 OFFICE_ENDINGS = ("科", "室", "处", "股")
@@ -61,7 +63,25 @@ def expand_units(document: Document) -> UnitBook:
         clause.roles = {
             role: list(dict.fromkeys(map(book.full, names))) for role, names in clause.roles.items()
         }
+        for name in (n for names in clause.roles.values() for n in names):
+            if open_brackets(name) or _REMARK_IN_NAME.search(name):
+                document.notes.append(Note(clause.line, _bracket_note(name)))
     return book
+
+
+# 局法规科（牵头领导王副局长）: a remark about a person, written without its colon. A second
+# name in brackets (市交通委（市道路运输管理局）) is the unit's own and is left alone.
+_REMARK_IN_NAME = re.compile(r"[（(][^）)]*(?:领导|联系人|电话|负责人)")
+
+
+def _bracket_note(name: str) -> str:
+    """Why a unit name with a bracket needs a person's look, and what to do."""
+    if open_brackets(name):  # 局法规科（ cut from a remark the reader did not follow
+        return f"单位名称“{name}”中的括号不成对：多半是单位后的说明没有读全，请核对原文"
+    return (
+        f"单位名称“{name}”的括号里像是关于人的说明：请在原文中写成“（牵头领导：…）”"
+        "（带冒号，导入时不算单位名称），或删去"
+    )
 
 
 def _group(name: str) -> str:
