@@ -167,3 +167,44 @@ def test_the_report_step_makes_four_files_named_by_the_quarter(tmp_path: Path) -
         "进展报告-2023Q3.md",
     ]
     assert output.read_text(encoding="utf-8") == "period=2023Q3\n"
+
+
+GITLAB = ROOT / ".gitlab-ci.yml"
+
+
+def test_gitlab_ci_matches_gitlabs_schema() -> None:
+    command = [
+        sys.executable, "-m", "check_jsonschema", "--builtin-schema", "vendor.gitlab-ci", str(GITLAB)
+    ]  # fmt: skip
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_gitlab_ci_does_what_the_three_github_workflows_do() -> None:
+    jobs = yaml.safe_load(GITLAB.read_text(encoding="utf-8"))
+    check, diff = jobs["plan-check"], jobs["plan-diff"]
+    for job in (check, diff):
+        assert job["rules"][0]["if"] == '$CI_PIPELINE_SOURCE == "merge_request_event"'
+    assert check["artifacts"]["reports"]["codequality"] == "gl-code-quality-report.json"
+    assert "plantrack check --format gitlab plans/*.yaml" in check["script"][0]
+    assert "--keeps-progress" in "\n".join(diff["script"])
+    report = "\n".join(jobs["quarterly-report"]["script"])
+    for made in ("--format md", "--format html", "--format docx", "export --format xlsx"):
+        assert made in report
+    assert "plantrack notify" in jobs["notify"]["script"][0]
+    assert jobs["notify"]["rules"][0]["if"].endswith('$PLANTRACK_JOB == "notify"')
+
+
+def test_check_writes_a_gitlab_code_quality_report(cli: Invoke, tmp_path: Path) -> None:
+    broken = tmp_path / "2023.yaml"
+    broken.write_text(
+        PLAN_2023.read_text(encoding="utf-8").replace("status: 未开始", "status: 完成", 2),
+        encoding="utf-8",
+    )
+    issues = json.loads(cli("check", "--format", "gitlab", str(broken), code=1).stdout)
+    assert len(issues) == 2 and len({issue["fingerprint"] for issue in issues}) == 2
+    first = issues[0]
+    assert first["check_name"] == "plantrack invalid-choice" and first["severity"] == "major"
+    assert first["description"].startswith("status 的值“完成”无效")
+    assert first["location"]["path"] == str(broken) and first["location"]["lines"]["begin"] > 0
+    assert json.loads(cli("check", "--format", "gitlab", str(PLAN_2023)).stdout) == []

@@ -80,29 +80,39 @@ def print_plain_rows(header: Sequence[str], rows: Iterable[Sequence[str]]) -> No
     print_lines("\t".join(cells) for cells in [header, *rows])
 
 
-def print_check(results: list[Checked], *, github: bool = False) -> None:
+def print_check(results: list[Checked], *, style: str = "text") -> None:
     """Say each valid file is fine on stdout, and every problem as PATH:LINE:COL on stderr.
 
-    With github, problems are GitHub Actions annotations on stdout, where the runner reads
-    them and marks the line in the pull request.
+    style github: problems are GitHub Actions annotations on stdout, where the runner reads
+    them and marks the line in the pull request. style gitlab: stdout is one Code Quality
+    report (JSON) for the merge request, and nothing else.
     """
+    found = [
+        (level, problem)
+        for result in results
+        for level, problem in [("error", p) for p in result.problems]
+        + [("warning", w) for w in result.warnings]
+    ]
+    if style == "gitlab":
+        from plantrack.output.annotations import gitlab_issue
+
+        print_json([gitlab_issue(level, problem) for level, problem in found], pretty=False)
+        return
     for result in results:
         if result.plan is not None:
             # A file's name is data: a newline in it must not start a line of its own,
             # where a CI runner would read it as a command (::error …, ::add-mask::).
             name = one_line(str(result.path))
             print_lines([f"{name}: 没有发现问题（{plan_counts(result.plan)}）"])
-        for level, found in [("error", p) for p in result.problems] + [
-            ("warning", w) for w in result.warnings
-        ]:
-            if github:
-                from plantrack.output.annotations import github_annotation
+    for level, problem in found:
+        if style == "github":
+            from plantrack.output.annotations import github_annotation
 
-                print_lines([github_annotation(level, found)])
-            elif level == "error":
-                print_error(str(found))
-            else:
-                print_error(f"{found.path}:{found.line}:{found.col}: 提示：{found.message}")
+            print_lines([github_annotation(level, problem)])
+        elif level == "error":
+            print_error(str(problem))
+        else:
+            print_error(f"{problem.path}:{problem.line}:{problem.col}: 提示：{problem.message}")
 
 
 def print_edit(outcome: Outcome) -> None:

@@ -12,6 +12,7 @@ from plantrack.core.errors import UsageError
 CHECK_FORMATS = {
     "text": "每个问题一行：文件:行:列: 说明",
     "github": "GitHub Actions 注释（::error file=…,line=…,col=…::说明），在拉取请求中标在出错的行上",
+    "gitlab": "GitLab 代码质量报告（JSON），在合并请求中列出问题（见 .gitlab-ci.yml）",
 }
 
 
@@ -45,7 +46,7 @@ def check(
     from plantrack.commands.check import check as checking
 
     results = checking(files or [], plan=plan, as_of=periods.today(as_of))
-    console.print_check(results, github=format == "github")
+    console.print_check(results, style=format)
     if any(result.problems for result in results):
         raise typer.Exit(1)
 
