@@ -109,7 +109,8 @@ def test_pull_requests_touching_plans_are_checked_and_summarised() -> None:
     runs = [step.get("run", "") for step in steps]
     assert "plantrack check --format github plans/*.yaml" in runs
     summary = next(step for step in steps if "GITHUB_STEP_SUMMARY" in step.get("run", ""))
-    assert summary["if"] == "always()" and 'plantrack diff "$BASE" HEAD' in summary["run"]
+    assert summary["if"] == "always()"
+    assert summary["run"] == 'bash tools/plan_changes.sh summary "$BASE" >> "$GITHUB_STEP_SUMMARY"'
     assert steps[0]["with"]["fetch-depth"] == 0
 
 
@@ -122,6 +123,8 @@ def test_the_merge_step_fails_on_a_merge_that_dropped_an_offices_entries(
     cli: Invoke, tmp_path: Path
 ) -> None:
     plan = plan_repository(tmp_path, PLAN_2023.read_text(encoding="utf-8")) / "plans" / "2023.yaml"
+    (tmp_path / "tools").mkdir()
+    shutil.copy(ROOT / "tools" / "plan_changes.sh", tmp_path / "tools")
     at = ["--plan", str(plan), "--as-of", "2023-10-20"]
     git(tmp_path, "branch", "base")
     git(tmp_path, "checkout", "-qb", "zhifa")
@@ -130,19 +133,23 @@ def test_the_merge_step_fails_on_a_merge_that_dropped_an_offices_entries(
     git(tmp_path, "checkout", "-qb", "fagui", "base")
     cli("log", "13", "阶段性任务完成", "--by", "法规科", *at)
     git(tmp_path, "commit", "-qam", "法规科的进展")
-    script = _step("合并提交保留了两边的进展")
     env = {**os.environ, "BASE": "base", "PATH": f"{Path(PLANTRACK).parent}:{os.environ['PATH']}"}
 
-    def run() -> subprocess.CompletedProcess[str]:
-        command = ["bash", "-eo", "pipefail", "-c", script]
+    def run(step: str) -> subprocess.CompletedProcess[str]:
+        command = ["bash", "-eo", "pipefail", "-c", _step(step)]
         return subprocess.run(command, cwd=tmp_path, env=env, capture_output=True, text=True)
 
-    assert run().returncode == 0  # no merge commit yet: nothing to check
+    assert run("合并提交保留了两边的进展").returncode == 0  # no merge commit yet
     git(tmp_path, "merge", "-q", "-s", "ours", "--no-edit", "zhifa")  # keeps our file only
-    done = run()
+    done = run("合并提交保留了两边的进展")
     assert done.returncode == 1
     assert "::error file=plans/2023.yaml::合并提交" in done.stdout
     assert "任务 16：2023-10-20 开展执法检查（执法支队）" in done.stderr
+    summary = tmp_path / "summary.md"
+    env["GITHUB_STEP_SUMMARY"] = str(summary)
+    assert run("计划变化写入作业摘要").returncode == 0
+    assert "### 计划变化：base:plans/2023.yaml → HEAD:plans/2023.yaml" in summary.read_text()
+    assert "新增进展：2023-10-20 开展执法检查（执法支队）" not in summary.read_text()  # dropped
 
 
 def test_the_report_step_makes_four_files_named_by_the_quarter(tmp_path: Path) -> None:
@@ -187,7 +194,8 @@ def test_gitlab_ci_does_what_the_three_github_workflows_do() -> None:
         assert job["rules"][0]["if"] == '$CI_PIPELINE_SOURCE == "merge_request_event"'
     assert check["artifacts"]["reports"]["codequality"] == "gl-code-quality-report.json"
     assert "plantrack check --format gitlab plans/*.yaml" in check["script"][0]
-    assert "--keeps-progress" in "\n".join(diff["script"])
+    script = "\n".join(diff["script"])
+    assert "tools/plan_changes.sh summary" in script and "tools/plan_changes.sh merges" in script
     report = "\n".join(jobs["quarterly-report"]["script"])
     for made in ("--format md", "--format html", "--format docx", "export --format xlsx"):
         assert made in report
