@@ -11,6 +11,7 @@ import stat
 import sys
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -199,48 +200,44 @@ def test_an_edit_keeps_the_acl_and_extended_attributes(cli: Invoke, plan: Path) 
     assert os.getxattr(plan, "system.posix_acl_access") == acl
 
 
-@pytest.mark.skipif(
+# Tests that become another user in a child process: only root may do that.
+as_root = pytest.mark.skipif(
     not hasattr(os, "fork") or os.geteuid() != 0,
     reason="needs root, to become another user in a child process",
 )
-def test_an_edit_that_would_take_the_file_from_its_owner_is_refused() -> None:
+
+
+@pytest.fixture
+def reachable() -> Iterator[Path]:
+    """The 2023 plan in a folder anyone may reach (pytest's own are root's alone)."""
     import tempfile
 
-    # A shared, world-writable plan that root owns, in a folder anyone may reach (pytest's
-    # own temporary folders are root's alone), edited by "nobody".
     folder = Path(tempfile.mkdtemp(prefix="plantrack-shared-"))
-    try:
-        folder.chmod(0o777)
-        plan = folder / "2023.yaml"
-        plan.write_bytes(PLAN_2023.read_bytes())
-        plan.chmod(0o666)
-        said = _as_nobody(lambda: files.write_atomically(plan, plan.read_bytes() + b"# x\n"))
-        assert "这个文件属于用户 root、组 root" in said and "没有改动" in said
-        assert plan.read_bytes() == PLAN_2023.read_bytes() and plan.stat().st_uid == 0
-        assert not [p for p in folder.iterdir() if p.name.endswith(files.TEMP_SUFFIX)]
-    finally:
-        shutil.rmtree(folder)
+    folder.chmod(0o755)
+    plan = folder / "2023.yaml"
+    plan.write_bytes(PLAN_2023.read_bytes())
+    yield plan
+    shutil.rmtree(folder)
 
 
-@pytest.mark.skipif(
-    not hasattr(os, "fork") or os.geteuid() != 0,
-    reason="needs root, to become another user in a child process",
-)
-def test_a_plan_nobody_may_read_is_said_in_chinese(tmp_path: Path) -> None:
-    import tempfile
+@as_root
+def test_an_edit_that_would_take_the_file_from_its_owner_is_refused(reachable: Path) -> None:
+    # A shared, world-writable plan that root owns, edited by "nobody".
+    reachable.parent.chmod(0o777)
+    reachable.chmod(0o666)
+    said = _as_nobody(lambda: files.write_atomically(reachable, reachable.read_bytes() + b"# x\n"))
+    assert "这个文件属于用户 root、组 root" in said and "没有改动" in said
+    assert reachable.read_bytes() == PLAN_2023.read_bytes() and reachable.stat().st_uid == 0
+    assert not [p for p in reachable.parent.iterdir() if p.name.endswith(files.TEMP_SUFFIX)]
 
+
+@as_root
+def test_a_plan_nobody_may_read_is_said_in_chinese(reachable: Path) -> None:
     from plantrack.planfile.load import load_plan
 
-    folder = Path(tempfile.mkdtemp(prefix="plantrack-locked-"))
-    try:
-        folder.chmod(0o755)
-        plan = folder / "2023.yaml"
-        plan.write_bytes(PLAN_2023.read_bytes())
-        plan.chmod(0o000)
-        said = _as_nobody(lambda: load_plan(plan))
-        assert said == f"PlantrackError: {plan}: 无法读取计划文件：没有权限", said
-    finally:
-        shutil.rmtree(folder)
+    reachable.chmod(0o000)
+    said = _as_nobody(lambda: load_plan(reachable))
+    assert said == f"PlantrackError: {reachable}: 无法读取计划文件：没有权限", said
 
 
 def _as_nobody(action: Any) -> str:

@@ -31,11 +31,11 @@ from plantrack.core.shortfalls import (
 from plantrack.core.timeline import Timeline
 from plantrack.core.wording import (
     EVERY_WORD,
-    QUARTER_NAMES,
     entry_subject,
     month_day,
     occurrence_name,
     period_name,
+    quarter_name,
     unit_list,
 )
 
@@ -349,7 +349,7 @@ def _heading(plan: Plan, period: Period, scope: str | None) -> list[str]:
     """关于{plan}{period}进展情况的报告, in two lines; the period said without the plan's year."""
     number = period.quarter_number
     if number is not None and period.start.year == plan.year:
-        when = f"第{QUARTER_NAMES[number - 1]}季度"
+        when = quarter_name(number)
     elif period.is_year and period.start.year == plan.year:
         when = "年度"
     else:

@@ -66,11 +66,16 @@ def month_day(day: dt.date) -> str:
     return f"{day.month}月{day.day}日"
 
 
+def quarter_name(number: int) -> str:
+    """A quarter as prose says it: 3 -> 第三季度."""
+    return f"第{QUARTER_NAMES[number - 1]}季度"
+
+
 def period_name(period: Period) -> str:
     """A period as a sentence says it: 2023年第三季度, 2023年度, 2023年7月1日至7月31日."""
     number = period.quarter_number
     if number is not None:
-        return f"{period.start.year}年第{QUARTER_NAMES[number - 1]}季度"
+        return f"{period.start.year}年{quarter_name(number)}"
     if period.is_year:
         return period.label
     start, end = period.start, period.end
@@ -117,7 +122,7 @@ def period_of(occ: Occurrence) -> str:
     """The period a recurring occurrence stands for: 第三季度, 上半年, 10月."""
     key = occ.key.split("#")[0]
     if occ.every == "quarter":
-        return f"第{QUARTER_NAMES[int(key[-1]) - 1]}季度"
+        return quarter_name(int(key[-1]))
     if occ.every == "half-year":
         return "上半年" if key.endswith("H1") else "下半年"
     return f"{int(key[-2:])}月"

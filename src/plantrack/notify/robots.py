@@ -295,8 +295,7 @@ def _check_reply(data: bytes, found: Route) -> None:
     code = reply.get("errcode", reply.get("code", reply.get("StatusCode", 0)))
     if code not in (0, None):
         message = reply.get("errmsg") or reply.get("msg") or ""
-        said = _cut(blank(str(message), found.hidden))
-        raise Undelivered(f"被拒绝：错误码 {_cut(str(code))} {said}".rstrip())
+        raise Undelivered(f"被拒绝：错误码 {_cut(str(code))} {_said(str(message), found)}".rstrip())
 
 
 def _server_said(data: bytes, found: Route) -> str:
@@ -304,7 +303,12 @@ def _server_said(data: bytes, found: Route) -> str:
     if len(data) > MAX_REPLY:
         return ""
     text = " ".join(data.decode("utf-8", "replace").split())
-    return f"：{_cut(blank(text, found.hidden))}" if text else ""
+    return f"：{_said(text, found)}" if text else ""
+
+
+def _said(text: str, found: Route) -> str:
+    """A server's own words as a message may show them: secrets blanked first, then cut."""
+    return _cut(blank(text, found.hidden))
 
 
 def _cut(text: str) -> str:
