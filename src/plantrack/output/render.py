@@ -4,10 +4,9 @@ The report context holds plain data; how it looks (CSS classes, text bars, Markd
 is decided here, in filters the templates call.
 
 Templates are files anyone with the repository can change, and a CI job renders them, so
-they run in Jinja2's immutable sandbox: they read the report's data and call its filters,
-and cannot reach Python's internals (`cycler.__init__.__globals__`), change the data, build
-a huge number or string in one operation, or loop for ever: a render stops after
-RENDER_SECONDS.
+they run in Jinja2's sandbox: they read the report's data and call its filters, and cannot
+reach Python's internals (`cycler.__init__.__globals__`), build a huge number or string in
+one operation, or loop for ever: a render stops after RENDER_SECONDS.
 """
 
 from __future__ import annotations
@@ -205,7 +204,7 @@ def render_docx(
 
 def template_error(exc: Exception, path: Path) -> PlantrackError:
     """A template's failure as a message naming the template file and, if known, its line."""
-    import jinja2.sandbox
+    import jinja2
 
     where = str(path)
     for frame in reversed(traceback.extract_tb(exc.__traceback__)):
