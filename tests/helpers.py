@@ -185,6 +185,11 @@ def to_pdf(*documents: Path) -> Path:
 
     Returns the first document's PDF; the others lie beside their documents.
     """
+    return convert(*documents, to="pdf")
+
+
+def convert(*documents: Path, to: str) -> Path:
+    """Convert with LibreOffice to the format named (pdf, fods…); the first document's result."""
     soffice = require_tool("soffice")
     folder = documents[0].parent
     command = [
@@ -192,13 +197,13 @@ def to_pdf(*documents: Path) -> Path:
         f"-env:UserInstallation=file://{folder / 'lo-profile'}",
         "--headless",
         "--convert-to",
-        "pdf",
+        to,
         "--outdir",
         str(folder),
         *map(str, documents),
     ]
     done = subprocess.run(command, capture_output=True, text=True, timeout=300, check=False)
-    pdfs = [document.with_suffix(".pdf") for document in documents]
+    pdfs = [document.with_suffix(f".{to}") for document in documents]
     assert done.returncode == 0 and all(pdf.is_file() for pdf in pdfs), done.stdout + done.stderr
     return pdfs[0]
 

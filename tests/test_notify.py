@@ -9,6 +9,7 @@ leaves the machine.
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import hmac
 import json
@@ -203,6 +204,15 @@ class Mailbox:
 @pytest.fixture
 def mailbox(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Mailbox, int]]:
     """An SMTP server on 127.0.0.1 that requires STARTTLS, with a certificate we trust."""
+    with mailbox_server(tmp_path, monkeypatch) as found:
+        yield found
+
+
+@contextlib.contextmanager
+def mailbox_server(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[tuple[Mailbox, int]]:
+    """Run an SMTP server on 127.0.0.1 that requires STARTTLS, with a certificate we trust."""
     authority = trustme.CA()
     certificate = authority.issue_cert("127.0.0.1")
     server_context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
@@ -216,8 +226,10 @@ def mailbox(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[M
         box, hostname="127.0.0.1", port=port, tls_context=server_context, require_starttls=True
     )
     controller.start()
-    yield box, port
-    controller.stop()
+    try:
+        yield box, port
+    finally:
+        controller.stop()
 
 
 def _free_port() -> int:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import PROGRESS_PLAN, Invoke, require_tool, to_pdf
+from helpers import PROGRESS_PLAN, Invoke, convert, require_tool, to_pdf
 
 
 def pdf_pages(pdf: Path) -> tuple[int, str]:
@@ -91,3 +91,60 @@ def test_pdf_without_libreoffice_says_how_to_get_it(cli: Invoke, tmp_path: Path)
     err = cli("report", *args, code=2, env={"PATH": str(tmp_path)}).stderr  # no soffice there
     assert "生成 PDF 需要 LibreOffice" in err and "apt-get install libreoffice-writer-nogui" in err
     assert not out.exists()
+
+
+ODF_TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
+ODF_STYLE = "urn:oasis:names:tc:opendocument:xmlns:style:1.0"
+
+
+def _editable_cells(fods: Path, sheet: str) -> set[tuple[int, int]]:
+    """The (row, column) cells, 1-based, that LibreOffice lets a person type into."""
+    from xml.etree import ElementTree
+
+    root = ElementTree.parse(fods).getroot()
+    t, s = f"{{{ODF_TABLE}}}", f"{{{ODF_STYLE}}}"
+    open_styles = {
+        style.get(f"{s}name")
+        for style in root.iter(f"{s}style")
+        for props in style.iter(f"{s}table-cell-properties")
+        if props.get(f"{s}cell-protect") == "none"
+    }
+    table = next(x for x in root.iter(f"{t}table") if x.get(f"{t}name") == sheet)
+    assert table.get(f"{t}protected") == "true"
+    defaults: list[str | None] = []
+    for column in table.iter(f"{t}table-column"):
+        repeat = int(column.get(f"{t}number-columns-repeated", "1"))
+        defaults += [column.get(f"{t}default-cell-style-name")] * min(repeat, 64)
+    editable = set()
+    row_number = 0
+    for row in table.iter(f"{t}table-row"):
+        row_number += 1
+        col = 0
+        for cell in row:
+            repeat = min(int(cell.get(f"{t}number-columns-repeated", "1")), 64)
+            for _ in range(repeat):
+                col += 1
+                fallback = defaults[col - 1] if col <= len(defaults) else None
+                if (cell.get(f"{t}style-name") or fallback) in open_styles:
+                    editable.add((row_number, col))
+        row_number += int(row.get(f"{t}number-rows-repeated", "1")) - 1
+    return editable
+
+
+def test_the_form_opens_with_only_its_input_cells_editable(cli: Invoke, tmp_path: Path) -> None:
+    from plantrack.output import form
+
+    cli("forms", "--quarter", "2023Q3", "-o", str(tmp_path), "--as-of", "2023-09-20",
+        "--dept", "财审科", "--plan", str(PROGRESS_PLAN))  # fmt: skip
+    [made] = tmp_path.glob("*.xlsx")
+    pages, text = pdf_pages(to_pdf(made))
+    flat = "".join(text.split())
+    assert pages == 1 and "2023年交通法治工作要点进展填报表" in flat
+    assert "填报单位：局财审科" in flat and "本季度进展" in flat and "第1页，共1页" in flat
+    assert "7.3" in text and "受阻" in text  # 局财审科's blocked clause, its status shown
+    editable = _editable_cells(convert(made, to="fods"), form.SHEET)
+    inputs = range(len(form.ALL_HEADINGS) - len(form.INPUTS) + 1, len(form.ALL_HEADINGS) + 1)
+    first = form.HEADER_ROW + 1
+    last = max((row for row, _ in editable), default=0)
+    assert last > form.HEADER_ROW
+    assert editable == {(r, c) for r in range(first, last + 1) for c in inputs}

@@ -83,10 +83,11 @@ def test_workflow_runs_quarterly_checks_and_uploads_both_formats() -> None:
     assert "plantrack check" in commands
     for made in ("--format md", "--format html", "--format docx", "export --format xlsx"):
         assert made in commands
-    [upload] = [
+    uploads = [
         step for step in steps if step.get("uses", "").startswith("actions/upload-artifact@")
     ]
-    assert upload["with"]["name"] == "quarterly-report-${{ steps.report.outputs.period }}"
+    assert [upload["with"]["path"] for upload in uploads] == ["reports/", "forms/"]
+    assert uploads[0]["with"]["name"] == "quarterly-report-${{ steps.report.outputs.period }}"
 
 
 def test_notify_runs_on_working_day_mornings_with_secrets_only_in_the_environment() -> None:
@@ -176,6 +177,36 @@ def test_the_report_step_makes_four_files_named_by_the_quarter(tmp_path: Path) -
     assert output.read_text(encoding="utf-8") == "period=2023Q3\n"
 
 
+def test_the_forms_step_makes_this_quarters_forms_or_warns(tmp_path: Path) -> None:
+    flow = yaml.safe_load(WORKFLOW.read_text(encoding="utf-8"))
+    steps = flow["jobs"]["report"]["steps"]
+    step = next(s for s in steps if s.get("id") == "forms")
+    [upload] = [s for s in steps if s.get("with", {}).get("path") == "forms/"]
+    assert upload["if"] == "steps.forms.outputs.period != ''"
+    assert upload["with"]["name"] == "quarterly-forms-${{ steps.forms.outputs.period }}"
+    (tmp_path / "plans").mkdir()
+    (tmp_path / "plans" / "2023.yaml").write_bytes(PLAN_2023.read_bytes())
+    output = tmp_path / "github-output"
+    env = {
+        **os.environ,
+        "PLANTRACK_TODAY": "2023-10-01",  # the first day of Q4, when the schedule runs
+        "GITHUB_OUTPUT": str(output),
+        "PATH": f"{Path(PLANTRACK).parent}:{os.environ['PATH']}",
+    }
+    command = ["bash", "-eo", "pipefail", "-c", step["run"]]
+    subprocess.run(command, cwd=tmp_path, env=env, capture_output=True, check=True)
+    made = sorted(p.name for p in (tmp_path / "forms" / "2023Q4").iterdir())
+    assert len(made) >= 10 and "局财审科-2023Q4-进展填报.xlsx" in made
+    assert output.read_text(encoding="utf-8") == "period=2023Q4\n"
+    # In January, before next year's plan exists: a warning, and the job goes on.
+    shutil.rmtree(tmp_path / "forms")
+    output.unlink()
+    env["PLANTRACK_TODAY"] = "2024-01-01"
+    done = subprocess.run(command, cwd=tmp_path, env=env, capture_output=True, text=True)
+    assert done.returncode == 0 and "::warning::本季度的填报表没有生成" in done.stdout
+    assert not output.exists()
+
+
 GITLAB = ROOT / ".gitlab-ci.yml"
 
 
@@ -199,6 +230,7 @@ def test_gitlab_ci_does_what_the_three_github_workflows_do() -> None:
     report = "\n".join(jobs["quarterly-report"]["script"])
     for made in ("--format md", "--format html", "--format docx", "export --format xlsx"):
         assert made in report
+    assert 'plantrack forms --quarter current -o "reports/填报表-{period}"' in report
     assert "plantrack notify" in jobs["notify"]["script"][0]
     assert jobs["notify"]["rules"][0]["if"].endswith('$PLANTRACK_JOB == "notify"')
 

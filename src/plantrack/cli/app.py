@@ -16,6 +16,7 @@ GROUPS = {
     "queries": ["tasks", "show", "due"],
     "documents": ["export", "report", "import"],
     "edits": ["mark", "log", "actual", "postpone", "rollover"],
+    "forms": ["forms", "collect"],
     "reminders": ["digest", "notify"],
 }
 COMMANDS = {name: group for group, names in GROUPS.items() for name in names}

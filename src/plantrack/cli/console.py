@@ -17,6 +17,7 @@ from plantrack.planfile import files
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from plantrack.commands.forms import Collected, FormsMade
     from plantrack.commands.reports import Rendered
     from plantrack.commands.rollover import Rolled
     from plantrack.core.digest import Digest
@@ -292,3 +293,54 @@ def print_registered(registered: Registered) -> None:
             f"{registered.attributes}：plans/*.yaml 一行{added}",
         ]
     )
+
+
+def print_forms(made: FormsMade) -> None:
+    """Each form written, with its office and rows, then when replies are due."""
+    from plantrack.core.wording import month_day, period_name
+
+    lines = [f"已写入 {item.path}（{item.office}，{item.rows} 项分工）" for item in made.written]
+    lines.append(
+        f"共 {len(made.written)} 份{period_name(made.period)}进展填报表；"
+        f"请各单位于{month_day(made.reply_by)}前填好交回，再用 plantrack collect 收集"
+    )
+    print_lines(lines)
+
+
+def print_collected(found: Collected) -> None:
+    """Each reply taken or refused and why, the change to the plan, and who has not replied."""
+    from plantrack.core.wording import period_name
+    from plantrack.gitops.plandiff import Version, compare
+    from plantrack.output.form import period_name_of
+
+    lines: list[str] = []
+    for path, read in found.replies:
+        stamp = read.reply.stamp
+        whose = f"{path}（{stamp.office}，{period_name_of(stamp)}）"
+        if found.taken(read):
+            lines.append(f"{whose}：合格 {len(read.answers)} 行")
+            lines += [f"  第 {a.row} 行：{a.remark}" for a in read.answers if a.remark]
+            if read.refusals:
+                lines.append(f"  按 --skip-invalid 跳过 {len(read.refusals)} 行：")
+        elif read.refused_whole:
+            lines.append(f"{whose}：未收录")
+        else:
+            lines.append(
+                f"{whose}：有 {len(read.refusals)} 行不合格，整份未收录"
+                "（请改正后重新交回；或加 --skip-invalid 只收录合格的行）"
+            )
+        lines += [f"  {refusal}" for refusal in read.refusals]
+    batch = found.batch
+    if batch.already:
+        lines.append(f"已收录过或状态未变 {len(batch.already)} 行，未重复记录。")
+    if batch.added:
+        verb = "已写入" if batch.written else "（--dry-run，未写入）将写入"
+        lines.append(f"{verb} {batch.path}：新增 {len(batch.added)} 条进展")
+        diff = compare(Version("收集前", batch.before), Version("收集后", batch.after))
+        lines.append(diff.markdown().rstrip("\n"))
+    else:
+        lines.append(f"没有新的进展，{batch.path} 未改动。")
+    for period, names in found.missing:
+        who = "、".join(names) if names else "无"
+        lines.append(f"未报送（{period_name(period)}）：{who}")
+    print_lines(lines)

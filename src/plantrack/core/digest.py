@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import NamedTuple
 
-from plantrack.core import periods
+from plantrack.core import forms, periods
 from plantrack.core.answers import clause_roles
 from plantrack.core.duties import blocked_note, target_note
 from plantrack.core.model import Status, Task
@@ -50,6 +50,8 @@ class Digest(NamedTuple):
     plan_year: int
     # What a line must not hide, by task id: 目标已达到（…）.
     notes: dict[int, str]
+    # When the office's quarterly form is due back; None when it has none or has replied.
+    form_due: dt.date | None = None
 
     @property
     def empty(self) -> bool:
@@ -82,7 +84,15 @@ class Digest(NamedTuple):
         lines += _group(heading, _item_lines(self.quarter, bullet, self.notes), markdown=markdown)
         if self.empty:
             lines.append("没有逾期、近期到期或受阻的事项。")
+        if self.form_due is not None:
+            lines.append(self._form_line(self.form_due))
         return lines
+
+    def _form_line(self, due: dt.date) -> str:
+        """What the office's quarterly form asks of it: the day to send it back by."""
+        if self.as_of <= due:
+            return f"请于{month_day(due)}前填报本季度进展并交回。"
+        return f"本季度进展填报表应于{month_day(due)}前交回，尚未收到，请尽快填报交回。"
 
     def _turn_of_the_year(self, bullet: str, *, markdown: bool) -> list[str]:
         """January before next year's plan exists: last year's leftovers weekly, and what to do."""
@@ -145,6 +155,7 @@ def build_digest(timeline: Timeline, dept: str, *, as_of: dt.date, within: int) 
     notes = {item.task.id: note for item, note in noted if note}
     ended = as_of.year > timeline.plan.year
     return Digest(
+        form_due=None if ended else _form_due(timeline, chosen.name or dept, quarter),
         unit=chosen.name or dept,
         as_of=as_of,
         overdue=[] if ended else sorted((i for i in near if i.overdue), key=answering),
@@ -157,6 +168,14 @@ def build_digest(timeline: Timeline, dept: str, *, as_of: dt.date, within: int) 
         last_year=sorted((i for i in near if i.overdue), key=answering) if ended else [],
         plan_year=timeline.plan.year,
     )
+
+
+def _form_due(timeline: Timeline, office: str, quarter: periods.Period) -> dt.date | None:
+    """When the office's form for the quarter is due back, if it has one and has not replied."""
+    plan = timeline.plan
+    if forms.has_replied(plan, office, quarter) or not forms.office_rows(timeline, office, quarter):
+        return None
+    return forms.reply_by(plan, quarter)
 
 
 def _duty_order(task: Task, clause: int, role: Role | None) -> int:

@@ -240,6 +240,12 @@ class Reporting(_Strict):
     signer: OneLine | None = Field(default=None, description="签发人（上行文才印）")
     contact: OneLine | None = Field(default=None, description="附注中的联系人")
     phone: OneLine | None = Field(default=None, description="附注中的联系电话")
+    reply_by_day: int | None = Field(
+        default=None,
+        ge=1,
+        le=31,
+        description="进展填报表在每季度最后一个月的几日前交回，如 25；不写为季度最后一天",
+    )
 
 
 class Plan(_Strict):

@@ -47,6 +47,20 @@ def read_blocks(path: Path, data: bytes) -> list[Block]:
     return text_blocks(decode_document(path, data))
 
 
+def read_cells(path: Path, data: bytes) -> list[Block]:
+    """An Excel workbook's rows as typed cells (`sources._cell_blocks`), read in the child."""
+    try:
+        kind = sniff(data)
+        if kind != "xlsx":
+            raise Unreadable(
+                "这不是 Excel（.xlsx）文件：请交回 plantrack forms 生成的填报表"
+                "（在 WPS 或 Excel 中填写后直接保存，不要另存为其他格式）"
+            )
+        return read("cells", data)
+    except Unreadable as exc:
+        raise UsageError(f"{path}: {exc}") from None
+
+
 def read(kind: str, data: bytes) -> list[Block]:
     """The blocks of a pdf, docx or xlsx file, read in a bounded child process."""
     # -P: the folder the user runs from is not searched for modules.

@@ -11,6 +11,7 @@ with a memory and time limit, and every refusal says what the file is and what t
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 import zipfile
@@ -105,7 +106,12 @@ def _mb(size: int) -> str:
 
 def parse_binary(kind: str, data: bytes) -> list[Block]:
     """Read a PDF, Word or Excel file's blocks (run by `isolated`, in a child process)."""
-    readers = {"pdf": _pdf_blocks, "docx": _docx_blocks, "xlsx": _xlsx_blocks}
+    readers = {
+        "pdf": _pdf_blocks,
+        "docx": _docx_blocks,
+        "xlsx": _xlsx_blocks,
+        "cells": _cell_blocks,
+    }
     return readers[kind](data)
 
 
@@ -328,13 +334,18 @@ def _xlsx_blocks(data: bytes) -> list[Block]:
     except Unreadable:
         raise
     except Exception as exc:  # openpyxl raises many kinds on a damaged file
-        kinds = [type(cause).__name__ for cause in _causes(exc)]
-        # defusedxml refuses a DTD entity, the stuff of "billion laughs"; Excel writes none.
-        forbidden = any("Forbidden" in kind for kind in kinds)
-        what = "含有 XML 实体定义，不是 Excel 保存的文件" if forbidden else "已损坏"
-        raise Unreadable(
-            f"Excel 文件{what}，无法读取（{kinds[-1]}）：请在 Excel、WPS 中打开后另存，再导入"
-        ) from None
+        raise _damaged_workbook(exc, then="再导入") from None
+
+
+def _damaged_workbook(exc: BaseException, *, then: str) -> Unreadable:
+    """Why openpyxl could not read a workbook, and what to do, then what to do next."""
+    kinds = [type(cause).__name__ for cause in _causes(exc)]
+    # defusedxml refuses a DTD entity, the stuff of "billion laughs"; Excel writes none.
+    forbidden = any("Forbidden" in kind for kind in kinds)
+    what = "含有 XML 实体定义，不是 Excel 保存的文件" if forbidden else "已损坏"
+    return Unreadable(
+        f"Excel 文件{what}，无法读取（{kinds[-1]}）：请在 Excel、WPS 中打开后另存，{then}"
+    )
 
 
 def _xlsx_rows(workbook: Any) -> Iterator[tuple[str, ...]]:
@@ -364,3 +375,59 @@ def _xlsx_rows(workbook: Any) -> Iterator[tuple[str, ...]]:
                 )
             if cells:
                 yield cells
+
+
+def _cell_blocks(data: bytes) -> list[Block]:
+    """Every row of every sheet as typed cells, for a form read back (`collect`).
+
+    A block is (row number in its sheet, sheet title, cells); each cell is its kind and its
+    value: "" empty, "s" text, "d" a date (ISO), "n" a number, "f" a formula, "b" a truth value.
+    """
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+        return [
+            Block(row, sheet.title, cells)
+            for sheet in workbook.worksheets
+            for row, cells in _typed_rows(sheet)
+        ]
+    except Unreadable:
+        raise
+    except Exception as exc:  # openpyxl raises many kinds on a damaged file
+        raise _damaged_workbook(exc, then="再交回") from None
+
+
+def _typed_rows(sheet: Any) -> Iterator[tuple[int, tuple[str, ...]]]:
+    rows, columns = sheet.max_row or 0, sheet.max_column or 0
+    if rows > MAX_ROWS or columns > MAX_COLUMNS:
+        raise Unreadable(
+            f"工作表“{sheet.title}”自称有 {rows} 行、{columns} 列，超过上限"
+            f"（{MAX_ROWS} 行、{MAX_COLUMNS} 列）：请删去表格外多余的行和列，另存后再交回"
+        )
+    for number, row in enumerate(sheet.iter_rows(), start=1):
+        if number > MAX_ROWS:
+            raise Unreadable(f"工作表“{sheet.title}”超过 {MAX_ROWS} 行：请删去表格之后多余的行")
+        cells = tuple(
+            _typed(getattr(cell, "value", None), getattr(cell, "data_type", "")) for cell in row
+        )
+        while cells and not cells[-1]:
+            cells = cells[:-1]
+        if len(cells) > MAX_COLUMNS:
+            raise Unreadable(f"工作表“{sheet.title}”第 {number} 行超过 {MAX_COLUMNS} 列")
+        if cells:
+            yield number, cells
+
+
+def _typed(value: Any, data_type: str) -> str:
+    if value is None or value == "":
+        return ""
+    if data_type == "f" or (isinstance(value, str) and data_type != "s" and value.startswith("=")):
+        return "f" + str(value)
+    if isinstance(value, bool):
+        return "b" + str(value)
+    if isinstance(value, dt.datetime | dt.date):
+        return "d" + value.isoformat()
+    if isinstance(value, int | float):
+        return "n" + repr(value)
+    return "s" + str(value)

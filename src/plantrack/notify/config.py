@@ -14,7 +14,14 @@ import urllib.parse
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from plantrack.core.errors import PlantrackError, UsageError
 from plantrack.notify.transport import Undelivered, host_for_socket
@@ -48,6 +55,15 @@ class Robot(_Strict):
     webhook_env: str | None = Field(default=None, description="存放机器人地址的环境变量")
     secret_env: str | None = Field(default=None, description="钉钉、飞书加签密钥的环境变量")
     to: list[str] = Field(default_factory=list, description="邮件收件人")
+    attach_form: bool = Field(default=False, description="邮件附上该单位本季度的进展填报表")
+
+    @model_validator(mode="after")
+    def _attachment_by_mail(self) -> Robot:
+        if self.attach_form and self.service != "email":
+            raise ValueError(
+                'attach_form 只用于邮件（service = "email"）：企业微信、钉钉、飞书机器人不能发附件'
+            )
+        return self
 
     @field_validator("webhook")
     @classmethod

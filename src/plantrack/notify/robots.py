@@ -32,6 +32,16 @@ RETRIES = 3
 SERVER_TEXT = 200  # characters of a server's own words shown in a failure
 
 
+class Attachment(NamedTuple):
+    """A file sent with a digest by mail: the office's form."""
+
+    name: str
+    data: bytes
+
+
+XLSX_TYPE = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
 class Sent(NamedTuple):
     """What happened to one office's digest."""
 
@@ -73,10 +83,11 @@ def chosen_robots(settings: Config, depts: list[str]) -> list[Robot]:
     return robots
 
 
-def preview(found: Route, digest: Digest) -> str:
+def preview(found: Route, digest: Digest, attachment: Attachment | None = None) -> str:
     """What --dry-run shows for one office: where it would go, and each message."""
     robot = found.robot
-    where = _where(robot) + (f"；不能发送：{found.problem}" if found.problem else "")
+    where = _where(robot) + (f"；附件 {attachment.name}" if attachment else "")
+    where += f"；不能发送：{found.problem}" if found.problem else ""
     body = digest.text() if robot.service in ("email",) else digest.markdown()
     parts = split(body, LIMITS[robot.service])
     return (
@@ -151,7 +162,14 @@ def _secrets_in(url: str, secret: str) -> list[str]:
     return [v for v in [url, parts.query, secret, *values] if v]
 
 
-def send(found: Route, digest: Digest, settings: Config, *, run_deadline: float) -> Sent:
+def send(
+    found: Route,
+    digest: Digest,
+    settings: Config,
+    *,
+    run_deadline: float,
+    attachment: Attachment | None = None,
+) -> Sent:
     """Send one office its digest; a failure is a value, so the next office is still sent."""
     robot = found.robot
     service = SERVICE_NAMES[robot.service]
@@ -163,7 +181,7 @@ def send(found: Route, digest: Digest, settings: Config, *, run_deadline: float)
         return Sent(digest.unit, service, 0, f"{who} 未发送：{why}")
     try:
         if robot.service == "email":
-            count = _send_mail(found, digest, settings, run_deadline)
+            count = _send_mail(found, digest, settings, run_deadline, attachment)
         else:
             count = _send_robot(found, digest, settings, run_deadline)
     except Undelivered as exc:
@@ -315,7 +333,13 @@ def _cut(text: str) -> str:
     return text if len(text) <= SERVER_TEXT else text[:SERVER_TEXT] + "…"
 
 
-def _send_mail(found: Route, digest: Digest, settings: Config, run_deadline: float) -> int:
+def _send_mail(
+    found: Route,
+    digest: Digest,
+    settings: Config,
+    run_deadline: float,
+    attachment: Attachment | None,
+) -> int:
     mail = settings.email
     assert mail is not None  # route() says why an email office has no [email] section
     message = EmailMessage()
@@ -324,6 +348,11 @@ def _send_mail(found: Route, digest: Digest, settings: Config, run_deadline: flo
     message["From"] = mail.sender
     message["To"] = ", ".join(found.robot.to)
     message.set_content(digest.text())
+    if attachment is not None:
+        maintype, subtype = XLSX_TYPE
+        message.add_attachment(
+            attachment.data, maintype=maintype, subtype=subtype, filename=attachment.name
+        )
     send_mail(
         message,
         host=mail.host,

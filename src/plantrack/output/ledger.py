@@ -185,7 +185,9 @@ def to_xlsx(lines: list[TaskLine], *, title: str, as_of: dt.date, scope: str) ->
     rows = clause_lines(lines)
     _write_title(sheet, title, as_of, scope)
     _write_table(sheet, rows)
-    _set_up_printing(sheet, last_row=len(rows) + HEADER_ROW)
+    set_up_printing(
+        sheet, header_row=HEADER_ROW, last_row=len(rows) + HEADER_ROW, columns=len(COLUMNS)
+    )
     workbook.properties.title = f"{title}{TITLE}"
     workbook.properties.creator = "plantrack"
     buffer = io.BytesIO()
@@ -198,15 +200,20 @@ LINE_HEIGHT = 15  # points per line of 11-point text
 
 
 def _lines(column: Column[ClauseLine], row: ClauseLine) -> int:
-    """How many lines the cell's text wraps to in the column's width, erring on the long side.
+    """How many lines the cell's text wraps to in the column's width."""
+    return wrapped_lines(column.text(row), column.width)
+
+
+def wrapped_lines(text: str, width: float) -> int:
+    """How many lines text wraps to in a column of width, erring on the long side.
 
     Fonts differ from machine to machine; a row a line too tall is better than a clipped one.
     The width is Excel's (Calibri 11): a column of 44 holds about 21 CJK characters there,
     and more in LibreOffice; 0.95 of it per line clips nothing and leaves rows near full.
     """
-    per_line = max(column.width * 0.95 - 1, 1)
+    per_line = max(width * 0.95 - 1, 1)
     count = 0
-    for part in column.text(row).split("\n"):
+    for part in text.split("\n"):
         count += max(1, math.ceil(_display_width(part) / per_line))
     return count
 
@@ -222,8 +229,8 @@ def _write_title(sheet: Worksheet, title: str, as_of: dt.date, scope: str) -> No
     last = len(COLUMNS)
     sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=last)
     sheet.merge_cells(start_row=2, start_column=1, end_row=2, end_column=last)
-    _text(sheet.cell(row=1, column=1), f"{title}{TITLE}")
-    _text(sheet.cell(row=2, column=1), f"截至 {chinese_date(as_of)}　范围：{scope}")
+    put_text(sheet.cell(row=1, column=1), f"{title}{TITLE}")
+    put_text(sheet.cell(row=2, column=1), f"截至 {chinese_date(as_of)}　范围：{scope}")
     sheet["A1"].font = Font(bold=True, size=16)
     sheet["A1"].alignment = Alignment(horizontal="center", vertical="center")
     sheet["A2"].alignment = Alignment(horizontal="right")
@@ -238,7 +245,7 @@ def _write_table(sheet: Worksheet, rows: list[ClauseLine]) -> None:
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
     for col, column in enumerate(COLUMNS, start=1):
         head = sheet.cell(row=HEADER_ROW, column=col)
-        _text(head, column.heading)
+        put_text(head, column.heading)
         head.font = Font(bold=True)
         head.fill = PatternFill("solid", fgColor="DDEBF7")
         head.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
@@ -252,7 +259,7 @@ def _write_table(sheet: Worksheet, rows: list[ClauseLine]) -> None:
                 cell.value = value
                 cell.number_format = "yyyy-mm-dd"
             else:
-                _text(cell, str(value))
+                put_text(cell, str(value))
             cell.alignment = Alignment(vertical="top", wrap_text=True)
             cell.border = border
         # Spreadsheets do not grow a row to fit wrapped text written by a program.
@@ -265,7 +272,8 @@ def _write_table(sheet: Worksheet, rows: list[ClauseLine]) -> None:
     sheet.auto_filter.ref = f"A{HEADER_ROW}:{last_column}{HEADER_ROW + max(len(rows), 1)}"
 
 
-def _set_up_printing(sheet: Worksheet, *, last_row: int) -> None:
+def set_up_printing(sheet: Worksheet, *, header_row: int, last_row: int, columns: int) -> None:
+    """A4 landscape, one page wide, the header row on every page, 第 N 页，共 M 页 below."""
     from openpyxl.worksheet.properties import PageSetupProperties
 
     sheet.page_setup.orientation = "landscape"
@@ -273,8 +281,8 @@ def _set_up_printing(sheet: Worksheet, *, last_row: int) -> None:
     sheet.page_setup.fitToWidth = 1
     sheet.page_setup.fitToHeight = 0  # as many pages tall as it takes
     sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-    sheet.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
-    sheet.print_area = f"A1:{_letter(len(COLUMNS))}{last_row}"
+    sheet.print_title_rows = f"{header_row}:{header_row}"
+    sheet.print_area = f"A1:{_letter(columns)}{last_row}"
     footer = sheet.oddFooter
     assert footer is not None
     footer.center.text = "第 &P 页，共 &N 页"
@@ -286,7 +294,7 @@ def _set_up_printing(sheet: Worksheet, *, last_row: int) -> None:
     sheet.page_margins.header = sheet.page_margins.footer = 0.3
 
 
-def _text(cell: Cell | MergedCell, value: str) -> None:
+def put_text(cell: Cell | MergedCell, value: str) -> None:
     """Put text in a cell as a string, never as a formula, whatever it begins with."""
     cell.value = printable(value)  # openpyxl refuses control characters in a worksheet
     cell.data_type = "s"

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from plantrack.core import history, rules
 from plantrack.core import rule_codes as codes
-from plantrack.core import rules
 from plantrack.core.errors import InternalError, PlanError, UsageError
 from plantrack.core.model import Plan, Progress, Status, Task
 from plantrack.core.problems import Loc
@@ -337,3 +338,98 @@ def _check_progress_grew(before: Plan, after: Plan, task_id: int) -> None:
     new = len(after.tasks_by_id[task_id].progress)
     if new != old + 1:
         raise InternalError(f"任务 {task_id} 的进展记录没有按预期增加一条，文件未修改。")
+
+
+# --- many entries in one write (collect) ----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Batch:
+    """What adding many entries did, or would do with --dry-run."""
+
+    path: Path
+    before: Plan
+    after: Plan
+    added: list[tuple[TaskRef, Progress]]
+    # Entries the plan already holds, or statuses it already shows (with no note).
+    already: list[tuple[TaskRef, Progress]]
+    written: bool
+
+
+def add_entries(
+    path: Path, entries: list[tuple[TaskRef, Progress]], *, as_of: dt.date, dry_run: bool
+) -> Batch:
+    """Append entries to their tasks, set the statuses they change, and write once.
+
+    An entry the plan already holds (the same in all but `recorded`) is not added again,
+    nor a status the clause already has with no note: collecting a reply twice adds nothing.
+    Each clause's `status:` line becomes what its log now says, as `mark` keeps it.
+    """
+    shown = str(path)
+    with files.editing(path, lock=not dry_run) as opened:
+        original = opened.data
+        before = load.decode(original, shown)
+        plan = load.parse_plan(before, shown)
+        added, already = _new_entries(plan, entries, as_of)
+        if not added:
+            return Batch(path, plan, plan, [], already, False)
+        after = apply(before, _batch_splices(before, plan, added, shown))
+        new_plan = load.parse_plan(after, shown)
+        for task_id, count in Counter(ref.task for ref, _ in added).items():
+            if (
+                len(new_plan.tasks_by_id[task_id].progress)
+                != len(plan.tasks_by_id[task_id].progress) + count
+            ):
+                raise InternalError(f"任务 {task_id} 的进展记录没有按预期增加，文件未修改。")
+        if not dry_run:
+            bom = files.BOM if original.startswith(files.BOM) else b""
+            opened.replace(bom + after.encode("utf-8"))
+        return Batch(path, plan, new_plan, added, already, not dry_run)
+
+
+def _new_entries(
+    plan: Plan, entries: list[tuple[TaskRef, Progress]], as_of: dt.date
+) -> tuple[list[tuple[TaskRef, Progress]], list[tuple[TaskRef, Progress]]]:
+    """The entries to add, and those already there (or changing nothing), each vetted."""
+    timeline = Timeline(plan)
+    added: list[tuple[TaskRef, Progress]] = []
+    already: list[tuple[TaskRef, Progress]] = []
+    for ref, entry in entries:
+        task = _vetted(plan, ref, entry, as_of)
+        held = [_unrecorded(e) for e in task.progress] + [
+            _unrecorded(e) for r, e in added if r == ref
+        ]
+        unchanged = (
+            entry.status is not None
+            and not entry.note
+            and _already(timeline, task, ref, entry.status, entry.occurrence)
+        )
+        if _unrecorded(entry) in held or unchanged:
+            already.append((ref, entry))
+        else:
+            added.append((ref, entry))
+    return added, already
+
+
+def _unrecorded(entry: Progress) -> Progress:
+    """The entry as it compares with another: when it was written down does not matter."""
+    return entry.model_copy(update={"recorded": None})
+
+
+def _batch_splices(
+    text: str, plan: Plan, added: list[tuple[TaskRef, Progress]], path: str
+) -> list[Splice]:
+    """For each task: its clauses' status lines as the log now says, then the new entries."""
+    splices: list[Splice] = []
+    for task_id in dict.fromkeys(ref.task for ref, _ in added):
+        task = plan.tasks_by_id[task_id]
+        new = [entry for ref, entry in added if ref.task == task_id]
+        layout = layout_of(text, task_loc(plan, task_id), path)
+        logged = history.logged_statuses(
+            task.model_copy(update={"progress": [*task.progress, *new]})
+        )
+        for index, (status, _) in enumerate(logged):
+            if status is not task.clauses[index].status:
+                splices.append(layout.status_splice(index, status))
+        splices += layout.progress_splices(*new)
+    return splices
