@@ -18,6 +18,7 @@ from plantrack.core import rules
 from plantrack.core.errors import UsageError
 from plantrack.core.forms import Stamp, StampRow, text_fingerprint
 from plantrack.core.model import Plan, Progress, Status, Task, Unit
+from plantrack.core.numerals import half_width
 from plantrack.core.periods import written_date
 from plantrack.core.refs import TaskRef, parse_ref, parse_status
 from plantrack.core.selection import DUTIES
@@ -279,7 +280,7 @@ def _date(cell: str, stamp: Stamp, today: dt.date) -> tuple[dt.date, str]:
     kind, value = cell[0], cell[1:]
     if kind == "f":
         raise _RowRefused(f"“日期”是公式（{value[:30]}）：请填写日期，如 {stamp.end.isoformat()}")
-    day = _day_of(kind, value)
+    day = _day_of(kind, value, stamp.start.year)
     if day is None:
         raise _RowRefused(f"日期“{value[:30]}”无法识别：请写成 {stamp.end.isoformat()} 这样的日期")
     if not stamp.start <= day <= stamp.end:
@@ -294,7 +295,8 @@ def _date(cell: str, stamp: Stamp, today: dt.date) -> tuple[dt.date, str]:
     return day, ""
 
 
-def _day_of(kind: str, value: str) -> dt.date | None:
+def _day_of(kind: str, value: str, year: int) -> dt.date | None:
+    """The day a date cell holds: a date, Excel's day number, or text (9月15日 is this year's)."""
     if kind == "d":
         try:
             return dt.datetime.fromisoformat(value).date()
@@ -309,5 +311,18 @@ def _day_of(kind: str, value: str) -> dt.date | None:
             return None
         return _EXCEL_EPOCH + dt.timedelta(days=int(serial))
     if kind == "s":
-        return written_date(value)
+        return written_date(value) or _month_day(value, year)
     return None
+
+
+_MONTH_DAY = re.compile(r"(\d{1,2})\s*[月./-]\s*(\d{1,2})\s*日?")
+
+
+def _month_day(text: str, year: int) -> dt.date | None:
+    found = _MONTH_DAY.fullmatch(half_width(text).strip())
+    if found is None:
+        return None
+    try:
+        return dt.date(year, int(found.group(1)), int(found.group(2)))
+    except ValueError:
+        return None

@@ -21,6 +21,7 @@ from pathlib import Path
 from plantrack.core.errors import UsageError
 from plantrack.importer.sources import (
     Block,
+    Purpose,
     Unreadable,
     decode_document,
     parse_binary,
@@ -47,15 +48,17 @@ def read_blocks(path: Path, data: bytes) -> list[Block]:
     return text_blocks(decode_document(path, data))
 
 
+_REPLY_FORMAT = (
+    "请交回 plantrack forms 生成的填报表（在 WPS 或 Excel 中填写后直接保存，不要另存为其他格式）"
+)
+REPLY = Purpose("填报表", "交回", _REPLY_FORMAT)
+
+
 def read_cells(path: Path, data: bytes) -> list[Block]:
     """An Excel workbook's rows as typed cells (`sources._cell_blocks`), read in the child."""
     try:
-        kind = sniff(data)
-        if kind != "xlsx":
-            raise Unreadable(
-                "这不是 Excel（.xlsx）文件：请交回 plantrack forms 生成的填报表"
-                "（在 WPS 或 Excel 中填写后直接保存，不要另存为其他格式）"
-            )
+        if sniff(data, REPLY) != "xlsx":
+            raise Unreadable(f"这不是 Excel（.xlsx）文件：{_REPLY_FORMAT}")
         return read("cells", data)
     except Unreadable as exc:
         raise UsageError(f"{path}: {exc}") from None
@@ -114,6 +117,10 @@ def main() -> None:
     """Read stdin as a document of the kind named in argv; write the blocks as JSON."""
     _limit_self()
     data = sys.stdin.buffer.read()
+    answer = sys.stdout
+    # Whatever a library prints while reading (openpyxl 3.1.0 prints a sheet's title) goes
+    # to stderr: stdout carries the JSON alone.
+    sys.stdout = sys.stderr
     try:
         blocks = parse_binary(sys.argv[1], data)
         reply: dict[str, object] = {"blocks": [[b.line, b.text, list(b.cells)] for b in blocks]}
@@ -121,7 +128,7 @@ def main() -> None:
         reply = {"refused": str(exc)}
     except MemoryError:
         reply = {"refused": _TOO_BIG}
-    sys.stdout.write(json.dumps(reply))  # ASCII, whatever the console's code page
+    answer.write(json.dumps(reply))  # ASCII, whatever the console's code page
 
 
 if __name__ == "__main__":

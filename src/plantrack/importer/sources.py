@@ -47,11 +47,23 @@ class Unreadable(Exception):
     """A document that cannot or will not be read, said without its name."""
 
 
-def sniff(data: bytes) -> str:
+class Purpose(NamedTuple):
+    """What a file is read for, as messages say it: the document and the step that takes it."""
+
+    document: str  # 工作要点
+    step: str  # 导入
+    formats: str  # what to send instead
+
+
+IMPORT = Purpose("工作要点", "导入", "请导入工作要点的 Word、PDF、Excel 或文本文件")
+
+
+def sniff(data: bytes, purpose: Purpose = IMPORT) -> str:
     """pdf, docx, xlsx or text, from the content; anything else is refused as Unreadable."""
+    doc, step = purpose.document, purpose.step
     if len(data) > MAX_BYTES:
         raise Unreadable(
-            f"文件有 {_mb(len(data))}，超过导入上限 {_mb(MAX_BYTES)}：工作要点不会这么大"
+            f"文件有 {_mb(len(data))}，超过{step}上限 {_mb(MAX_BYTES)}：{doc}不会这么大"
         )
     if data.startswith(b"%PDF-"):
         return "pdf"
@@ -59,35 +71,36 @@ def sniff(data: bytes) -> str:
         if _ENCRYPTED_OFFICE in data:
             raise Unreadable(
                 "这个 Word 或 Excel 文件加密了，需要密码才能打开：请在 Word、WPS 中打开，"
-                "去掉打开密码后另存，再导入"
+                f"去掉打开密码后另存，再{step}"
             )
         raise Unreadable(
             "这是旧版 Word（.doc）、WPS 或 Excel（.xls）文件，无法直接读取："
-            "请在 Word 或 WPS 中另存为 .docx（表格另存为 .xlsx）后再导入"
+            f"请在 Word 或 WPS 中另存为 .docx（表格另存为 .xlsx）后再{step}"
         )
     if data.startswith(b"PK\x03\x04"):
-        return _archive_kind(data)
+        return _archive_kind(data, purpose)
     return "text"
 
 
-def _archive_kind(data: bytes) -> str:
+def _archive_kind(data: bytes, purpose: Purpose) -> str:
     """docx or xlsx, for a zip that is one and is small enough to unpack."""
+    doc, step = purpose.document, purpose.step
     try:
         members = zipfile.ZipFile(io.BytesIO(data)).infolist()
     except (zipfile.BadZipFile, ValueError, OSError):
         raise Unreadable(
             "文件已损坏：它像 Word 或 Excel 文件，但不完整（可能没有下载或复制完）。"
-            "请重新下载，或在 Word、WPS 中打开后另存，再导入"
+            f"请重新下载，或在 Word、WPS 中打开后另存，再{step}"
         ) from None
     if len(members) > MAX_MEMBERS:
         raise Unreadable(
-            f"文件内含 {len(members)} 个部件，超过导入上限 {MAX_MEMBERS}：不像是工作要点"
+            f"文件内含 {len(members)} 个部件，超过{step}上限 {MAX_MEMBERS}：不像是{doc}"
         )
     unpacked = sum(member.file_size for member in members)
     if unpacked > MAX_UNPACKED:
         raise Unreadable(
-            f"文件解压后有 {_mb(unpacked)}，超过导入上限 {_mb(MAX_UNPACKED)}："
-            "若其中有大图片，请删去图片后另存，再导入"
+            f"文件解压后有 {_mb(unpacked)}，超过{step}上限 {_mb(MAX_UNPACKED)}："
+            f"若其中有大图片，请删去图片后另存，再{step}"
         )
     names = {member.filename for member in members}
     if "word/document.xml" in names:
@@ -96,7 +109,7 @@ def _archive_kind(data: bytes) -> str:
         return "xlsx"
     raise Unreadable(
         "这是一个压缩包（或 PowerPoint、OFD 等文件），不是 Word（.docx）或 Excel（.xlsx）文件："
-        "请导入工作要点的 Word、PDF、Excel 或文本文件"
+        + purpose.formats
     )
 
 
