@@ -34,3 +34,68 @@ def test_parse_assignment(inner: str, roles: dict[str, list[str]]) -> None:
 )
 def test_only_role_labels_make_an_assignment(inner: str, expected: bool) -> None:
     assert assignments.is_assignment_text(inner) is expected
+
+
+@pytest.mark.parametrize(
+    ("inner", "first_leads", "roles"),
+    [
+        # No label, no rule: every unit shares the duty, none leads.
+        ("教育部、财政部负责", False, {"responsible": ["教育部", "财政部"]}),
+        ("商务部、市场监管总局按职责分工负责，各地区结合实际落实", False,
+         {"responsible": ["商务部", "市场监管总局"]}),
+        # The rule in force, or stated in the bracket itself: the first unit leads.
+        ("教育部、财政部负责", True, {"lead": ["教育部"], "responsible": ["财政部"]}),
+        ("人力资源社会保障部、财政部负责。列第一位者为牵头单位，下同", False,
+         {"lead": ["人力资源社会保障部"], "responsible": ["财政部"]}),
+        ("税务总局、财政部、海关总署负责，排在第一位的部门为牵头部门，下同", False,
+         {"lead": ["税务总局"], "responsible": ["财政部", "海关总署"]}),
+        # 会同: the unit before it leads; 牵头负责: every unit named leads.
+        ("教育部会同有关部门负责", False, {"lead": ["教育部"], "responsible": ["有关部门"]}),
+        ("工业和信息化部、科技部牵头负责", False, {"lead": ["工业和信息化部", "科技部"]}),
+        # 等 closes a list; 和 before 各… joins a collective to it.
+        ("国家发展改革委、财政部等和各有关省级人民政府负责", False,
+         {"responsible": ["国家发展改革委", "财政部", "各有关省级人民政府"]}),
+        ("应急管理部、国家林草局负责", False, {"responsible": ["应急管理部", "国家林草局"]}),
+        ("各省级人民政府负责", False, {"responsible": ["各省级人民政府"]}),
+        ("市发展改革委负责，市财政局配合", False,
+         {"responsible": ["市发展改革委"], "support": ["市财政局"]}),
+        # 负责部门 is a label; 适用范围 is another label, not units.
+        ("负责部门：市场监管总局、商务部；适用范围：全国", False,
+         {"responsible": ["市场监管总局", "商务部"]}),
+        # A sentence that ends in 负责 is not an assignment; nor is a person's label.
+        ("所需经费由地方财政负责", False, {}),
+        ("企业负责", False, {}),
+        ("负责人：李四", False, {}),
+        ("2023年底前完成", False, {}),
+    ],
+)  # fmt: skip
+def test_units_and_a_verb_without_a_label(
+    inner: str, first_leads: bool, roles: dict[str, list[str]]
+) -> None:
+    assert assignments.read_assignment(inner, first_leads=first_leads) == roles
+
+
+def test_the_lead_rule_is_quoted_as_the_document_states_it() -> None:
+    text = "（人力资源社会保障部、财政部负责。列第一位者为牵头单位，下同）"
+    assert assignments.lead_rule(text) == "列第一位者为牵头单位，下同"
+    assert assignments.lead_rule("排在第一位的部门为牵头部门") == "排在第一位的部门为牵头部门"
+    assert assignments.lead_rule("（教育部、财政部负责）") is None
+
+
+def test_check_reads_bare_brackets_by_the_plans_lead_rule(plan_text: str) -> None:
+    from plantrack.core import rules
+    from plantrack.core.errors import PlanError
+    from plantrack.planfile.load import parse_with_values
+
+    one = plan_text.replace(
+        "assignment: 牵头科室：局法规科，责任单位和科室：局属各单位、局机关各科室",
+        "assignment: 局法规科、局属各单位、局机关各科室负责",
+        1,
+    )
+    assert one != plan_text
+    with_rule = one.replace("\nunits:", "\nlead_rule: 列第一位者为牵头单位，下同\nunits:", 1)
+    plan, _ = parse_with_values(with_rule, "p.yaml")
+    assert plan.lead_rule == "列第一位者为牵头单位，下同"
+    assert rules.check(plan) == []  # the first unit read as the lead, as listed
+    with pytest.raises(PlanError, match="assignment 的牵头单位里没有它"):
+        parse_with_values(one, "p.yaml")  # without the rule, the list names no lead

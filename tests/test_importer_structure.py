@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -105,3 +106,34 @@ def test_a_completion_date_inside_the_assignment_is_a_date_not_a_unit() -> None:
     [task] = document.tasks
     assert task.clauses[0].roles == {"lead": ["A"], "support": ["B"]}
     assert task.due_text == "2024年6月底"
+
+
+def test_a_signature_at_the_end_is_the_issuer_and_date_not_a_task() -> None:
+    from documents import FRAMEWORK
+
+    document = read_structure(text_blocks(FRAMEWORK.text()), year=None)
+    assert (document.issuer, document.issued) == ("国务院办公厅", dt.date(2024, 3, 1))
+    assert [task.id for task in document.tasks] == [4, 5]
+    last = document.tasks[-1]
+    assert "各地区要结合实际" not in last.body.text and "2024年3月1日" not in last.body.text
+    assert document.sections[0].intro and "指导思想" in document.sections[0].intro[0]
+    said = [note.message for note in document.notes]
+    assert any("“指导思想”没有分工，是说明文字" in m for m in said)
+    assert any("是结尾的文字或落款，不是任务" in m for m in said)
+
+
+def test_the_lead_rule_stated_once_reaches_the_plan() -> None:
+    from documents import DIVISION
+
+    document = read_structure(text_blocks(DIVISION.text()), year=None)
+    assert document.lead_rule == "列第一位者为牵头单位，下同"
+    # A later bracket lists units alone: its first unit leads under the rule.
+    assert document.tasks[3].clauses[0].roles["lead"] == ["国家开发银行"]
+
+
+def test_a_document_that_assigns_nothing_keeps_its_items_as_tasks() -> None:
+    document = read_structure(
+        text_blocks("2024年要点\n一、总体要求\n1.指导思想。坚持。\n二、重点任务\n2.做好工作。"),
+        year=None,
+    )
+    assert [task.id for task in document.tasks] == [1, 2]  # nothing to tell tasks from text

@@ -11,12 +11,14 @@ from plantrack.core.wording import ROLE_OF_WORD
 # 牵头科室：, 责任单位和科室：, 配合单位:, 牵头股室： … a role word, a short label, a colon.
 # 牵头领导：张三 names a person, not a unit: it is kept as written but assigns nothing.
 LABEL = re.compile(
-    r"(牵头|责任|配合|参与|协办)(?![^：:]{0,6}领导)[^：:，,；;（）()、。]{0,6}\s*[：:]"
+    r"(牵头|责任|配合|参与|协办|负责(?!人))(?![^：:]{0,6}领导)[^：:，,；;（）()、。]{0,6}\s*[：:]"
 )
 # Any label, people's included: where one unit list stops and the next label begins.
 ANY_LABEL = re.compile(
-    r"(牵头|责任|配合|参与|协办|分管)[^：:，,；;（）()、。]{0,6}\s*[：:]"
+    r"(牵头|责任|配合|参与|协办|分管|负责)[^：:，,；;（）()、。]{0,6}\s*[：:]"
     r"|(?:完成时限|完成时间|时间要求|时限要求|时限)\s*[：:]"
+    # Any other short label after a break (适用范围：, 备注：) ends the unit list before it.
+    r"|(?<=[；;，,。\s])[\u4e00-\u9fa5]{2,6}\s*[：:]"
 )
 # 完成时限：2024年6月底前 inside an assignment: when, not who.
 DUE_LABEL = re.compile(
@@ -27,7 +29,7 @@ OPENERS = {"（": "）", "(": ")", "〔": "〕"}
 # A bracketed remark with a label in it, after a unit: 局法规科（牵头领导：王副局长）,
 # 局办公室（联系人：张三）. It names a person or a way to reach one, never part of the unit.
 REMARK = re.compile(r"[（(][^（）()]*[：:][^（）()]*[）)]")
-ROLE_OF = ROLE_OF_WORD
+ROLE_OF = ROLE_OF_WORD | {"负责": "responsible"}
 
 
 def open_brackets(text: str) -> int:
@@ -49,7 +51,7 @@ def parse_assignment(inner: str) -> dict[str, list[str]]:
     inner = REMARK.sub("", inner)
     labels = list(ANY_LABEL.finditer(inner))
     for i, label in enumerate(labels):
-        if label.group(1) not in ROLE_OF or "领导" in label.group(0):
+        if label.group(1) not in ROLE_OF or "领导" in label.group(0) or "负责人" in label.group(0):
             continue  # 牵头领导：张三 names a person
         stop = labels[i + 1].start() if i + 1 < len(labels) else len(inner)
         role = ROLE_OF[label.group(1)]
@@ -114,13 +116,108 @@ def parse_phrase(inner: str) -> dict[str, list[str]]:
     return roles if all(roles.values()) else {}
 
 
-def read_assignment(inner: str) -> dict[str, list[str]]:
-    """Units by role from an assignment in labels or in a phrase; {} if it is neither."""
+# --- units and a verb, with no label: （人力资源社会保障部、财政部负责） ----------------------
+
+# The rule a document states once for the brackets that follow: the first unit leads.
+# （…负责。列第一位者为牵头单位，下同）, （…负责，排在第一位的部门为牵头部门，下同）
+LEAD_RULE = re.compile(
+    r"(?:列|排|排列|排在)(?:在)?(?:于)?第一位的?(?:者|单位|部门|机构)?为牵头(?:单位|部门|机构)?"
+)
+
+
+def lead_rule(text: str) -> str | None:
+    """The words in which a document states that the first unit leads, if it does."""
+    found = _STATED_RULE.search(text)
+    return found.group().strip("，, ") if found else None
+
+
+_STATED_RULE = re.compile(LEAD_RULE.pattern + r"(?:[，,]?\s*下同)?")
+_VERBS = ("牵头负责", "按职责分工负责", "按职责负责", "分工负责", "共同负责", "负责落实", "负责")
+_UNLABELLED = re.compile(r"^(?:由)?(?P<units>[^：:]+?)(?P<verb>" + "|".join(_VERBS) + r")$")
+_SUPPORTING = re.compile(r"^(?:由)?(?P<units>[^：:]+?)(?:配合|参与|协办|协助)$")
+_WITH = re.compile(r"^(?P<lead>[^，,；;]+?)会同(?P<others>.+)$")
+# 和/及 before a collective joins it to the list: A、B等和各有关省级人民政府.
+_AND_COLLECTIVE = re.compile(r"(?:等)?(?:和|及|以及|与)(?=各|有关|相关)")
+_SEGMENT = re.compile(r"[。；;，,]")
+# Words of a sentence, not of a unit's name: （所需经费由地方财政负责） assigns nothing.
+_NOT_IN_A_NAME = re.compile(
+    r"[的将把要在并是使即若如]|应当|应该|所需|确保|结合|实际|经费|资金|其他"
+)
+UNIT_ENDINGS = (
+    "部", "委", "局", "厅", "署", "办", "院", "会", "行", "处", "科", "室", "股", "中心", "政府",
+    "单位", "部门", "机构", "机关", "队", "所", "站", "公司", "集团", "银行", "协会", "组", "团",
+    "馆", "台", "社", "校", "大学", "总局", "总署", "街道", "乡镇", "镇", "乡", "地区", "各地",
+    "联", "协", "中央",
+)  # fmt: skip
+
+
+def parse_unlabelled(inner: str, *, first_leads: bool = False) -> dict[str, list[str]]:
+    """Units by role from units and a verb: （A、B负责）, （A会同B负责）, （A、B牵头负责）.
+
+    With first_leads (the document says 列第一位者为牵头单位, in this bracket or before),
+    the first unit of a plain list leads. Sentences after the units (…，各地结合实际落实)
+    are the document's, not units. {} if the bracket is not units and a verb.
+    """
+    segments = [part.strip() for part in _SEGMENT.split(inner.strip()) if part.strip()]
+    if not segments:
+        return {}
+    found = _UNLABELLED.match(segments[0])
+    if found is None:
+        return {}
+    first_leads = first_leads or LEAD_RULE.search(inner) is not None
+    roles = _roles_of(found["units"], found["verb"], first_leads=first_leads)
+    for segment in segments[1:]:
+        supporting = _SUPPORTING.match(segment)
+        if supporting is not None and _all_units(names := _names(supporting["units"])):
+            roles.setdefault("support", []).extend(names)
+    return roles if roles and all(_all_units(names) for names in roles.values()) else {}
+
+
+def _roles_of(units: str, verb: str, *, first_leads: bool) -> dict[str, list[str]]:
+    together = _WITH.match(units)
+    if together is not None:  # A会同B、C: A leads, the others share
+        others = _names(together["others"])
+        return {"lead": _names(together["lead"]), **({"responsible": others} if others else {})}
+    names = _names(units)
+    if verb == "牵头负责":
+        return {"lead": names}
+    if first_leads and names:
+        rest = names[1:]
+        return {"lead": names[:1], **({"responsible": rest} if rest else {})}
+    return {"responsible": names}
+
+
+def _names(text: str) -> list[str]:
+    names = unit_names(_AND_COLLECTIVE.sub("、", text))
+    return [name[:-1] if len(name) > 2 and name.endswith("等") else name for name in names]
+
+
+def _all_units(names: list[str]) -> bool:
+    """Tell whether every name reads as a unit or a collective, not as words of a sentence."""
+    return bool(names) and all(_is_unit_name(name) for name in names)
+
+
+def _is_unit_name(name: str) -> bool:
+    if not 2 <= len(name) <= 40 or _NOT_IN_A_NAME.search(name):
+        return False
+    collective = name.startswith(("各", "有关", "相关")) or "各" in name[:4]
+    return collective or REMARK.sub("", name).endswith(UNIT_ENDINGS)
+
+
+def read_assignment(inner: str, *, first_leads: bool = False) -> dict[str, list[str]]:
+    """Units by role from an assignment in labels, in a phrase, or as units and a verb.
+
+    first_leads: the document's rule that the first unit listed leads (LEAD_RULE) is in force.
+    {} if the bracket is none of these.
+    """
     # The same bracket is asked about several times during an import, and many repeat.
-    return {role: list(names) for role, names in _read_assignment(inner).items()}
+    return {role: list(names) for role, names in _read_assignment(inner, first_leads).items()}
 
 
 @functools.lru_cache(maxsize=4096)
-def _read_assignment(inner: str) -> dict[str, tuple[str, ...]]:
-    found = parse_assignment(inner) if is_assignment_text(inner) else parse_phrase(inner)
+def _read_assignment(inner: str, first_leads: bool) -> dict[str, tuple[str, ...]]:
+    if is_assignment_text(inner):
+        found = parse_assignment(inner)
+    else:
+        found = parse_phrase(inner) or parse_unlabelled(inner, first_leads=first_leads)
     return {role: tuple(names) for role, names in found.items()}

@@ -257,6 +257,13 @@ class Plan(_Strict):
     doc_number: str | None = Field(default=None, description="文号，如“X交发〔2024〕5号”")
     issued: Day | None = Field(default=None, description="印发日期（原文落款所载）")
     preamble: str = ""
+    lead_rule: str | None = Field(
+        default=None,
+        description=(
+            "原文对分工括注的约定（照录），如“列第一位者为牵头单位，下同”："
+            "写了它，只列单位的括注（A、B负责）中第一个单位为牵头单位"
+        ),
+    )
     default_due: Day | None = Field(
         default=None, description="原文未写明时限的任务的默认时限；缺省为当年12月31日"
     )

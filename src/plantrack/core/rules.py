@@ -226,14 +226,14 @@ def _assignment_findings(plan: Plan, registry: Registry) -> Iterator[Finding]:
     for loc, task in _tasks_with_locs(plan):
         for c, clause in enumerate(task.clauses):
             if clause.assignment:
-                for message in _assignment_messages(clause, registry):
+                for message in _assignment_messages(clause, registry, plan.lead_rule is not None):
                     where = (*loc, "clauses", c, "assignment")
                     yield Finding(where, codes.ASSIGNMENT_DISAGREES, message)
 
 
-def _assignment_messages(clause: Clause, registry: Registry) -> Iterator[str]:
+def _assignment_messages(clause: Clause, registry: Registry, first_leads: bool) -> Iterator[str]:
     assert clause.assignment is not None
-    written = read_assignment(clause.assignment)
+    written = read_assignment(clause.assignment, first_leads=first_leads)
     if not written:
         return  # no role labels to compare with: nothing can be said either way
     for role, word in ROLE_WORDS.items():

@@ -18,8 +18,11 @@ _OPENER = re.compile("[" + re.escape("".join(OPENERS)) + "]")
 _BRACKET = re.compile("[" + re.escape("".join(OPENERS) + "".join(CLOSERS)) + "]")
 
 
-def split_task(task: RawTask, notes: list[Note]) -> None:
-    """Take the title sentence, then cut the body at each assignment bracket into clauses."""
+def split_task(task: RawTask, notes: list[Note], *, first_leads: bool = False) -> None:
+    """Take the title sentence, then cut the body at each assignment bracket into clauses.
+
+    first_leads: the document states that the first unit of a bare list leads.
+    """
     body = task.body.text
     end = TITLE_END.search(body)
     if end is None:
@@ -35,7 +38,7 @@ def split_task(task: RawTask, notes: list[Note]) -> None:
     start = rest_start
     for open_at, close_at in brackets(body, rest_start):
         inner = body[open_at + 1 : close_at]
-        roles = bracket_assignment(inner)
+        roles = bracket_assignment(inner, first_leads=first_leads)
         if roles is None:
             _note_unread_label(task, inner, open_at, notes)
             continue
@@ -43,7 +46,7 @@ def split_task(task: RawTask, notes: list[Note]) -> None:
             task.due_text = f"{task.due_text}；{due['due']}" if task.due_text else due["due"]
         text = _words(body[start:open_at])
         if not text and task.clauses:
-            _merge(task.clauses[-1], inner.strip(), roles, notes)
+            _merge(task.clauses[-1], inner.strip(), roles, notes, first_leads=first_leads)
         else:
             task.clauses.append(RawClause(text, task.body.line_at(open_at), inner.strip(), roles))
         start = close_at + 1
@@ -78,12 +81,19 @@ def _first_assignment(body: str) -> int | None:
     )
 
 
-def _merge(clause: RawClause, inner: str, roles: dict[str, list[str]], notes: list[Note]) -> None:
+def _merge(
+    clause: RawClause,
+    inner: str,
+    roles: dict[str, list[str]],
+    notes: list[Note],
+    *,
+    first_leads: bool,
+) -> None:
     """Two assignments in a row close one clause: （牵头单位：A）（责任单位：B）."""
     for role, names in roles.items():
         clause.roles.setdefault(role, []).extend(n for n in names if n not in clause.roles[role])
     joined = f"{clause.assignment}；{inner}"
-    if read_assignment(joined) != clause.roles:
+    if read_assignment(joined, first_leads=first_leads) != clause.roles:
         # Two phrases (XX牵头…)(YY牵头…) do not read as one: keep the units, not the words.
         notes.append(
             Note(

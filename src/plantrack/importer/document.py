@@ -108,6 +108,8 @@ class Document:
     issuer: str | None = None
     doc_number: str | None = None
     issued: dt.date | None = None
+    # 列第一位者为牵头单位，下同: the first unit of a bare list leads, in every bracket.
+    lead_rule: str | None = None
 
     @property
     def tasks(self) -> list[RawTask]:

@@ -115,9 +115,9 @@ def due_line(line: str) -> str | None:
     return found["due"].strip() if found else None
 
 
-def bracket_assignment(inner: str) -> Roles | None:
-    """The text of a bracket that assigns, in labels or in a phrase; None for other brackets."""
-    return read_assignment(inner) or None
+def bracket_assignment(inner: str, *, first_leads: bool = False) -> Roles | None:
+    """The text of a bracket that assigns, in labels, a phrase or units and a verb; else None."""
+    return read_assignment(inner, first_leads=first_leads) or None
 
 
 # --- tables ---------------------------------------------------------------------------------
@@ -203,6 +203,34 @@ def cover_notice(lines: list[str]) -> Cover | None:
     dates = [i for i in dates if i < end]
     issued = _date(lines[dates[0]]) if dates else None
     return Cover(_issuer(lines, dates), number, issued, end)
+
+
+# --- the signature and what follows it, after the last task ----------------------------------
+
+_PUBLISHED = re.compile(r"[（(]此件[^）)]*[）)]$")
+_AFTER_SIGNATURE = re.compile(
+    r"^(?:抄送|抄报|印发|分送|发送)[:：]|^[（(]此件[^）)]*[）)]$|^.{2,30}\d{4}年\d{1,2}月\d{1,2}日印发$"
+)
+
+
+def signature(lines: list[str]) -> Cover | None:
+    """The 落款 at the end (issuer, date), with the 抄送 and 印发 lines after it; None if none.
+
+    ends_before is where the signature starts: everything from there on is furniture.
+    """
+    end = len(lines)
+    while end > 0 and _AFTER_SIGNATURE.match(lines[end - 1]):
+        end -= 1
+    if end == 0:
+        return None
+    issued = _date(_PUBLISHED.sub("", lines[end - 1]).strip())
+    if issued is None:
+        return None if end == len(lines) else Cover(None, None, None, end)
+    start = end - 1
+    issuer = _issuer(lines, [start])
+    if issuer is not None:
+        start -= 1
+    return Cover(issuer, None, issued, start)
 
 
 def _title_after(lines: list[str], notice: int | None) -> int | None:

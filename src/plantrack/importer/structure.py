@@ -11,13 +11,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from plantrack.core.assignments import unit_names
+from plantrack.core.assignments import lead_rule, open_brackets, unit_names
 from plantrack.core.errors import UsageError
-from plantrack.importer.clauses import TITLE_END, split_task
+from plantrack.importer.clauses import TITLE_END, brackets, split_task
 from plantrack.importer.document import Document, Note, RawClause, RawSection, RawTask
 from plantrack.importer.numbering import DEPTH, Numbers, assigns, task_style
 from plantrack.importer.recognise import (
     Column,
+    Cover,
     Marker,
     Style,
     cover_notice,
@@ -27,6 +28,7 @@ from plantrack.importer.recognise import (
     is_page_number,
     label_line,
     marker,
+    signature,
     table_header,
 )
 from plantrack.importer.sources import Block
@@ -43,14 +45,36 @@ def read_structure(blocks: list[Block], *, year: int | None) -> Document:
     first = _first_numbered(lines)
     cover = cover_notice([block.text for block in lines[:first]])
     body = lines[cover.ends_before :] if cover else lines
+    notes: list[Note] = []
+    body, signed = _without_furniture(body, notes)
     style = task_style(body)
-    reader = _Reader(style, has_sections=style != "section" and _has_sections(body))
+    reader = _Reader(style, has_sections=style != "section" and _has_sections(body), notes=notes)
     for block in body:
         reader.feed(block)
     document = reader.finish(year, "\n".join(block.text for block in lines))
     if cover:
         document.issuer, document.doc_number, document.issued = cover[:3]
+    if signed:  # signed at the end: a cover, when there is one, says it first
+        document.issuer = document.issuer or signed.issuer
+        document.issued = document.issued or signed.issued
     return document
+
+
+def _without_furniture(body: list[Block], notes: list[Note]) -> tuple[list[Block], Cover | None]:
+    """The body without its signature, 抄送 lines and the closing paragraphs before them.
+
+    A closing paragraph (各地区各部门要…) is unnumbered text after a last task that ended
+    with its assignment: it is the document's, not the task's, and its dates are no deadlines.
+    """
+    texts = [block.text for block in body]
+    signed = signature(texts)
+    end = signed.ends_before if signed else len(body)
+    cut = _closing_text(body, texts, end)
+    for block in body[cut:]:
+        notes.append(
+            Note(block.line, f"“{_first_sentence(block.text)}”是结尾的文字或落款，不是任务，已略去")
+        )
+    return body[:cut], signed
 
 
 def _clean(block: Block) -> Block | None:
@@ -332,6 +356,29 @@ class _Reader:
 
     # --- the end -------------------------------------------------------------------------
 
+    def _keep_text_items_as_text(self) -> None:
+        """Items that assign nothing under 总体要求, 保障措施 and the like become section text.
+
+        Only in a document whose other items do assign: a plan that assigns nothing
+        anywhere keeps every item as a task, for a person to assign.
+        """
+        if not any(assigns(t.body.text) for s in self.sections for t in s.tasks):
+            return
+        for section in self.sections:
+            kept = []
+            for task in section.tasks:
+                if _is_text_item(section, task):
+                    section.intro.append(task.body.text)
+                    self.notes.append(
+                        Note(
+                            task.line,
+                            f"“{_first_sentence(task.body.text)}”没有分工，是说明文字，不作为任务",
+                        )
+                    )
+                else:
+                    kept.append(task)
+            section.tasks = kept
+
     def finish(self, year: int | None, all_text: str) -> Document:
         """The document as read, each task's text cut into clauses."""
         self._flush_labels()
@@ -340,10 +387,12 @@ class _Reader:
                 "没有找到“一、……”这样的部分标题，也没有编号的任务或任务表："
                 "这份文字不像工作要点，未生成计划"
             )
+        rule = lead_rule(all_text)
+        self._keep_text_items_as_text()
         for section in self.sections:
             for task in section.tasks:
                 if not task.clauses:
-                    split_task(task, self.notes)
+                    split_task(task, self.notes, first_leads=rule is not None)
         self.notes.sort(key=lambda note: note.line)
         return Document(
             self.title or "工作要点",
@@ -351,7 +400,53 @@ class _Reader:
             "".join(self.preamble),
             self.sections,
             self.notes,
+            lead_rule=rule,
         )
+
+
+def _closing_text(body: list[Block], texts: list[str], end: int) -> int:
+    """Where the closing paragraphs after the last item start; end when there are none.
+
+    The last item (numbered line or table row) ends with its assignment: a bracket that
+    assigns, or a label line. Whole sentences after it that assign nothing are closing text;
+    a fragment with no full stop is a wrapped line of the item and stays.
+    """
+    last_item = next(
+        (i for i in range(end - 1, -1, -1) if body[i].cells or marker(texts[i]) is not None), None
+    )
+    if last_item is None:
+        return end
+    for cut in range(last_item + 1, end):
+        head, tail = "".join(texts[last_item:cut]), texts[cut:end]
+        if open_brackets(head) != 0 or not _ends_assigned(head, texts[cut - 1], body[cut - 1]):
+            continue
+        if all("。" in text and marker(text) is None and not assigns(text) for text in tail):
+            return cut
+    return end
+
+
+def _ends_assigned(head: str, last_line: str, last_block: Block) -> bool:
+    """Tell whether an item's text ends with its assignment: a bracket, a label line, a row."""
+    if last_block.cells or label_line(last_line) is not None:
+        return True
+    text = head.rstrip("。；;，, ")
+    found = list(brackets(text, 0))
+    return bool(found) and found[-1][1] == len(text) - 1 and assigns(text[found[-1][0] :])
+
+
+# Items that say why and how, not what: under them, an item with no assignment is text.
+_NOT_A_TASK = re.compile(
+    r"指导思想|基本原则|总体要求|主要目标|发展目标|工作目标|总体目标|目标任务要求|"
+    r"保障措施|组织实施|组织保障|组织领导|工作要求|实施步骤|工作步骤|进度安排|有关要求"
+)
+
+
+def _is_text_item(section: RawSection, task: RawTask) -> bool:
+    """An unassigned item under 总体要求/保障措施, or itself titled 指导思想, 基本原则…"""
+    if assigns(task.body.text):
+        return False
+    title = _first_sentence(task.body.text)
+    return bool(_NOT_A_TASK.search(section.title) or _NOT_A_TASK.match(title))
 
 
 def _flat(text: str) -> str:

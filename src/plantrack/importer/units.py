@@ -44,7 +44,7 @@ def expand_units(document: Document) -> UnitBook:
         prefix = names[0][0] if names and names[0][:1] in PREFIXES else ""
         for name in names:
             bare = name[:1] not in PREFIXES and not is_collective(name)
-            if prefix and bare and name.endswith(OFFICE_ENDINGS):
+            if prefix and bare and _same_level(prefix, name):
                 book.full_names[name] = prefix + name
     known = {book.full(n) for names in lists for n in names}
     for names in lists:
@@ -67,6 +67,20 @@ def expand_units(document: Document) -> UnitBook:
             if open_brackets(name) or _REMARK_IN_NAME.search(name):
                 document.notes.append(Note(clause.line, _bracket_note(name)))
     return book
+
+
+def _same_level(prefix: str, name: str) -> bool:
+    """Tell whether a bare name after a prefixed one shares its prefix.
+
+    局法规科、建管科: 建管科 is 局建管科. 省工业和信息化厅、科技厅: 科技厅 is 省科技厅, as a
+    province's departments are; a bureau's office list never holds a 厅 or a 委.
+    """
+    if name.endswith(OFFICE_ENDINGS):
+        return True
+    return prefix in "省市区县" and name.endswith(DEPARTMENT_ENDINGS)
+
+
+DEPARTMENT_ENDINGS = ("厅", "局", "委", "办")
 
 
 # 局法规科（牵头领导王副局长）: a remark about a person, written without its colon. A second

@@ -58,6 +58,12 @@ def write_yaml(document: Document, book: UnitBook, *, source_name: str) -> Writt
         out.add(0, f"issued: {document.issued.isoformat()}")
     if document.preamble:
         out.add(0, f"preamble: {scalar(document.preamble)}")
+    if document.lead_rule:
+        out.add(
+            0,
+            "# 原文的约定：只列单位的分工括注中，第一个单位为牵头单位。",
+            f"lead_rule: {scalar(document.lead_rule)}",
+        )
     out.add(
         0,
         "# 原文未写明时限的任务，以年底为限。",
@@ -80,10 +86,12 @@ def _units(out: Written, book: UnitBook) -> None:
     taken = set(book.units) | set(book.collectives)
     for name, group in book.units.items():
         out.add(0, f"  - name: {scalar(name)}", f"    group: {scalar(group)}  {INFERRED}")
-        alias = _alias(name)
-        if alias and alias not in taken:
-            taken.add(alias)  # 区发改局 and 县发改局 cannot both be 发改局
-            out.add(0, f"    aliases: [{scalar(alias)}]")
+        # The names the document writes it by (科技厅 for 省科技厅), then its own short form.
+        written = [short for short, full in book.full_names.items() if full == name]
+        aliases = [a for a in dict.fromkeys([*written, _alias(name)]) if a and a not in taken]
+        taken.update(aliases)  # 区发改局 and 县发改局 cannot both be 发改局
+        if aliases:
+            out.add(0, f"    aliases: [{', '.join(scalar(a) for a in aliases)}]")
     if book.collectives:
         out.add(0, "collectives:")
         for name, (home, scope) in book.collectives.items():
