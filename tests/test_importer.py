@@ -51,7 +51,8 @@ def test_import_of_2023_text_matches_the_hand_made_plan(cli: Invoke, tmp_path: P
     # Nothing in the real document needs a look: the summary alone follows.
     assert result.stderr == (
         f"已写入 {out}\n共读取 9 个部分、26 项任务、{clauses} 条分工；"
-        f"有牵头单位的任务 {leads} 项，没有的 {26 - leads} 项；找到时限 4 处。\n"
+        f"有牵头单位的任务 {leads} 项，没有的 {26 - leads} 项；找到时限 4 处。"
+        "年度 2023 由 --year 指定。\n"
     )
     assert "没有发现问题" in cli("check", "--plan", str(out)).stdout
     imported = json.loads(cli("tasks", "--json", "--plan", str(out)).stdout)
@@ -146,7 +147,8 @@ def test_unseen_document_imports_and_names_every_doubt(cli: Invoke, tmp_path: Pa
         # The closing paragraph after the last task's assignment is the document's own.
         f"{doc}:21: “各单位要结合实际抓好落实，重要情况及时报告”是结尾的文字或落款，不是任务，已略去",
         f"已写入 {out}",
-        "共读取 3 个部分、7 项任务、7 条分工；有牵头单位的任务 6 项，没有的 1 项；找到时限 4 处。",
+        "共读取 3 个部分、7 项任务、7 条分工；有牵头单位的任务 6 项，没有的 1 项；找到时限 4 处。"
+        "年度 2024 取自标题。",
         "共 2 处需要人工核对（见上）。",
     ]
     plan = parse_plan(out.read_text(encoding="utf-8"), str(out))

@@ -137,3 +137,24 @@ def test_a_document_that_assigns_nothing_keeps_its_items_as_tasks() -> None:
         year=None,
     )
     assert [task.id for task in document.tasks] == [1, 2]  # nothing to tell tasks from text
+
+
+def test_the_year_comes_from_the_title_the_issue_date_or_the_number_never_the_body() -> None:
+    body = "一、甲\n1.到2020年完成，落实国办发〔2016〕82号文件。（教育部负责）\n"
+    signed = read_structure(text_blocks(f"重点任务分工方案\n{body}国务院\n2012年3月1日"), year=None)
+    assert (signed.year, signed.year_source, signed.issuer) == (2012, "印发日期", "国务院")
+    titled = read_structure(text_blocks(f"2024年重点任务分工方案\n{body}"), year=None)
+    assert (titled.year, titled.year_source) == (2024, "标题")
+    with pytest.raises(UsageError, match="无法判断计划的年度"):
+        read_structure(text_blocks(f"重点任务分工方案\n{body}"), year=None)
+
+
+def test_a_title_set_on_two_lines_is_joined() -> None:
+    document = read_structure(
+        text_blocks(
+            "2024年推进城市公共交通高质量发展\n重点任务分工方案\n一、甲\n1.做好工作。（教育部负责）"
+        ),
+        year=None,
+    )
+    assert document.title == "2024年推进城市公共交通高质量发展重点任务分工方案"
+    assert document.preamble == ""

@@ -44,6 +44,15 @@ class Summary:
     clauses: int
     with_lead: int
     dates: int
+    year: int = 0
+    year_source: str = ""
+
+    def _year_words(self) -> str:
+        if not self.year_source:
+            return ""
+        if self.year_source == "--year":
+            return f"年度 {self.year} 由 --year 指定。"
+        return f"年度 {self.year} 取自{self.year_source}。"
 
     @property
     def without_lead(self) -> int:
@@ -54,7 +63,7 @@ class Summary:
         return (
             f"共读取 {self.sections} 个部分、{self.tasks} 项任务、{self.clauses} 条分工；"
             f"有牵头单位的任务 {self.with_lead} 项，没有的 {self.without_lead} 项；"
-            f"找到时限 {self.dates} 处。"
+            f"找到时限 {self.dates} 处。" + self._year_words()
         )
 
 
@@ -137,4 +146,6 @@ def _summary(document: Document, written: Written) -> Summary:
         clauses=len(document.clauses),
         with_lead=sum(1 for task in tasks if any(c.roles.get("lead") for c in task.clauses)),
         dates=written.dates,
+        year=document.year,
+        year_source=document.year_source,
     )

@@ -110,6 +110,8 @@ class Document:
     issued: dt.date | None = None
     # 列第一位者为牵头单位，下同: the first unit of a bare list leads, in every bracket.
     lead_rule: str | None = None
+    # Where the year came from: 标题, 印发日期, 文号 or --year.
+    year_source: str = "标题"
 
     @property
     def tasks(self) -> list[RawTask]:

@@ -8,6 +8,7 @@ at its line, so one odd number cannot derail the items after it.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass, field
 
@@ -51,7 +52,10 @@ def read_structure(blocks: list[Block], *, year: int | None) -> Document:
     reader = _Reader(style, has_sections=style != "section" and _has_sections(body), notes=notes)
     for block in body:
         reader.feed(block)
-    document = reader.finish(year, "\n".join(block.text for block in lines))
+    issued = (cover.issued if cover else None) or (signed.issued if signed else None)
+    number = cover.doc_number if cover else None
+    all_text = "\n".join(block.text for block in lines)
+    document = reader.finish(year, all_text, issued=issued, doc_number=number)
     if cover:
         document.issuer, document.doc_number, document.issued = cover[:3]
     if signed:  # signed at the end: a cover, when there is one, says it first
@@ -258,8 +262,16 @@ class _Reader:
             self.notes.append(Note(line, f"“{text}”是公文的附件标记，已略去"))
         elif not self.title and _looks_like_title(text):
             self.title = text
+        elif self._continues_title(text):
+            self.title += text
         else:
             self.preamble.append(text)
+
+    def _continues_title(self, text: str) -> bool:
+        """A title set on two lines: the second ends in the kind of document (…分工方案)."""
+        if not self.title or self.preamble or self.sections or not _looks_like_title(text):
+            return False
+        return text.endswith(_DOCUMENT_KINDS) and not self.title.endswith(_DOCUMENT_KINDS)
 
     # --- tables --------------------------------------------------------------------------
 
@@ -379,14 +391,17 @@ class _Reader:
                     kept.append(task)
             section.tasks = kept
 
-    def finish(self, year: int | None, all_text: str) -> Document:
-        """The document as read, each task's text cut into clauses."""
+    def finish(
+        self, year: int | None, all_text: str, *, issued: dt.date | None, doc_number: str | None
+    ) -> Document:
+        """The document as read, each task's text cut into clauses; its year and where from."""
         self._flush_labels()
         if not self.sections:
             raise UsageError(
                 "没有找到“一、……”这样的部分标题，也没有编号的任务或任务表："
                 "这份文字不像工作要点，未生成计划"
             )
+        found_year, year_source = _year(year, self.title, issued, doc_number)
         rule = lead_rule(all_text)
         self._keep_text_items_as_text()
         for section in self.sections:
@@ -396,11 +411,12 @@ class _Reader:
         self.notes.sort(key=lambda note: note.line)
         return Document(
             self.title or "工作要点",
-            _year(year, self.title, all_text),
+            found_year,
             "".join(self.preamble),
             self.sections,
             self.notes,
             lead_rule=rule,
+            year_source=year_source,
         )
 
 
@@ -432,6 +448,21 @@ def _ends_assigned(head: str, last_line: str, last_block: Block) -> bool:
     text = head.rstrip("。；;，, ")
     found = list(brackets(text, 0))
     return bool(found) and found[-1][1] == len(text) - 1 and assigns(text[found[-1][0] :])
+
+
+_DOCUMENT_KINDS = (
+    "方案",
+    "要点",
+    "分工",
+    "计划",
+    "通知",
+    "意见",
+    "办法",
+    "规划",
+    "清单",
+    "措施",
+    "安排",
+)
 
 
 # Items that say why and how, not what: under them, an item with no assignment is text.
@@ -468,10 +499,23 @@ def _looks_like_heading(rest: str) -> bool:
     return len(rest) <= 30 and not rest.endswith(("。", "；", ";")) and not assigns(rest)
 
 
-def _year(year: int | None, title: str, text: str) -> int:
+def _year(
+    year: int | None, title: str, issued: dt.date | None, doc_number: str | None
+) -> tuple[int, str]:
+    """The plan's year and where it came from: --year, the title, the issue date, the 文号.
+
+    A year in the body (到2025年, 国办发〔2016〕82号 cited) never decides it.
+    """
     if year is not None:
-        return year
-    found = re.search(r"(20\d\d)\s*年", title) or re.search(r"(20\d\d)\s*年", text)
-    if found is None:
-        raise UsageError("无法从标题判断年度：请用 --year 指定，如 --year 2024")
-    return int(found.group(1))
+        return year, "--year"
+    found = re.search(r"((?:19|20)\d\d)\s*年", title)
+    if found is not None:
+        return int(found.group(1)), "标题"
+    if issued is not None:
+        return issued.year, "印发日期"
+    number = re.search(r"[〔\[［(（]\s*((?:19|20)\d\d)\s*[〕\]］)）]", doc_number or "")
+    if number is not None:
+        return int(number.group(1)), "文号"
+    raise UsageError(
+        "无法判断计划的年度：标题中没有年份，也没有找到印发日期或文号。请用 --year 指定，如 --year 2024"
+    )
