@@ -121,13 +121,18 @@ def test_a_cover_notice_gives_issuer_number_and_date_never_tasks(tmp_path: Path)
     assert "印发" not in plan.preamble and plan.tasks[0].title == "努力实现地区生产总值增长6.2%左右"
 
 
-def test_a_completion_column_gives_dates_and_keeps_words_that_are_not_dates(
+def test_a_completion_column_gives_dates_and_standing_duties(
     tmp_path: Path,
 ) -> None:
-    plan, imported = imported_plan(rendered(TABLE, tmp_path, "docx"))
+    plan, _ = imported_plan(rendered(TABLE, tmp_path, "docx"))
     dates = {t.id: [str(d.date or d.every) for d in t.deadlines] for t in plan.tasks}
-    assert dates == {1: ["2024-06-30"], 2: ["2024-09-30"], 3: ["quarter"], 4: []}
-    assert "# 原文完成时限：长期坚持（不是日期，未作为时限）" in imported.text
+    assert dates == {1: ["2024-06-30"], 2: ["2024-09-30"], 3: ["quarter"], 4: ["None"]}
+    # 长期坚持 is a standing duty: shown as such, with why it has no date, not due at year end.
+    [standing] = plan.tasks_by_id[4].deadlines
+    assert standing.label == "长期坚持" and "没有截止日期" in (standing.date_source or "")
+    from plantrack.core.schedule import occurrences
+
+    assert [occ.date for occ in occurrences(plan.tasks_by_id[4], plan)] == [None]
 
 
 def test_odd_numbering_still_finds_every_item_and_names_each_oddity(

@@ -149,7 +149,7 @@ def _print_schedule(console: Console, line: TaskLine) -> None:
     tally = f"（{counts.done}/{counts.total} 项已完成）" if counts.total > 1 and counts.done else ""
     console.print(f"[bold]时限[/]{tally}")
     for occ in timeline.occurrences(task):
-        when = occ.date.isoformat() if occ.date else "日期不详"
+        when = occ.date.isoformat() if occ.date else ("常态工作" if occ.standing else "日期不详")
         if occ.start and occ.date:
             when = f"{occ.start.isoformat()} 至 {occ.date.isoformat()}"
         mark = "✓ " if timeline.is_done(task, occ) else ""

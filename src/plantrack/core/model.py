@@ -110,6 +110,10 @@ class Deadline(_Strict):
     clause: int | None = Field(
         default=None, ge=1, description="只属于第几项分工；不写则是整项任务每项分工的时限"
     )
+    standing: bool = Field(
+        default=False,
+        description="常态工作（原文如“长期坚持”），没有截止日期：任务不再以年底为默认时限",
+    )
 
     @model_validator(mode="after")
     def _one_kind_of_date(self) -> Deadline:

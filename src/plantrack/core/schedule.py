@@ -53,6 +53,8 @@ class Occurrence:
     clause: int | None = None
     # Each postponement known on the timeline's date, oldest first; date is the latest.
     postponed: tuple[Postponement, ...] = ()
+    # A standing duty (长期坚持): undated by nature, not for want of a source.
+    standing: bool = False
 
     def applies_to(self, clause: int) -> bool:
         """Tell whether this is a deadline of the task's clause (1-based)."""
@@ -122,7 +124,8 @@ def occurrences(task: Task, plan: Plan) -> list[Occurrence]:
     The default has no label of its own: the wording module names it.
     """
     expanded = [occ for deadline in task.deadlines for occ in _expand(task.id, deadline, plan.year)]
-    if not any(occ.date for occ in expanded):
+    standing = bool(task.deadlines) and all(d.standing for d in task.deadlines)
+    if not any(occ.date for occ in expanded) and not standing:
         due = plan.fallback_due
         expanded.append(Occurrence(task.id, due.isoformat(), "", "default", due))
     expanded.sort(key=lambda occ: (occ.date is None, occ.date or dt.date.min))
@@ -145,6 +148,7 @@ def _expand(task_id: int, deadline: Deadline, year: int) -> list[Occurrence]:
             every=deadline.every,
             legacy=legacy if legacy != key else None,
             clause=deadline.clause,
+            standing=deadline.standing,
         )
 
     if deadline.every is not None:

@@ -108,6 +108,7 @@ def import_blocks(
     document = read_structure(blocks, year=year)
     book = expand_units(document)
     written = write_yaml(document, book, source_name=source.name)
+    document.notes = sorted([*document.notes, *written.notes], key=lambda note: note.line)
     text = written.text
     problems = _no_units(document) if not book.units else _problems(text, written)
     summary = _summary(document, written)

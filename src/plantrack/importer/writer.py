@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from plantrack.core.assignments import OPENERS
-from plantrack.importer.dates import find_deadlines, find_targets
-from plantrack.importer.document import Document, RawSection, RawTask
+from plantrack.importer.dates import find_deadlines, find_targets, ongoing, unread_dates
+from plantrack.importer.document import Document, Note, RawSection, RawTask
 from plantrack.importer.units import UnitBook
 from plantrack.planfile.yamltext import scalar
 
@@ -24,6 +24,8 @@ class Written:
     lines: list[str] = field(default_factory=list)
     origins: list[int] = field(default_factory=list)
     dates: int = 0  # deadlines written, for the import's summary
+    # What the writer could not be sure of (a 完成时限 it could not read), at document lines.
+    notes: list[Note] = field(default_factory=list)
 
     def add(self, origin: int, *lines: str) -> None:
         """Append lines that came from the document's line `origin`."""
@@ -156,19 +158,32 @@ def _task_deadlines(task: RawTask, year: int) -> list[dict[str, str]]:
 
 def _deadlines(out: Written, task: RawTask, year: int) -> None:
     deadlines = _task_deadlines(task, year)
+    written = " ".join(task.due_text.split())
+    duty = ongoing(written) if written and not find_deadlines(written, year) else None
+    if duty is not None:  # 长期坚持: a standing duty, shown as such, not due at year end
+        quote = f"原文完成时限为“{written}”，没有截止日期"
+        deadlines.append(
+            {"label": duty, "quote": written, "date_source": quote, "standing": "true"}
+        )
+    elif written and not find_deadlines(written, year):
+        out.add(task.line, f"        # 原文完成时限：{written}（不是能识别的日期，未作为时限）")
+        out.notes.append(
+            Note(task.line, f"完成时限“{written}”不是能识别的日期：未作为时限，请核对后手工填写")
+        )
+    for words in unread_dates(f"{task_text(task)} {written}"):
+        out.notes.append(
+            Note(task.line, f"“{words}”说的是时间，但不是具体日期：未作为时限，请核对后手工填写")
+        )
     out.dates += len(deadlines)
-    if task.due_text and not find_deadlines(task.due_text, year):
-        # 长期坚持, 持续推进: words, not a date; kept for the person who checks the plan.
-        written = " ".join(task.due_text.split())
-        out.add(task.line, f"        # 原文完成时限：{written}（不是日期，未作为时限）")
     if not deadlines:
         return
     out.add(task.line, "        deadlines:")
     for deadline in deadlines:
         first = True
-        for key in ("every", "date", "label", "quote"):
+        for key in ("every", "date", "label", "quote", "date_source", "standing"):
             if key in deadline:
-                value = deadline[key] if key in ("every", "date") else scalar(deadline[key])
+                plain = key in ("every", "date", "standing")
+                value = deadline[key] if plain else scalar(deadline[key])
                 out.add(task.line, f"          {'- ' if first else '  '}{key}: {value}")
                 first = False
 
@@ -183,7 +198,7 @@ def _targets(out: Written, task: RawTask) -> None:
         out.add(
             task.line,
             f"          - name: {scalar(target['name'])}",
-            '            op: ">="',
+            f"            op: {scalar(target['op'])}",
             f"            value: {target['value']}",
             f"            unit: {unit}",
             f"            quote: {scalar(target['quote'])}",
