@@ -199,15 +199,28 @@ def print_import(
     for note in imported.notes:
         print_error(f"{where}:{note.line}: {note.message}")
     for problem in imported.problems:
-        print_error(f"{where}:{problem.line}: 无法生成有效的计划：{problem.message}")
+        lead = "草稿中待填写" if imported.draft else "无法生成有效的计划"
+        print_error(f"{where}:{problem.line}: {lead}：{problem.message}")
     if dry_run:
         _write("\n".join(import_outline(imported)) + "\n")
     elif not imported.refused:
         deliver(imported.text.encode("utf-8"), output, force=force, protected=[imported.source])
     print_error(str(imported.summary))
+    if imported.registry is not None:
+        new = imported.new_units
+        print_error(
+            f"单位已按 {imported.registry} 登记的单位核对"
+            + (f"；新单位 {len(new)} 个：{'、'.join(new)}" if new else "，没有新单位")
+            + "。"
+        )
     if imported.notes:
         print_error(f"共 {len(imported.notes)} 处需要人工核对（见上）。")
-    if imported.problems:
+    if imported.draft and imported.problems:
+        print_error(
+            f"这是草稿：plantrack check 会指出上面 {len(imported.problems)} 处，"
+            "按原文填好（如“〔待填写〕”换成单位）后再使用。"
+        )
+    elif imported.problems:
         print_error("未写入任何文件：请按上面的提示修改原文后重新导入。")
     elif imported.strict and imported.notes and not dry_run:
         print_error("未写入任何文件：--strict 要求没有需要人工核对之处。")

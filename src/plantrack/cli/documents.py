@@ -164,6 +164,22 @@ def import_(
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="只显示读出的提纲（部分、任务、牵头单位），不写入")
     ] = False,
+    draft: Annotated[
+        bool,
+        typer.Option(
+            "--draft",
+            help="原文不足以生成有效计划时仍写出草稿：没有单位的分工填“〔待填写〕”，check 会逐处指出",
+        ),
+    ] = False,
+    units_from: Annotated[
+        Path | None,
+        typer.Option(
+            "--units-from",
+            metavar="计划",
+            help="按这份计划登记的单位核对原文中的单位名称；缺省为输出文件旁最新一年的计划",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """从工作要点或分工方案生成计划文件：部分、任务、分工、单位、时限和目标。"""
     from plantrack.cli import console
@@ -171,7 +187,13 @@ def import_(
 
     target = None if dry_run else console.output_path(output)
     imported = importer.import_document(
-        document, year=year, output=target, force=force, strict=strict
+        document,
+        year=year,
+        output=target,
+        force=force,
+        strict=strict,
+        units_from=units_from,
+        draft=draft,
     )
     console.print_import(imported, target, dry_run=dry_run, force=force)
     if imported.refused:

@@ -32,6 +32,10 @@ REMARK = re.compile(r"[（(][^（）()]*[：:][^（）()]*[）)]")
 ROLE_OF = ROLE_OF_WORD | {"负责": "responsible"}
 
 
+# What an import draft writes where a clause names no unit: `check` refuses it until filled in.
+TO_FILL_IN = "〔待填写〕"
+
+
 def open_brackets(text: str) -> int:
     """How many brackets are open at the end of the text (negative if more close than open)."""
     return sum(text.count(opener) - text.count(closer) for opener, closer in OPENERS.items())

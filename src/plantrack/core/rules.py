@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 from plantrack.core import history, schedule
 from plantrack.core import rule_codes as codes
-from plantrack.core.assignments import read_assignment
+from plantrack.core.assignments import TO_FILL_IN, read_assignment
 from plantrack.core.model import Clause, Plan, Progress, Task
 from plantrack.core.problems import Finding, Loc
 from plantrack.core.refs import occurrence_problem, postponed_occurrence
@@ -166,6 +166,11 @@ def _unit_reference_findings(plan: Plan, registry: Registry) -> Iterator[Finding
 
 
 def _unknown_unit(name: str, registry: Registry) -> str:
+    if name == TO_FILL_IN:
+        return (
+            f"这里还没有填写单位（导入草稿留下的“{TO_FILL_IN}”）：请按原文填上牵头或责任单位，"
+            "并在 units 中登记；原文确实没有分工的，删去这一行，写 unassigned: true"
+        )
     unit = registry.aliases.get(name)
     if unit is not None:
         return f"“{name}”是简称：请写全称“{unit.name}”"

@@ -9,10 +9,12 @@ reject is never written, and its problems are given at DOC:LINE.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
+from plantrack.core.assignments import TO_FILL_IN
 from plantrack.core.errors import PlanError
+from plantrack.core.model import Plan
 from plantrack.importer.dates import find_deadlines, find_targets
 from plantrack.importer.document import Document, Note
 from plantrack.importer.isolated import read_blocks
@@ -21,7 +23,7 @@ from plantrack.importer.structure import read_structure
 from plantrack.importer.units import expand_units
 from plantrack.importer.writer import Written, write_yaml
 from plantrack.planfile import files
-from plantrack.planfile.load import parse_plan
+from plantrack.planfile.load import load_plan, parse_plan
 
 __all__ = [
     "Imported",
@@ -78,10 +80,15 @@ class Imported:
     problems: list[Note]
     summary: Summary
     strict: bool = False
+    draft: bool = False  # written even though `check` refuses it: units left to fill in
+    registry: Path | None = None  # the plan whose units the document's were mapped onto
+    new_units: tuple[str, ...] = ()  # names that plan does not hold
 
     @property
     def refused(self) -> bool:
-        """Nothing may be written: the plan is invalid, or --strict met a doubt."""
+        """Nothing may be written: the plan is invalid, or --strict met a doubt (never a draft)."""
+        if self.draft:
+            return False
         return bool(self.problems) or (self.strict and bool(self.notes))
 
 
@@ -92,27 +99,63 @@ def import_document(
     output: Path | None = None,
     force: bool = False,
     strict: bool = False,
+    units_from: Path | None = None,
+    draft: bool = False,
 ) -> Imported:
-    """Read a document and turn it into plan text, validated as `check` would."""
+    """Read a document and turn it into plan text, validated as `check` would.
+
+    Units are mapped onto units_from, or by default onto the newest plan beside the output.
+    """
     if output is not None:
         # Refused before the document is read: never the document itself, nor a plan in use.
         files.check_output(output, force=force, protected=[source])
+    registry = units_from or newest_plan_beside(output)
+    plan = load_plan(registry).plan if registry is not None else None
     blocks = read_blocks(source, files.read_source(source))
-    return import_blocks(blocks, source=source, year=year, strict=strict)
+    found = import_blocks(
+        blocks, source=source, year=year, strict=strict, registry=plan, draft=draft
+    )
+    return replace(found, registry=registry)
+
+
+def newest_plan_beside(output: Path | None) -> Path | None:
+    """The plan of the latest year in the output's folder (plans/2023.yaml beside 2024.yaml)."""
+    if output is None:
+        return None
+    years = sorted(
+        (int(path.stem), path)
+        for path in output.parent.glob("*.yaml")
+        if path.stem.isdigit() and len(path.stem) == 4 and path.name != output.name
+    )
+    return years[-1][1] if years else None
 
 
 def import_blocks(
-    blocks: list[Block], *, source: Path, year: int | None, strict: bool = False
+    blocks: list[Block],
+    *,
+    source: Path,
+    year: int | None,
+    strict: bool = False,
+    registry: Plan | None = None,
+    draft: bool = False,
 ) -> Imported:
     """The plan a document's blocks make, with its notes, problems and summary."""
     document = read_structure(blocks, year=year)
-    book = expand_units(document)
-    written = write_yaml(document, book, source_name=source.name)
+    book = expand_units(document, registry)
+    written = write_yaml(document, book, source_name=source.name, draft=draft)
+    if draft:  # the draft writes 〔待填写〕 where the plan would say unassigned: true
+        for note in document.notes:
+            note.message = note.message.replace(
+                "已标记 unassigned: true", f"草稿中填了“{TO_FILL_IN}”"
+            )
     document.notes = sorted([*document.notes, *written.notes], key=lambda note: note.line)
     text = written.text
-    problems = _no_units(document) if not book.units else _problems(text, written)
+    problems = _no_units(document) if not book.units and not draft else _problems(text, written)
     summary = _summary(document, written)
-    return Imported(source, text, document, document.notes, problems, summary, strict)
+    return Imported(
+        source, text, document, document.notes, problems, summary, strict,
+        draft=draft, new_units=tuple(book.new),
+    )  # fmt: skip
 
 
 def _no_units(document: Document) -> list[Note]:

@@ -6,6 +6,8 @@ import re
 from dataclasses import dataclass, field
 
 from plantrack.core.assignments import open_brackets
+from plantrack.core.model import Plan
+from plantrack.core.units import Registry
 from plantrack.importer.document import Document, Note
 
 PREFIXES = "局区市县省"
@@ -25,6 +27,10 @@ class UnitBook:
     full_names: dict[str, str] = field(default_factory=dict)
     units: dict[str, str] = field(default_factory=dict)
     collectives: dict[str, tuple[str | None, str]] = field(default_factory=dict)
+    # Units the registry (--units-from) already holds: their group and aliases are its own.
+    registered: dict[str, list[str]] = field(default_factory=dict)
+    new: list[str] = field(default_factory=list)  # names the registry does not hold
+    registered_collectives: set[str] = field(default_factory=set)
 
     def full(self, name: str) -> str:
         """The full name a written name stands for."""
@@ -36,8 +42,13 @@ def is_collective(name: str) -> bool:
     return any(word in name for word in ("各", "相关", "有关"))
 
 
-def expand_units(document: Document) -> UnitBook:
-    """Write shorthand in full (局法规科、建管科 -> 局建管科) and build the unit registry."""
+def expand_units(document: Document, registry: Plan | None = None) -> UnitBook:
+    """Write shorthand in full (局法规科、建管科 -> 局建管科) and build the unit registry.
+
+    With a registry (last year's plan), every name is mapped onto it: as written, by an
+    alias, completed with a prefix (法规科 -> 局法规科), or by the one unit it abbreviates
+    (执法支队 -> 区交通执法支队); the guesses and the new units are noted at their lines.
+    """
     book = UnitBook()
     lists = [names for clause in document.clauses for names in clause.roles.values()]
     for names in lists:
@@ -53,9 +64,14 @@ def expand_units(document: Document) -> UnitBook:
             for prefix in PREFIXES:
                 if name not in book.full_names and prefix + name in known:
                     book.full_names[name] = prefix + name
+    if registry is not None:
+        _onto_registry(document, book, Registry(registry))
+    _one_name_each(document, book)
     for names in lists:
         for name in map(book.full, names):
-            if is_collective(name):
+            if name in book.registered:
+                book.units.setdefault(name, _registry_group(registry, name))
+            elif is_collective(name):
                 book.collectives.setdefault(name, (_collective_group(name), _scope(name)))
             else:
                 book.units.setdefault(name, _group(name))
@@ -67,6 +83,73 @@ def expand_units(document: Document) -> UnitBook:
             if open_brackets(name) or _REMARK_IN_NAME.search(name):
                 document.notes.append(Note(clause.line, _bracket_note(name)))
     return book
+
+
+def _first_lines(document: Document) -> dict[str, int]:
+    """The document line where each written name first appears."""
+    lines: dict[str, int] = {}
+    for clause in document.clauses:
+        for names in clause.roles.values():
+            for name in names:
+                lines.setdefault(name, clause.line)
+    return lines
+
+
+def _one_name_each(document: Document, book: UnitBook) -> None:
+    """A short name the document also writes in full is that unit: 执法支队 -> 区交通执法支队."""
+    written = _first_lines(document)
+    full = {book.full(name) for name in written if not is_collective(name)}
+    for name, line in written.items():
+        if name in book.full_names or name in book.registered or is_collective(name):
+            continue
+        longer = [other for other in full if other != name and abbreviates(name, other)]
+        if len(longer) == 1:
+            book.full_names[name] = longer[0]
+            document.notes.append(
+                Note(line, f"“{name}”按推测即原文另处写的“{longer[0]}”，已作为同一单位，请核对")
+            )
+
+
+def _onto_registry(document: Document, book: UnitBook, registry: Registry) -> None:
+    """Map every written name onto the registry; note each guess and each new unit."""
+    for name, line in _first_lines(document).items():
+        full = book.full(name)
+        if full in registry.collectives:
+            known = registry.collectives[full]
+            book.collectives[full] = (known.group, known.scope)
+            book.registered_collectives.add(full)
+            continue
+        if full in registry.units or full in registry.aliases:
+            unit = registry.units.get(full) or registry.aliases[full]
+            if unit.name != full:
+                book.full_names[name] = unit.name
+            book.registered[unit.name] = list(unit.aliases)
+            continue
+        if is_collective(full):
+            continue  # a collective the registry lacks is the document's own
+        guesses = [p + full for p in PREFIXES if p + full in registry.units] or [
+            unit for unit in registry.units if abbreviates(full, unit)
+        ]
+        if len(guesses) == 1:
+            book.full_names[name] = guesses[0]
+            book.registered[guesses[0]] = list(registry.units[guesses[0]].aliases)
+            document.notes.append(Note(line, f"“{name}”按推测对应已登记的“{guesses[0]}”，请核对"))
+        elif full not in book.new:
+            book.new.append(full)
+            document.notes.append(Note(line, f"“{full}”是新单位（登记的单位中没有它），请核对"))
+
+
+def abbreviates(short: str, long: str) -> bool:
+    """Tell whether short is long with characters left out: 执法支队 of 区交通执法支队."""
+    if not 2 <= len(short) < len(long) or short[-1] != long[-1]:
+        return False
+    rest = iter(long)
+    return all(char in rest for char in short)
+
+
+def _registry_group(registry: Plan | None, name: str) -> str:
+    assert registry is not None
+    return next(unit.group for unit in registry.units if unit.name == name)
 
 
 def _same_level(prefix: str, name: str) -> bool:

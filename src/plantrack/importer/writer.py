@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from plantrack.core.assignments import OPENERS
+from plantrack.core.assignments import OPENERS, TO_FILL_IN
 from plantrack.importer.dates import find_deadlines, find_targets, ongoing, unread_dates
 from plantrack.importer.document import Document, Note, RawSection, RawTask
 from plantrack.importer.units import UnitBook
@@ -24,6 +24,7 @@ class Written:
     lines: list[str] = field(default_factory=list)
     origins: list[int] = field(default_factory=list)
     dates: int = 0  # deadlines written, for the import's summary
+    draft: bool = False  # a clause that names no unit gets TO_FILL_IN, which check refuses
     # What the writer could not be sure of (a 完成时限 it could not read), at document lines.
     notes: list[Note] = field(default_factory=list)
 
@@ -42,9 +43,11 @@ class Written:
         return self.origins[line - 1] if 1 <= line <= len(self.origins) else 0
 
 
-def write_yaml(document: Document, book: UnitBook, *, source_name: str) -> Written:
-    """The plan in the layout of plans/2023.yaml."""
-    out = Written()
+def write_yaml(
+    document: Document, book: UnitBook, *, source_name: str, draft: bool = False
+) -> Written:
+    """The plan in the layout of plans/2023.yaml; a draft marks every unit left to fill in."""
+    out = Written(draft=draft)
     out.add(
         0,
         "# yaml-language-server: $schema=../schema/plan.schema.json",
@@ -87,10 +90,17 @@ def _units(out: Written, book: UnitBook) -> None:
     )
     taken = set(book.units) | set(book.collectives)
     for name, group in book.units.items():
-        out.add(0, f"  - name: {scalar(name)}", f"    group: {scalar(group)}  {INFERRED}")
-        # The names the document writes it by (科技厅 for 省科技厅), then its own short form.
+        known = name in book.registered  # from the registry: its group, not a guess
+        out.add(
+            0,
+            f"  - name: {scalar(name)}",
+            f"    group: {scalar(group)}" + ("" if known else f"  {INFERRED}"),
+        )
+        # The registry's aliases, the names the document writes it by (科技厅 for 省科技厅),
+        # then its own short form.
         written = [short for short, full in book.full_names.items() if full == name]
-        aliases = [a for a in dict.fromkeys([*written, _alias(name)]) if a and a not in taken]
+        own = [*book.registered.get(name, []), *written, _alias(name)]
+        aliases = [a for a in dict.fromkeys(own) if a and a not in taken]
         taken.update(aliases)  # 区发改局 and 县发改局 cannot both be 发改局
         if aliases:
             out.add(0, f"    aliases: [{', '.join(scalar(a) for a in aliases)}]")
@@ -98,8 +108,9 @@ def _units(out: Written, book: UnitBook) -> None:
         out.add(0, "collectives:")
         for name, (home, scope) in book.collectives.items():
             out.add(0, f"  - name: {scalar(name)}")
-            if home and home in book.units.values():
-                out.add(0, f"    group: {scalar(home)}  {INFERRED}")
+            known = name in book.registered_collectives
+            if home and (known or home in book.units.values()):
+                out.add(0, f"    group: {scalar(home)}" + ("" if known else f"  {INFERRED}"))
             out.add(0, f"    scope: {scope}")
 
 
@@ -131,7 +142,9 @@ def _task(out: Written, task: RawTask, year: int) -> None:
             if clause.roles.get(role):
                 names = ", ".join(scalar(n) for n in clause.roles[role])
                 out.add(clause.line, f"            {role}: [{names}]")
-        if not clause.roles:
+        if not clause.roles and out.draft:
+            out.add(clause.line, f"            lead: [{TO_FILL_IN}]")
+        elif not clause.roles:
             out.add(clause.line, "            unassigned: true")
         out.add(clause.line, "            status: 未开始")
     _deadlines(out, task, year)
