@@ -404,7 +404,53 @@ TOP_LEVEL = Layout(
     ),
 )
 
+# A new user's 2024 plan typed as a table: short names in one cell, the full name in
+# another; a remark about a person after a unit; completion dates as offices type them.
+TYPED = Layout(
+    "typed",
+    (
+        "2024年交通法治工作台账",
+        (
+            ("序号", "工作任务", "牵头单位", "责任单位", "完成时限"),
+            (
+                "1",
+                "修订行政处罚裁量基准",
+                "局法规科（牵头领导：王副局长）",
+                "执法支队",
+                "2024.11.30",
+            ),
+            ("2", "开展执法案卷评查", "区交通执法支队", "局法规科", "2024年第三季度"),
+            ("3", "落实行政执法公示", "区交通执法支队", "", "长期坚持"),
+        ),
+    ),
+    (
+        (1, 1, [(["局法规科"], ["区交通执法支队"])]),
+        (2, 1, [(["区交通执法支队"], ["局法规科"])]),
+        (3, 1, [(["区交通执法支队"], [])]),
+    ),
+)
+
+# The lead rule stated in the preamble, then paragraphs with two brackets each.
+RULE_IN_PREAMBLE = Layout(
+    "rule-in-preamble",
+    (
+        "2024年数字政府建设重点任务分工",
+        "本分工中，各项任务排在第一位的部门为牵头部门，其他为责任部门。",
+        "一、夯实数据基础",
+        "1.建设数据共享平台。完成平台建设（省大数据局、省发展改革委负责），"
+        "接入政务数据（省大数据局负责）。",
+        "2.健全数据标准。制定数据标准（省市场监管局、省大数据局负责）。",
+        "二、提升服务能力",
+        "3.推进一网通办。实现高频事项网上办（省政务服务办、各市人民政府负责）。",
+    ),
+    (
+        (1, 1, [(["省大数据局"], ["省发展改革委"]), (["省大数据局"], [])]),
+        (2, 1, [(["省市场监管局"], ["省大数据局"])]),
+        (3, 2, [(["省政务服务办"], ["各市人民政府"])]),
+    ),
+)
+
 LAYOUTS = (
     LABELS, BRACKETS, PHRASES, DEEP, TABLE, NUMBERING, CHECKLIST, INLINE, GROUPED_HEADER,
-    DIVISION, PROVINCE, FRAMEWORK, TOP_LEVEL,
+    DIVISION, PROVINCE, FRAMEWORK, TOP_LEVEL, TYPED, RULE_IN_PREAMBLE,
 )  # fmt: skip

@@ -99,3 +99,17 @@ def test_check_reads_bare_brackets_by_the_plans_lead_rule(plan_text: str) -> Non
     assert rules.check(plan) == []  # the first unit read as the lead, as listed
     with pytest.raises(PlanError, match="assignment 的牵头单位里没有它"):
         parse_with_values(one, "p.yaml")  # without the rule, the list names no lead
+
+
+@pytest.mark.parametrize(
+    ("inner", "roles"),
+    [
+        ("2024年底前完成，国家发展改革委负责", {"responsible": ["国家发展改革委"]}),
+        ("国家卫生健康委、国家医保局分别负责", {"responsible": ["国家卫生健康委", "国家医保局"]}),
+        ("科技部、中国科学院组织实施", {"responsible": ["科技部", "中国科学院"]}),
+        ("人力资源社会保障部牵头，教育部、财政部等配合",
+         {"lead": ["人力资源社会保障部"], "support": ["教育部", "财政部"]}),
+    ],
+)  # fmt: skip
+def test_more_verbs_and_a_time_before_the_units(inner: str, roles: dict[str, list[str]]) -> None:
+    assert assignments.read_assignment(inner) == roles

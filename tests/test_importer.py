@@ -105,9 +105,10 @@ def test_assignment_on_its_own_line(variants: Variants) -> None:
     assert (clause["lead"], clause["responsible"]) == (["局办公室"], ["局属各单位"])
 
 
-def test_nested_brackets_inside_a_unit_name(variants: Variants) -> None:
+def test_a_unit_is_registered_without_the_brackets_of_its_second_name(variants: Variants) -> None:
     clause = _clause(variants[0], 4)
-    assert clause["support"] == ["市交通委（市道路运输管理局）"]
+    # No unit name holds a bracket; the name as written is the unit's alias (check reads it).
+    assert clause["support"] == ["市交通委"]
     assert clause["text"] == "配合市交通委（市道路运输管理局）开展法治调研，年底前完成。"
 
 

@@ -136,7 +136,10 @@ def lead_rule(text: str) -> str | None:
 
 
 _STATED_RULE = re.compile(LEAD_RULE.pattern + r"(?:[，,]?\s*下同)?")
-_VERBS = ("牵头负责", "按职责分工负责", "按职责负责", "分工负责", "共同负责", "负责落实", "负责")
+_VERBS = (
+    "牵头负责", "按职责分工负责", "按职责负责", "分工负责", "共同负责", "分别负责", "负责落实",
+    "负责实施", "负责", "按职责分工落实", "组织实施",
+)  # fmt: skip
 _UNLABELLED = re.compile(r"^(?:由)?(?P<units>[^：:]+?)(?P<verb>" + "|".join(_VERBS) + r")$")
 _SUPPORTING = re.compile(r"^(?:由)?(?P<units>[^：:]+?)(?:配合|参与|协办|协助)$")
 _WITH = re.compile(r"^(?P<lead>[^，,；;]+?)会同(?P<others>.+)$")
@@ -163,18 +166,33 @@ def parse_unlabelled(inner: str, *, first_leads: bool = False) -> dict[str, list
     are the document's, not units. {} if the bracket is not units and a verb.
     """
     segments = [part.strip() for part in _SEGMENT.split(inner.strip()) if part.strip()]
-    if not segments:
+    # The units and their verb may follow a time: （2024年底前完成，国家发展改革委负责）.
+    at = next((i for i, seg in enumerate(segments) if _units_and_verb(seg) is not None), None)
+    if at is None:
         return {}
-    found = _UNLABELLED.match(segments[0])
-    if found is None:
-        return {}
+    found = _units_and_verb(segments[at])
+    assert found is not None
     first_leads = first_leads or LEAD_RULE.search(inner) is not None
     roles = _roles_of(found["units"], found["verb"], first_leads=first_leads)
-    for segment in segments[1:]:
+    for segment in segments[at + 1 :]:
         supporting = _SUPPORTING.match(segment)
         if supporting is not None and _all_units(names := _names(supporting["units"])):
             roles.setdefault("support", []).extend(names)
     return roles if roles and all(_all_units(names) for names in roles.values()) else {}
+
+
+def _units_and_verb(segment: str) -> re.Match[str] | None:
+    """A segment that is units and a verb, every name a unit's: 国家发展改革委、财政部负责."""
+    found = _UNLABELLED.match(segment)
+    if found is None:
+        return None
+    together = _WITH.match(found["units"])
+    names = (
+        _names(together["lead"]) + _names(together["others"])
+        if together
+        else _names(found["units"])
+    )
+    return found if _all_units(names) else None
 
 
 def _roles_of(units: str, verb: str, *, first_leads: bool) -> dict[str, list[str]]:

@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterator
 
 from plantrack.core.assignments import DUE_LABEL, OPENERS, read_assignment
+from plantrack.importer.dates import find_deadlines
 from plantrack.importer.document import Note, RawClause, RawTask
 from plantrack.importer.recognise import bracket_assignment
 
@@ -42,8 +43,8 @@ def split_task(task: RawTask, notes: list[Note], *, first_leads: bool = False) -
         if roles is None:
             _note_unread_label(task, inner, open_at, notes)
             continue
-        for due in DUE_LABEL.finditer(inner):
-            task.due_text = f"{task.due_text}；{due['due']}" if task.due_text else due["due"]
+        for due in [d["due"] for d in DUE_LABEL.finditer(inner)] or _times_in(inner):
+            task.due_text = f"{task.due_text}；{due}" if task.due_text else due
         text = _words(body[start:open_at])
         if not text and task.clauses:
             _merge(task.clauses[-1], inner.strip(), roles, notes, first_leads=first_leads)
@@ -55,6 +56,15 @@ def split_task(task: RawTask, notes: list[Note], *, first_leads: bool = False) -
         if not clause.text:
             # A one-sentence task: its sentence is both its title and its only clause.
             clause.text = body[:rest_start].strip() or task.title
+
+
+def _times_in(inner: str) -> list[str]:
+    """The parts of an assignment bracket that say when: （2024年底前完成，A负责）."""
+    parts = (part.strip() for part in re.split(r"[，,；;。]", inner))
+    return [part for part in parts if part and find_deadlines(part, _ANY_YEAR)]
+
+
+_ANY_YEAR = 2000  # only whether a part names a date matters here, not which year
 
 
 def _words(text: str) -> str:

@@ -12,7 +12,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from plantrack.core.assignments import lead_rule, open_brackets, unit_names
+from plantrack.core.assignments import REMARK, lead_rule, open_brackets, unit_names
 from plantrack.core.errors import UsageError
 from plantrack.importer.clauses import TITLE_END, brackets, split_task
 from plantrack.importer.document import Document, Note, RawClause, RawSection, RawTask
@@ -330,7 +330,8 @@ class _Reader:
         assert self.task is not None
         self.row_number, self.row_title = number, title
         roles = {
-            role: unit_names(self._cell(block, role).replace("\n", "、"))
+            # 局法规科（牵头领导：王副局长） in a cell: the remark names a person, not the unit.
+            role: unit_names(REMARK.sub("", self._cell(block, role)).replace("\n", "、"))
             for role in ("lead", "responsible", "support")
         }
         roles = {role: names for role, names in roles.items() if names}

@@ -51,6 +51,7 @@ def expand_units(document: Document, registry: Plan | None = None) -> UnitBook:
     """
     book = UnitBook()
     lists = [names for clause in document.clauses for names in clause.roles.values()]
+    _without_brackets(document, book)
     for names in lists:
         prefix = names[0][0] if names and names[0][:1] in PREFIXES else ""
         for name in names:
@@ -79,10 +80,25 @@ def expand_units(document: Document, registry: Plan | None = None) -> UnitBook:
         clause.roles = {
             role: list(dict.fromkeys(map(book.full, names))) for role, names in clause.roles.items()
         }
-        for name in (n for names in clause.roles.values() for n in names):
-            if open_brackets(name) or _REMARK_IN_NAME.search(name):
-                document.notes.append(Note(clause.line, _bracket_note(name)))
     return book
+
+
+def _without_brackets(document: Document, book: UnitBook) -> None:
+    """A unit is registered without brackets; the name as written becomes its alias.
+
+    市交通委（市道路运输管理局）: the unit's second name, kept in the alias. 局法规科（: a remark
+    cut short, and 局法规科（牵头领导王副局长）: a remark without its colon, are noted.
+    """
+    for name, line in _first_lines(document).items():
+        bare = _BRACKETED.sub("", name).split("（")[0].split("(")[0].strip()
+        if bare == name or not bare:
+            continue
+        book.full_names[name] = bare
+        if open_brackets(name) or _REMARK_IN_NAME.search(name):
+            document.notes.append(Note(line, _bracket_note(name, bare)))
+
+
+_BRACKETED = re.compile(r"[（(][^（）()]*[）)]")
 
 
 def _first_lines(document: Document) -> dict[str, int]:
@@ -167,17 +183,20 @@ DEPARTMENT_ENDINGS = ("厅", "局", "委", "办")
 
 
 # 局法规科（牵头领导王副局长）: a remark about a person, written without its colon. A second
-# name in brackets (市交通委（市道路运输管理局）) is the unit's own and is left alone.
+# name in brackets (市交通委（市道路运输管理局）) is the unit's own: no doubt to note.
 _REMARK_IN_NAME = re.compile(r"[（(][^）)]*(?:领导|联系人|电话|负责人)")
 
 
-def _bracket_note(name: str) -> str:
+def _bracket_note(name: str, bare: str) -> str:
     """Why a unit name with a bracket needs a person's look, and what to do."""
     if open_brackets(name):  # 局法规科（ cut from a remark the reader did not follow
-        return f"单位名称“{name}”中的括号不成对：多半是单位后的说明没有读全，请核对原文"
+        return (
+            f"单位名称“{name}”中的括号不成对：多半是单位后的说明没有读全，"
+            f"已按“{bare}”登记，请核对原文"
+        )
     return (
-        f"单位名称“{name}”的括号里像是关于人的说明：请在原文中写成“（牵头领导：…）”"
-        "（带冒号，导入时不算单位名称），或删去"
+        f"单位名称“{name}”的括号里像是关于人的说明：已按“{bare}”登记；"
+        "请在原文中写成“（牵头领导：…）”（带冒号，导入时不算单位名称），或删去"
     )
 
 
