@@ -60,8 +60,13 @@ def split_task(task: RawTask, notes: list[Note], *, first_leads: bool = False) -
 
 def _times_in(inner: str) -> list[str]:
     """The parts of an assignment bracket that say when: （2024年底前完成，A负责）."""
+    if _DATE_WORDS.search(inner) is None:  # the usual bracket: units only, no time
+        return []
     parts = (part.strip() for part in re.split(r"[，,；;。]", inner))
     return [part for part in parts if part and find_deadlines(part, _ANY_YEAR)]
+
+
+_DATE_WORDS = re.compile(r"\d|季度|半年|年底|年末|每月|每季|每年")
 
 
 _ANY_YEAR = 2000  # only whether a part names a date matters here, not which year

@@ -26,6 +26,8 @@ YEARLY = re.compile(
     r"每年\s*(?P<month>\d{1,2})\s*月\s*(?:(?P<day>\d{1,2})\s*日|底|末)?\s*(?:前|之前)?"
 )
 ONGOING = re.compile(r"长期坚持|持续推进|长期开展|常态化推进|长期|持续开展")
+# Every date pattern below needs a digit, a Chinese quarter, or one of these words.
+_DATE_HINT = re.compile(r"[\d１-９一二三四]|半年|年中|年底|年末")
 EVERY = {"每季度": "quarter", "每半年": "half-year", "每月": "month"}
 # A target: what, compared how, how much, in what. 出庭应诉率不低于80%, 败诉率低于5%, 60学时.
 _AMOUNT = r"(\d+(?:\.\d+)?)\s*(%|％|个百分点|学时|课时|小时|篇|件|次|个|项|人次|人|家|所|名|场|期|批|份|条|公里|万元|亿元|天)?"
@@ -68,6 +70,8 @@ def _in_sentence(sentence: str, year: int) -> list[Deadline]:
     for word, every in EVERY.items():
         if word in sentence:
             found.append({"every": every, "label": _label(sentence, word), "quote": quote})
+    if _DATE_HINT.search(sentence) is None:  # most sentences name no time: skip every pattern
+        return found
     dated: list[tuple[str | None, str]] = []
     for match in DATE.finditer(sentence):
         dated.append((_date(_year(match, year), match["month"], match["day"]), match.group(0)))

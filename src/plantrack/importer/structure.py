@@ -475,10 +475,9 @@ _NOT_A_TASK = re.compile(
 
 def _is_text_item(section: RawSection, task: RawTask) -> bool:
     """An unassigned item under 总体要求/保障措施, or itself titled 指导思想, 基本原则…"""
-    if assigns(task.body.text):
-        return False
     title = _first_sentence(task.body.text)
-    return bool(_NOT_A_TASK.search(section.title) or _NOT_A_TASK.match(title))
+    named = _NOT_A_TASK.search(section.title) or _NOT_A_TASK.match(title)
+    return bool(named) and not assigns(task.body.text)  # the cheap test first
 
 
 def _flat(text: str) -> str:

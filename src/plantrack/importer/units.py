@@ -114,6 +114,8 @@ def _first_lines(document: Document) -> dict[str, int]:
 def _one_name_each(document: Document, book: UnitBook) -> None:
     """A short name the document also writes in full is that unit: 执法支队 -> 区交通执法支队."""
     written = _first_lines(document)
+    if len(written) > MAX_NAMES_TO_PAIR:
+        return  # pairing every name with every other grows with the square; no plan has so many
     full = {book.full(name) for name in written if not is_collective(name)}
     for name, line in written.items():
         if name in book.full_names or name in book.registered or is_collective(name):
@@ -124,6 +126,9 @@ def _one_name_each(document: Document, book: UnitBook) -> None:
             document.notes.append(
                 Note(line, f"“{name}”按推测即原文另处写的“{longer[0]}”，已作为同一单位，请核对")
             )
+
+
+MAX_NAMES_TO_PAIR = 1000
 
 
 def _onto_registry(document: Document, book: UnitBook, registry: Registry) -> None:
