@@ -113,3 +113,22 @@ def test_check_reads_bare_brackets_by_the_plans_lead_rule(plan_text: str) -> Non
 )  # fmt: skip
 def test_more_verbs_and_a_time_before_the_units(inner: str, roles: dict[str, list[str]]) -> None:
     assert assignments.read_assignment(inner) == roles
+
+
+def test_units_alone_assign_only_where_a_bracket_closes_its_sentence() -> None:
+    from plantrack.importer.recognise import bracket_assignment, closes_sentence
+
+    inner = "省交通运输厅、省发展改革委"
+    assert assignments.read_assignment(inner) == {}  # on its own: could be a second name
+    assert assignments.read_assignment(inner, bare=True) == {
+        "responsible": ["省交通运输厅", "省发展改革委"]
+    }
+    assert assignments.read_assignment(inner, bare=True, first_leads=True) == {
+        "lead": ["省交通运输厅"],
+        "responsible": ["省发展改革委"],
+    }
+    closing = "新建高速公路500公里。（省交通运输厅、省发展改革委）"
+    inside = "配合市交通委（市道路运输管理局）开展法治调研。"
+    assert closes_sentence(closing, closing.index("（"), closing.index("）"))
+    assert not closes_sentence(inside, inside.index("（"), inside.index("）"))
+    assert bracket_assignment("开展调研工作", bare=True) is None  # words, not units

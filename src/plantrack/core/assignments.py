@@ -105,19 +105,24 @@ def parse_phrase(inner: str) -> dict[str, list[str]]:
     found = _PHRASE.match(inner.strip())
     if found is None or LABEL.search(inner):
         return {}
-    roles = {"lead": unit_names(found.group("lead"))}
+    roles = {"lead": _names(found.group("lead"))}
     rest = found.group("rest")
     if rest:
-        others = _OTHERS.match(rest.strip())
+        # 国务院相关部门按职责分工负责，2022年底前完成: units and a verb, then a time.
+        first, *more = [part.strip() for part in _SEGMENT.split(rest) if part.strip()] or [""]
+        others = _OTHERS.match(first)
         if others is None:
             return {}  # what follows is not units and a verb: not an assignment
-        role = (
-            "support"
-            if others.group("verb") in ("配合", "参与", "协办", "配合落实")
-            else "responsible"
-        )
-        roles[role] = unit_names(others.group("units"))
+        roles[_phrase_role(others.group("verb"))] = _names(others.group("units"))
+        for part in more:
+            extra = _OTHERS.match(part)
+            if extra is not None and _all_units(names := _names(extra.group("units"))):
+                roles.setdefault(_phrase_role(extra.group("verb")), []).extend(names)
     return roles if all(roles.values()) else {}
+
+
+def _phrase_role(verb: str) -> str:
+    return "support" if verb in ("配合", "参与", "协办", "配合落实") else "responsible"
 
 
 # --- units and a verb, with no label: （人力资源社会保障部、财政部负责） ----------------------
@@ -145,6 +150,8 @@ _SUPPORTING = re.compile(r"^(?:由)?(?P<units>[^：:]+?)(?:配合|参与|协办|
 _WITH = re.compile(r"^(?P<lead>[^，,；;]+?)会同(?P<others>.+)$")
 # 和/及 before a collective joins it to the list: A、B等和各有关省级人民政府.
 _AND_COLLECTIVE = re.compile(r"(?:等)?(?:和|及|以及|与)(?=各|有关|相关)")
+# 工业和信息化部等国务院相关部门: 等 closes the list before a collective.
+_ETC_COLLECTIVE = re.compile(r"等(?=(?:国务院|省|市|区|县|局)?(?:相关|有关|其他|各))")
 _SEGMENT = re.compile(r"[。；;，,]")
 # Words of a sentence, not of a unit's name: （所需经费由地方财政负责） assigns nothing.
 _NOT_IN_A_NAME = re.compile(
@@ -210,7 +217,7 @@ def _roles_of(units: str, verb: str, *, first_leads: bool) -> dict[str, list[str
 
 
 def _names(text: str) -> list[str]:
-    names = unit_names(_AND_COLLECTIVE.sub("、", text))
+    names = unit_names(_ETC_COLLECTIVE.sub("、", _AND_COLLECTIVE.sub("、", text)))
     return [name[:-1] if len(name) > 2 and name.endswith("等") else name for name in names]
 
 
@@ -226,20 +233,36 @@ def _is_unit_name(name: str) -> bool:
     return collective or REMARK.sub("", name).endswith(UNIT_ENDINGS)
 
 
-def read_assignment(inner: str, *, first_leads: bool = False) -> dict[str, list[str]]:
+def parse_bare(inner: str, *, first_leads: bool = False) -> dict[str, list[str]]:
+    """Units alone: （省交通运输厅、省发展改革委）. The first leads under the document's rule."""
+    names = _names(inner)
+    if not _all_units(names):
+        return {}
+    if first_leads:
+        return {"lead": names[:1], **({"responsible": names[1:]} if names[1:] else {})}
+    return {"responsible": names}
+
+
+def read_assignment(
+    inner: str, *, first_leads: bool = False, bare: bool = False
+) -> dict[str, list[str]]:
     """Units by role from an assignment in labels, in a phrase, or as units and a verb.
 
     first_leads: the document's rule that the first unit listed leads (LEAD_RULE) is in force.
+    bare: units with no verb count too (the bracket closes a sentence, or is known to assign).
     {} if the bracket is none of these.
     """
     # The same bracket is asked about several times during an import, and many repeat.
-    return {role: list(names) for role, names in _read_assignment(inner, first_leads).items()}
+    found = _read_assignment(inner, first_leads, bare)
+    return {role: list(names) for role, names in found.items()}
 
 
 @functools.lru_cache(maxsize=4096)
-def _read_assignment(inner: str, first_leads: bool) -> dict[str, tuple[str, ...]]:
+def _read_assignment(inner: str, first_leads: bool, bare: bool) -> dict[str, tuple[str, ...]]:
     if is_assignment_text(inner):
         found = parse_assignment(inner)
     else:
         found = parse_phrase(inner) or parse_unlabelled(inner, first_leads=first_leads)
+        if not found and bare:
+            found = parse_bare(inner, first_leads=first_leads)
     return {role: tuple(names) for role, names in found.items()}

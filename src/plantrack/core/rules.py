@@ -238,7 +238,7 @@ def _assignment_findings(plan: Plan, registry: Registry) -> Iterator[Finding]:
 
 def _assignment_messages(clause: Clause, registry: Registry, first_leads: bool) -> Iterator[str]:
     assert clause.assignment is not None
-    written = read_assignment(clause.assignment, first_leads=first_leads)
+    written = read_assignment(clause.assignment, first_leads=first_leads, bare=True)
     if not written:
         return  # no role labels to compare with: nothing can be said either way
     for role, word in ROLE_WORDS.items():

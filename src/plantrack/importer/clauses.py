@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from plantrack.core.assignments import DUE_LABEL, OPENERS, read_assignment
 from plantrack.importer.dates import find_deadlines
 from plantrack.importer.document import Note, RawClause, RawTask
-from plantrack.importer.recognise import bracket_assignment
+from plantrack.importer.recognise import bracket_assignment, closes_sentence
 
 # 牵头科室：, 责任单位和科室：, 配合单位: … a role word, a short label, a colon: a label we
 # could not read, worth a note rather than silence.
@@ -39,7 +39,8 @@ def split_task(task: RawTask, notes: list[Note], *, first_leads: bool = False) -
     start = rest_start
     for open_at, close_at in brackets(body, rest_start):
         inner = body[open_at + 1 : close_at]
-        roles = bracket_assignment(inner, first_leads=first_leads)
+        bare = closes_sentence(body, open_at, close_at)
+        roles = bracket_assignment(inner, first_leads=first_leads, bare=bare)
         if roles is None:
             _note_unread_label(task, inner, open_at, notes)
             continue
@@ -91,7 +92,11 @@ def _close(task: RawTask, tail: str, start: int, notes: list[Note]) -> None:
 
 def _first_assignment(body: str) -> int | None:
     return next(
-        (start for start, end in brackets(body, 0) if bracket_assignment(body[start + 1 : end])),
+        (
+            start
+            for start, end in brackets(body, 0)
+            if bracket_assignment(body[start + 1 : end], bare=closes_sentence(body, start, end))
+        ),
         None,
     )
 
@@ -108,7 +113,7 @@ def _merge(
     for role, names in roles.items():
         clause.roles.setdefault(role, []).extend(n for n in names if n not in clause.roles[role])
     joined = f"{clause.assignment}；{inner}"
-    if read_assignment(joined, first_leads=first_leads) != clause.roles:
+    if read_assignment(joined, first_leads=first_leads, bare=True) != clause.roles:
         # Two phrases (XX牵头…)(YY牵头…) do not read as one: keep the units, not the words.
         notes.append(
             Note(

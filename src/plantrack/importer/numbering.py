@@ -13,7 +13,13 @@ from dataclasses import dataclass
 from plantrack.core.assignments import open_brackets
 from plantrack.importer.clauses import brackets
 from plantrack.importer.document import Note
-from plantrack.importer.recognise import Style, bracket_assignment, label_line, marker
+from plantrack.importer.recognise import (
+    Style,
+    bracket_assignment,
+    closes_sentence,
+    label_line,
+    marker,
+)
 from plantrack.importer.sources import Block
 
 # The official-document hierarchy (GB/T 9704): 一、 > （一） > 1. > （1） > ①.
@@ -77,7 +83,10 @@ def assigns(text: str) -> bool:
     """Whether a line assigns units: a label line, or a bracket that assigns."""
     if label_line(text) is not None:
         return True
-    return any(bracket_assignment(text[a + 1 : b]) for a, b in brackets(text, 0))
+    return any(
+        bracket_assignment(text[a + 1 : b], bare=closes_sentence(text, a, b))
+        for a, b in brackets(text, 0)
+    )
 
 
 @dataclass

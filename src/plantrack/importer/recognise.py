@@ -115,9 +115,21 @@ def due_line(line: str) -> str | None:
     return found["due"].strip() if found else None
 
 
-def bracket_assignment(inner: str, *, first_leads: bool = False) -> Roles | None:
-    """The text of a bracket that assigns, in labels, a phrase or units and a verb; else None."""
-    return read_assignment(inner, first_leads=first_leads) or None
+def bracket_assignment(
+    inner: str, *, first_leads: bool = False, bare: bool = False
+) -> Roles | None:
+    """The text of a bracket that assigns, in labels, a phrase or units and a verb; else None.
+
+    bare: the bracket closes a sentence, so units alone assign too: 做好X。（省交通运输厅）.
+    """
+    return read_assignment(inner, first_leads=first_leads, bare=bare) or None
+
+
+def closes_sentence(text: str, open_at: int, close_at: int) -> bool:
+    """Tell whether the bracket ends its sentence: 。 or the end after it, or 。 before it."""
+    after = text[close_at + 1 :].lstrip(" ")
+    before = text[:open_at].rstrip(" ")
+    return not after or after[0] in "。；;" or before.endswith(("。", "；", ";"))
 
 
 # --- tables ---------------------------------------------------------------------------------
