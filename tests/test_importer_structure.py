@@ -158,3 +158,13 @@ def test_a_title_set_on_two_lines_is_joined() -> None:
     )
     assert document.title == "2024年推进城市公共交通高质量发展重点任务分工方案"
     assert document.preamble == ""
+
+
+def test_a_notice_that_opens_with_its_issuer_is_a_cover_not_the_title() -> None:
+    from documents import PROVINCE_BARE
+
+    document = read_structure(text_blocks(PROVINCE_BARE.text()), year=None)
+    assert document.title == "2024年全省交通运输重点工作任务分工"
+    assert (document.issuer, document.issued) == ("某省人民政府办公厅", dt.date(2024, 2, 20))
+    assert "印发" not in document.preamble
+    assert document.lead_rule == "列第一位的为牵头单位"

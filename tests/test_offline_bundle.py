@@ -82,6 +82,7 @@ def test_the_bundle_holds_the_wheels_scripts_plan_and_instructions(tmp_path: Pat
     assert {f"{top}/wheels/{w.name}" for w in wheels} <= names
     assert {f"{top}/install.ps1", f"{top}/install.cmd", f"{top}/plans/2023.yaml"} <= names
     assert f"{top}/install.sh" not in names
+    assert [n for n in names if "/plans/" in n] == [f"{top}/plans/2023.yaml"]  # the sample only
     assert "--no-index --find-links" in script and "py -3.11 -m venv" in script
     assert "\r\n" in script  # Windows line ends for PowerShell and cmd
     assert "install.ps1" in guide and "plantrack due --dept 法规科" in guide

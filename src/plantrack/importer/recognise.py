@@ -179,8 +179,9 @@ def header_words(cells: tuple[str, ...]) -> dict[Column, int]:
 DOC_NUMBER = re.compile(
     r"^[\u4e00-\u9fa5A-Za-z]{1,12}[〔\[［(（]\s*\d{4}\s*[〕\]］)）]\s*\d{1,4}\s*号$"
 )
-NOTICE_START = re.compile(r"^关于印发")
-NOTICE_NAME = re.compile(r"^关于印发《?(?P<name>.+?)》?的(?:通知|函)")
+# 关于印发…的通知, often after the issuer's name: 某省人民政府办公厅关于印发….
+NOTICE_START = re.compile(r"^[^，。：:；;]{0,30}?关于印发")
+NOTICE_NAME = re.compile(r"^[^，。：:；;]{0,30}?关于印发《?(?P<name>.+?)》?的(?:通知|函)")
 _DIGITS = str.maketrans("〇零○一二三四五六七八九", "00012345678" + "9")
 _DATE = re.compile(
     r"^(?P<year>\d{4}|[〇零○一二三四五六七八九]{4})\s*年\s*(?P<month>\d{1,2}|[一二三四五六七八九十]{1,3})"
