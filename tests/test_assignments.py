@@ -132,3 +132,19 @@ def test_units_alone_assign_only_where_a_bracket_closes_its_sentence() -> None:
     assert closes_sentence(closing, closing.index("（"), closing.index("）"))
     assert not closes_sentence(inside, inside.index("（"), inside.index("）"))
     assert bracket_assignment("开展调研工作", bare=True) is None  # words, not units
+
+
+@pytest.mark.parametrize(
+    ("inner", "bare", "roles"),
+    [
+        ("责任单位：省司法厅（牵头）、省公安厅", False,
+         {"lead": ["省司法厅"], "responsible": ["省公安厅"]}),
+        ("省司法厅（牵头）、省公安厅负责", False, {"lead": ["省司法厅"], "responsible": ["省公安厅"]}),
+        ("省住房城乡建设厅（牵头）、省自然资源厅", True,
+         {"lead": ["省住房城乡建设厅"], "responsible": ["省自然资源厅"]}),
+    ],
+)  # fmt: skip
+def test_a_unit_marked_as_lead_in_a_list_leads(
+    inner: str, bare: bool, roles: dict[str, list[str]]
+) -> None:
+    assert assignments.read_assignment(inner, bare=bare) == roles

@@ -168,3 +168,14 @@ def test_a_notice_that_opens_with_its_issuer_is_a_cover_not_the_title() -> None:
     assert (document.issuer, document.issued) == ("某省人民政府办公厅", dt.date(2024, 2, 20))
     assert "印发" not in document.preamble
     assert document.lead_rule == "列第一位的为牵头单位"
+
+
+def test_a_table_cell_marks_its_lead_unit() -> None:
+    document = read_structure(
+        text_blocks(
+            "2024年重点任务清单\n序号\t重点任务\t责任单位\t完成时限\n"
+            "1\t推行告知承诺制\t省司法厅（牵头）、省公安厅\t2024年6月底前"
+        ),
+        year=None,
+    )
+    assert document.tasks[0].clauses[0].roles == {"lead": ["省司法厅"], "responsible": ["省公安厅"]}

@@ -60,7 +60,26 @@ def parse_assignment(inner: str) -> dict[str, list[str]]:
         stop = labels[i + 1].start() if i + 1 < len(labels) else len(inner)
         role = ROLE_OF[label.group(1)]
         roles.setdefault(role, []).extend(unit_names(inner[label.end() : stop]))
-    return {role: names for role, names in roles.items() if names}
+    return with_marked_leads({role: names for role, names in roles.items() if names})
+
+
+# 省司法厅（牵头）in a list of units: that unit leads.
+_LEAD_MARK = re.compile(r"\s*[（(]\s*牵头\s*[）)]\s*$")
+
+
+def with_marked_leads(roles: dict[str, list[str]]) -> dict[str, list[str]]:
+    """Units marked （牵头） in any list moved to the leads, without the mark."""
+    marked = [n for names in roles.values() for n in names if _LEAD_MARK.search(n)]
+    if not marked:
+        return roles
+    leads = [_LEAD_MARK.sub("", n) for n in marked]
+    moved = {
+        role: [n for n in names if not _LEAD_MARK.search(n)]
+        for role, names in roles.items()
+        if role != "lead"
+    }
+    lead = list(dict.fromkeys([*roles.get("lead", []), *leads]))
+    return {"lead": lead, **{role: names for role, names in moved.items() if names}}
 
 
 _SEPARATOR = re.compile("[、，,；;]")
@@ -180,7 +199,9 @@ def parse_unlabelled(inner: str, *, first_leads: bool = False) -> dict[str, list
     found = _units_and_verb(segments[at])
     assert found is not None
     first_leads = first_leads or LEAD_RULE.search(inner) is not None
-    roles = _roles_of(found["units"], found["verb"], first_leads=first_leads)
+    roles = with_marked_leads(_roles_of(found["units"], found["verb"], first_leads=False))
+    if first_leads and "lead" not in roles:
+        roles = _roles_of(found["units"], found["verb"], first_leads=True)
     for segment in segments[at + 1 :]:
         supporting = _SUPPORTING.match(segment)
         if supporting is not None and _all_units(names := _names(supporting["units"])):
@@ -227,6 +248,7 @@ def _all_units(names: list[str]) -> bool:
 
 
 def _is_unit_name(name: str) -> bool:
+    name = _LEAD_MARK.sub("", name)
     if not 2 <= len(name) <= 40 or _NOT_IN_A_NAME.search(name):
         return False
     collective = name.startswith(("各", "有关", "相关")) or "各" in name[:4]
@@ -238,6 +260,8 @@ def parse_bare(inner: str, *, first_leads: bool = False) -> dict[str, list[str]]
     names = _names(inner)
     if not _all_units(names):
         return {}
+    if any(_LEAD_MARK.search(name) for name in names):
+        return with_marked_leads({"responsible": names})
     if first_leads:
         return {"lead": names[:1], **({"responsible": names[1:]} if names[1:] else {})}
     return {"responsible": names}

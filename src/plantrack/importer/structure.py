@@ -12,7 +12,13 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from plantrack.core.assignments import REMARK, lead_rule, open_brackets, unit_names
+from plantrack.core.assignments import (
+    REMARK,
+    lead_rule,
+    open_brackets,
+    unit_names,
+    with_marked_leads,
+)
 from plantrack.core.errors import UsageError
 from plantrack.importer.clauses import TITLE_END, brackets, split_task
 from plantrack.importer.document import Document, Note, RawClause, RawSection, RawTask
@@ -334,7 +340,7 @@ class _Reader:
             role: unit_names(REMARK.sub("", self._cell(block, role)).replace("\n", "、"))
             for role in ("lead", "responsible", "support")
         }
-        roles = {role: names for role, names in roles.items() if names}
+        roles = with_marked_leads({role: names for role, names in roles.items() if names})
         self.task.clauses.append(RawClause(content or title, block.line, None, roles))
         due = _flat(self._cell(block, "due"))
         if due:
