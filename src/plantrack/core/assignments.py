@@ -193,11 +193,10 @@ def parse_unlabelled(inner: str, *, first_leads: bool = False) -> dict[str, list
     """
     segments = [part.strip() for part in _SEGMENT.split(inner.strip()) if part.strip()]
     # The units and their verb may follow a time: （2024年底前完成，国家发展改革委负责）.
-    at = next((i for i, seg in enumerate(segments) if _units_and_verb(seg) is not None), None)
-    if at is None:
+    matches = ((i, found) for i, seg in enumerate(segments) if (found := _units_and_verb(seg)))
+    at, found = next(matches, (None, None))
+    if at is None or found is None:
         return {}
-    found = _units_and_verb(segments[at])
-    assert found is not None
     first_leads = first_leads or LEAD_RULE.search(inner) is not None
     roles = with_marked_leads(_roles_of(found["units"], found["verb"], first_leads=False))
     if first_leads and "lead" not in roles:

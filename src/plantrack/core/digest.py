@@ -155,7 +155,7 @@ def build_digest(timeline: Timeline, dept: str, *, as_of: dt.date, within: int) 
     notes = {item.task.id: note for item, note in noted if note}
     ended = as_of.year > timeline.plan.year
     return Digest(
-        form_due=None if ended else _form_due(timeline, chosen.name or dept, quarter),
+        form_due=None if ended else _form_due(timeline, chosen.name or dept, owed, quarter),
         unit=chosen.name or dept,
         as_of=as_of,
         overdue=[] if ended else sorted((i for i in near if i.overdue), key=answering),
@@ -170,10 +170,16 @@ def build_digest(timeline: Timeline, dept: str, *, as_of: dt.date, within: int) 
     )
 
 
-def _form_due(timeline: Timeline, office: str, quarter: periods.Period) -> dt.date | None:
-    """When the office's form for the quarter is due back, if it has one and has not replied."""
+def _form_due(
+    timeline: Timeline, office: str, owed: list[tuple[Task, int]], quarter: periods.Period
+) -> dt.date | None:
+    """When the office's form for the quarter is due back, if it has one and has not replied.
+
+    It has one when a clause it owes is not done: the rows `forms.office_rows` would list.
+    """
     plan = timeline.plan
-    if forms.has_replied(plan, office, quarter) or not forms.office_rows(timeline, office, quarter):
+    open_clause = any(timeline.clause_status(t, c - 1) is not Status.DONE for t, c in owed)
+    if not open_clause or forms.has_replied(plan, office, quarter):
         return None
     return forms.reply_by(plan, quarter)
 

@@ -95,9 +95,8 @@ def _more_dates(sentence: str, year: int) -> list[tuple[str | None, str]]:
     dated: list[tuple[str | None, str]] = []
     for match in NUMERIC.finditer(sentence):
         dated.append((_date(int(match["year"]), match["month"], match["day"]), match.group(0)))
-    for match in MONTH_BY.finditer(sentence):
-        if not MONTH_END.match(sentence, match.start()) and not _has_day(sentence, match):
-            dated.append((_month_end(_year(match, year), int(match["month"])), match.group(0)))
+    for match in MONTH_BY.finditer(sentence):  # 前 follows 月 itself: never 月底, never a day
+        dated.append((_month_end(_year(match, year), int(match["month"])), match.group(0)))
     for match in QUARTER.finditer(sentence):
         if "每" not in sentence[max(0, match.start() - 1) : match.start()]:
             number = _QUARTER_NUMBER.get(match["quarter"]) or int(match["quarter"])
@@ -112,13 +111,6 @@ def _more_dates(sentence: str, year: int) -> list[tuple[str | None, str]]:
         when = _date(year, match["month"], day) if day else _month_end(year, int(match["month"]))
         dated.append((when, match.group(0)))
     return dated
-
-
-def _has_day(sentence: str, match: re.Match[str]) -> bool:
-    """11月前 inside 11月30日前 is not a month: DATE reads the day."""
-    return DATE.search(sentence, max(0, match.start() - 6), match.end() + 4) is not None and bool(
-        re.search(r"月\s*\d{1,2}\s*日", sentence[match.start() : match.end() + 4])
-    )
 
 
 # Date-like words with no one day to them: said in the summary, never guessed.
