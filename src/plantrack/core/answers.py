@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import NamedTuple
 
-from plantrack.core import rules
 from plantrack.core.describe import deadline_text
 from plantrack.core.duties import target_note
 from plantrack.core.errors import UsageError
@@ -101,6 +100,8 @@ def task_detail(timeline: Timeline, task: str) -> TaskDetail:
     """One task in full, or a usage error naming the valid ids (or clauses: 7.5 of three)."""
     ref = parse_ref(task)
     task_id = ref.task
+    from plantrack.core import rules  # the rules' other checks are not needed to answer
+
     problem = rules.task_message(timeline.plan, task_id, ref.clause)
     if problem:
         raise UsageError(problem)

@@ -55,7 +55,8 @@ STATUS_ALIASES: dict[str, Status] = {
 class _Strict(BaseModel):
     """Base for every model: unknown keys are errors, so typos never vanish."""
 
-    model_config = ConfigDict(extra="forbid", populate_by_name=False)
+    # Built on first validation, not at import: a plan read from the cache is never validated.
+    model_config = ConfigDict(extra="forbid", populate_by_name=False, defer_build=True)
 
 
 class Unit(_Strict):

@@ -194,6 +194,11 @@ def _tasks_with_locs(plan: Plan) -> Iterator[tuple[Loc, Task]]:
             yield ("sections", s, "tasks", t), task
 
 
+def progress_findings(plan: Plan, as_of: dt.date | None) -> list[Finding]:
+    """The problems of the progress entries alone: all that as_of can add to a valid plan."""
+    return list(_progress_findings(plan, as_of))
+
+
 def _progress_findings(plan: Plan, as_of: dt.date | None) -> Iterator[Finding]:
     for loc, task in _tasks_with_locs(plan):
         for p, entry in enumerate(task.progress):

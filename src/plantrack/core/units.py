@@ -32,6 +32,13 @@ class Role:
         return (_ROLE_RANK[self.kind], 0 if self.certain else 1)
 
 
+_LEAD, _RESPONSIBLE, _SUPPORT = Role("lead"), Role("responsible"), Role("support")
+
+
+def _rank(role: Role) -> tuple[int, int]:
+    return role.rank
+
+
 class Registry:
     """Every unit and collective name of a plan, indexed once."""
 
@@ -45,6 +52,8 @@ class Registry:
         self.groups: dict[str, list[Unit]] = {}
         for unit in plan.units:
             self.groups.setdefault(unit.group, []).append(unit)
+        self._collective_groups = {c.group for c in plan.collectives if c.group}
+        self._via = {c.name: Role("via", c.name, c.scope == "all") for c in plan.collectives}
 
     def resolve(self, query: str) -> Unit | Collective:
         """Find a unit by full name or alias, or a collective by name; suggest on failure."""
@@ -73,19 +82,25 @@ class Registry:
 
     def roles(self, target: Unit | Collective, clause: Clause) -> list[Role]:
         """List how target is involved in clause, strongest role first."""
+        name = target.name
         roles: list[Role] = []
-        if target.name in clause.lead:
-            roles.append(Role("lead"))
-        if target.name in clause.responsible:
-            roles.append(Role("responsible"))
-        if target.name in clause.support:
-            roles.append(Role("support"))
-        if isinstance(target, Unit):
-            for name in [*clause.responsible, *clause.support]:
-                collective = self.collectives.get(name)
-                if collective and collective.group == target.group:
-                    roles.append(Role("via", collective.name, collective.scope == "all"))
-        return sorted(roles, key=lambda role: role.rank)
+        # Asked of every clause of the plan: roles are immutable, so each is made once.
+        if name in clause.lead:
+            roles.append(_LEAD)
+        if name in clause.responsible:
+            roles.append(_RESPONSIBLE)
+        if name in clause.support:
+            roles.append(_SUPPORT)
+        # type(), not isinstance(): pydantic's metaclass makes isinstance slow in this loop.
+        if type(target) is Unit and target.group in self._collective_groups:
+            for listed in (clause.responsible, clause.support):
+                for other in listed:
+                    collective = self.collectives.get(other)
+                    if collective and collective.group == target.group:
+                        roles.append(self._via[other])
+        if len(roles) > 1:
+            roles.sort(key=_rank)
+        return roles
 
     def members(self, collective: Collective) -> list[Unit]:
         """Every unit a collective name can stand for."""

@@ -1,14 +1,15 @@
 """A cache of answers worked out from a file's bytes, in the user's cache folder.
 
 An answer is stored under a key made of what was asked, the bytes it was asked of, and
-the code that worked it out (every module's size and modification time, so an edited or
-upgraded plantrack never reads an old answer). Each entry carries the length and hash of
+the code that worked it out (every module's size and modification time, and where and
+when pydantic and PyYAML were installed, so an edited or upgraded plantrack or library
+never reads an old answer). Each entry carries the length and hash of
 what it holds: a cut, corrupt or foreign entry is a miss, never trusted and never fatal.
 Entries are written atomically, readable by their owner only, and hold nothing secret.
 
 PLANTRACK_NO_CACHE=1 turns the cache off; PLANTRACK_CACHE_DIR moves it.
 
-Reading an entry imports nothing but os and hashlib: git's textconv answers from here
+Reading an entry imports little more than os and hashlib: git's textconv answers from here
 once per version it shows, and its start-up is most of its time.
 """
 
@@ -52,10 +53,15 @@ def folder() -> Path | None:
     return None if where is None else Path(where)
 
 
+# The libraries whose objects an answer may hold: an upgrade of any of them is a miss too.
+_LIBRARIES = ("pydantic", "pydantic_core", "yaml")
+
+
 @functools.cache
 def code_stamp() -> bytes:
-    """A digest of plantrack's own modules (names, sizes, times): any change to the code changes it."""
-    digest = hashlib.sha256()
+    """A digest of the code behind an answer: plantrack's modules (names, sizes, times),
+    the libraries it keeps objects of, and Python's version. Any change to them changes it."""
+    digest = hashlib.sha256(sys.version.encode())
     for top, folders, names in os.walk(_PACKAGE):
         folders.sort()
         for name in sorted(names):
@@ -63,7 +69,24 @@ def code_stamp() -> bytes:
                 status = os.stat(os.path.join(top, name))
                 where = os.path.relpath(os.path.join(top, name), _PACKAGE)
                 digest.update(f"{where}:{status.st_size}:{status.st_mtime_ns}\n".encode())
+    for library in _LIBRARIES:
+        digest.update(f"{library}:{_installed(library)}\n".encode())
     return digest.digest()
+
+
+def _installed(library: str) -> str:
+    """Where a library is installed and when, without importing it: changes on any upgrade."""
+    from importlib.util import find_spec
+
+    try:
+        spec = find_spec(library)
+    except (ImportError, ValueError):
+        return "-"
+    if spec is None or spec.origin is None:
+        return "-"
+    # An upgrade replaces the package's files, which changes its folder's time.
+    status = os.stat(os.path.dirname(spec.origin))
+    return f"{spec.origin}:{status.st_mtime_ns}:{os.stat(spec.origin).st_size}"
 
 
 def _entry(kind: str, data: bytes) -> tuple[str, bytes] | None:
@@ -91,11 +114,22 @@ def get(kind: str, data: bytes) -> bytes | None:
     except OSError:
         return None
     header, _, payload = stored.partition(b"\n")
-    return payload if header == _header(key, payload) else None
+    if header != _header(key, payload):
+        return None
+    # Marked as used: entries are pruned least recently used first. (No contextlib here:
+    # textconv reads from this module, and each import is start-up time.)
+    try:  # noqa: SIM105
+        os.utime(path)
+    except OSError:
+        pass
+    return payload
 
 
-def put(kind: str, data: bytes, payload: bytes) -> None:
-    """Store the answer for kind and data; a cache that cannot be written is simply skipped."""
+def put(kind: str, data: bytes, payload: bytes, *, keep: int | None = None) -> None:
+    """Store the answer for kind and data; a cache that cannot be written is simply skipped.
+
+    With keep, only that many entries of the kind stay: the least recently used go.
+    """
     import tempfile
     from contextlib import suppress
 
@@ -115,6 +149,24 @@ def put(kind: str, data: bytes, payload: bytes) -> None:
         except OSError:
             os.unlink(name)
             raise
+        if keep is not None:
+            _prune(os.path.dirname(os.path.dirname(leaf)), keep)
+
+
+def _prune(kind_folder: str, keep: int) -> None:
+    """Remove the least recently used entries of a kind beyond keep."""
+    from contextlib import suppress
+
+    found = []
+    for top, _, names in os.walk(kind_folder):
+        for name in names:
+            path = os.path.join(top, name)
+            with suppress(OSError):
+                found.append((os.stat(path).st_mtime_ns, path))
+    found.sort(reverse=True)
+    for _, path in found[keep:]:
+        with suppress(OSError):
+            os.unlink(path)
 
 
 def entries() -> tuple[Path | None, int]:

@@ -9,18 +9,21 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, NamedTuple
-
-from pydantic import ValidationError
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from plantrack.core import rule_codes as codes
-from plantrack.core import rules
 from plantrack.core.errors import PlanError, UsageError
 from plantrack.core.model import Plan
 from plantrack.core.periods import Period, today
 from plantrack.core.problems import Finding, Loc, Problem
-from plantrack.planfile import files, yamltree
-from plantrack.planfile.yamltree import SourceMap
+from plantrack.planfile import files
+
+# A plan read from the cache needs neither the YAML reader nor the rules nor pydantic's
+# errors: each is imported where the text is read or validated, not at start-up.
+if TYPE_CHECKING:
+    from pydantic import ValidationError
+
+    from plantrack.planfile.yamltree import SourceMap
 
 
 @dataclass
@@ -47,8 +50,36 @@ def load_plan(path: Path, *, as_of: dt.date | None = None) -> LoadedPlan:
 
     With as_of, progress entries dated after it are problems too, as `check` reports them.
     """
-    text = decode(files.read_plan(path), str(path))
-    return LoadedPlan(parse_plan(text, str(path), as_of=as_of), path, text)
+    data = files.read_plan(path)
+    text = decode(data, str(path))
+    return LoadedPlan(_validated(data, text, str(path), as_of), path, text)
+
+
+def _validated(data: bytes, text: str, path: str, as_of: dt.date | None) -> Plan:
+    """The plan of these bytes: from the cache when they passed before, else read and kept."""
+    if len(data) > SNAPSHOT_UP_TO:
+        return parse_plan(text, path, as_of=as_of)
+    from plantrack.planfile import snapshot
+
+    plan = snapshot.restore(data)
+    if plan is None:
+        plan = _parse(text, path, as_of=as_of, keep_values=False)[0]
+        snapshot.store(data, plan)
+    elif as_of is not None and _progress_findings(plan, as_of):
+        # Entries dated after as_of: read the text, to say where each one stands.
+        parse_plan(text, path, as_of=as_of)
+    return plan
+
+
+def _progress_findings(plan: Plan, as_of: dt.date) -> list[Finding]:
+    from plantrack.core import rules
+
+    return rules.progress_findings(plan, as_of)
+
+
+# Bytes of plan file up to which the validated plan is kept (some 13,000 tasks): beyond it,
+# storing and reading it back costs more than it saves, and only the read values are kept.
+SNAPSHOT_UP_TO = 16_000_000
 
 
 def plan_for(explicit: Path | None, *, day: dt.date, period: Period | None = None) -> LoadedPlan:
@@ -120,8 +151,15 @@ def parse_plan(text: str, path: str, *, as_of: dt.date | None = None) -> Plan:
 
 def parse_with_values(text: str, path: str, *, as_of: dt.date | None = None) -> tuple[Plan, Any]:
     """Parse and validate plan text, also returning the plain values it was built from."""
+    return _parse(text, path, as_of=as_of, keep_values=True)
+
+
+def _parse(text: str, path: str, *, as_of: dt.date | None, keep_values: bool) -> tuple[Plan, Any]:
+    """Parse and validate; with keep_values, the values of a large text go to the cache."""
+    from plantrack.planfile import yamltree
+
     with _gc_paused():
-        raw = _values(text, path)
+        raw = _values(text, path) if keep_values else yamltree.read_values(text, path)[0]
         findings = _findings(raw, as_of)
         if isinstance(findings, Plan):
             return findings, raw
@@ -137,6 +175,8 @@ CACHED_FROM = 100_000
 
 def _values(text: str, path: str) -> Any:
     """The plain values of the text: read from YAML, or from the cache for the same text."""
+    from plantrack.planfile import yamltree
+
     if len(text) < CACHED_FROM:
         return yamltree.read_values(text, path)[0]
     import json
@@ -155,6 +195,8 @@ def _values(text: str, path: str) -> Any:
 
 def parse_with_spans(text: str, path: str) -> tuple[Plan, SourceMap, Any]:
     """Parse and validate, also returning where each value starts and ends, and the values."""
+    from plantrack.planfile import yamltree
+
     with _gc_paused():
         raw, source = yamltree.read_values(text, path, spans=True)
         findings = _findings(raw)
@@ -173,6 +215,10 @@ def validate_values(raw: Any) -> Plan | None:
 
 def _findings(raw: Any, as_of: dt.date | None = None) -> Plan | list[Finding]:
     """Validate plain values: the plan, or every problem found, each at its loc."""
+    from pydantic import ValidationError
+
+    from plantrack.core import rules
+
     if not isinstance(raw, dict):
         kind = "列表" if isinstance(raw, list) else "单个值"
         message = f"计划文件的顶层应是键值映射（title:、year:、sections: …），而不是{kind}"
