@@ -169,13 +169,48 @@ def generate(tasks: int, *, year: int = 2023, seed: int = 0) -> str:
     return "\n".join(lines) + "\n"
 
 
+def taskwarrior_tasks(plan: str) -> str:
+    """A plan's tasks in Taskwarrior's import format, one JSON object a line.
+
+    Each task becomes a pending task in the project of its first lead office, due on its
+    first dated deadline or at the year's end, as plantrack reads it.
+    """
+    import json
+
+    import yaml
+
+    data = yaml.load(plan, Loader=yaml.CBaseLoader)
+    lines = []
+    for section in data["sections"]:
+        for task in section["tasks"]:
+            dated = [d["date"] for d in task.get("deadlines", []) if "date" in d]
+            due = (dated[0] if dated else f"{data['year']}-12-31").replace("-", "")
+            record = {
+                "uuid": f"00000000-0000-4000-8000-{int(task['id']):012d}",
+                "description": task["title"],
+                "project": task["clauses"][0]["lead"][0],
+                "status": "pending",
+                "entry": f"{data['year']}0101T000000Z",
+                "due": f"{due}T000000Z",
+            }
+            lines.append(json.dumps(record, ensure_ascii=False))
+    return "\n".join(lines) + "\n"
+
+
 def main(argv: list[str] | None = None) -> None:
     """Write a synthetic plan of the given size."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("tasks", type=int)
     parser.add_argument("-o", "--output", type=Path)
+    parser.add_argument(
+        "--taskwarrior",
+        action="store_true",
+        help="the same tasks in Taskwarrior's import format, for bench/run.py's comparison",
+    )
     args = parser.parse_args(argv)
     text = generate(args.tasks)
+    if args.taskwarrior:
+        text = taskwarrior_tasks(text)
     if args.output:
         args.output.parent.mkdir(parents=True, exist_ok=True)
         args.output.write_text(text, encoding="utf-8")

@@ -193,7 +193,9 @@ def taskwarrior(size: int) -> Case | None:
         settings = ["confirmation=off", "verbose=nothing", "gc=off", "hooks=off"]
         (folder / "taskrc").write_text("\n".join(settings) + "\n", encoding="utf-8")
         tasks = folder / "tasks.json"
-        tasks.write_text(_taskwarrior_tasks(plan_file(size)), encoding="utf-8")
+        # A child writes them, for the reason plan_file gives.
+        command = [sys.executable, str(HERE / "generate.py"), str(size), "--taskwarrior"]
+        subprocess.run([*command, "-o", str(tasks)], check=True)
         subprocess.run(
             [program, "import", str(tasks)],
             env={**os.environ, **env},
@@ -203,30 +205,6 @@ def taskwarrior(size: int) -> Case | None:
         )
     argv = [program, "project:局法规科", "due.before:2024-01-01", "list"]
     return Case("Taskwarrior `task project:局法规科 due.before:… list`", size, argv, env=env)
-
-
-def _taskwarrior_tasks(plan: Path) -> str:
-    """The plan's tasks as Taskwarrior's import format, one JSON object a line."""
-    import json
-
-    import yaml
-
-    data = yaml.load(plan.read_text(encoding="utf-8"), Loader=yaml.CBaseLoader)
-    lines = []
-    for section in data["sections"]:
-        for task in section["tasks"]:
-            dated = [d["date"] for d in task.get("deadlines", []) if "date" in d]
-            due = (dated[0] if dated else f"{data['year']}-12-31").replace("-", "")
-            record = {
-                "uuid": f"00000000-0000-4000-8000-{int(task['id']):012d}",
-                "description": task["title"],
-                "project": task["clauses"][0]["lead"][0],
-                "status": "pending",
-                "entry": f"{data['year']}0101T000000Z",
-                "due": f"{due}T000000Z",
-            }
-            lines.append(json.dumps(record, ensure_ascii=False))
-    return "\n".join(lines) + "\n"
 
 
 def run_once(case: Case, env: dict[str, str]) -> None:
