@@ -103,6 +103,12 @@ def cases(sizes: list[int]) -> list[Case]:
         Case("python -c pass", None, [sys.executable, "-c", "pass"]),
         Case(f'python -c "{BASELINE}"', None, [sys.executable, "-c", BASELINE]),
         Case("plantrack --help", None, [*tool, "--help"], "≤ 1.8 × baseline", 1.8, relative=True),
+        # The floor under any Typer command with due's options: Typer alone, nothing behind.
+        Case(
+            "Typer 空应用（与 due 同样 8 个选项）",
+            None,
+            [sys.executable, str(HERE / "bare_typer.py"), "due", "--dept", "法规科", "--plan", "x"],
+        ),
     ]
     cold = {"PLANTRACK_NO_CACHE": "1"}  # the first run after an edit: nothing cached
     for size in sizes:

@@ -159,3 +159,22 @@ def test_a_file_name_cannot_forge_an_annotation(cli: Invoke, tmp_path: Path) -> 
     out = cli("check", "--format", "github", str(forged)).stdout
     assert not [line for line in out.splitlines() if line.startswith("::")]
     assert "a\\n::error file=README.md" in out
+
+
+@pytest.mark.parametrize(
+    "items", [[], [{"a": 1}], [{"任务": "整治\u202e", "n": [1, None]}, {"b": "\x7f"}]]
+)
+def test_a_compact_list_goes_out_item_by_item_as_json_dumps_writes_it(
+    items: list[dict[str, object]], capsys: pytest.CaptureFixture[str]
+) -> None:
+    import json
+
+    from plantrack.output.display import json_printable
+
+    whole = json_printable(json.dumps(items, ensure_ascii=False)) + "\n"
+    console.print_json(items, pretty=False)
+    console.print_json(iter(items), pretty=False)  # a generator of records, as `tasks` gives
+    console.print_json(iter(items), pretty=True)
+    pretty = json_printable(json.dumps(items, ensure_ascii=False, indent=2)) + "\n"
+    assert capsys.readouterr().out == whole + whole + pretty
+    assert "\u202e" not in whole and "\x7f" not in whole

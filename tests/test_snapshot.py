@@ -16,6 +16,7 @@ from typer.testing import CliRunner
 
 from helpers import PLAN_2023, PLANTRACK, PROGRESS_PLAN, ROOT, Invoke
 from plantrack.cli import app
+from plantrack.core import rules
 from plantrack.core.errors import PlanError
 from plantrack.planfile import cache, load, snapshot
 
@@ -169,15 +170,39 @@ def test_only_the_most_recently_used_entries_are_kept(folder: Path, tmp_path: Pa
     assert snapshot.restore((tmp_path / f"{snapshot.KEPT + 2}.yaml").read_bytes()) is not None
 
 
-def test_a_large_plan_keeps_its_read_values_instead(
+def test_a_large_plan_keeps_its_read_values_and_that_it_passed_instead(
     folder: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(load, "SNAPSHOT_UP_TO", 1000)
     monkeypatch.setattr(load, "CACHED_FROM", 0)
-    first = load.load_plan(PLAN_2023).plan
+    first = load.load_plan(PROGRESS_PLAN, as_of=dt.date(2023, 12, 31)).plan
     assert _entries(folder) == []
-    assert len([p for p in (folder / "values").rglob("*") if p.is_file()]) == 1
-    assert load.load_plan(PLAN_2023).plan == first
+    for kind in ("values", "passed"):
+        assert len([p for p in (folder / kind).rglob("*") if p.is_file()]) == 1
+
+    def no_rules(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the rules ran again")
+
+    with monkeypatch.context() as patched:  # passed before: only the day's rules run
+        patched.setattr(rules, "check", no_rules)
+        assert load.load_plan(PROGRESS_PLAN).plan == first
+        with pytest.raises(PlanError) as early:
+            load.load_plan(PROGRESS_PLAN, as_of=dt.date(2023, 3, 1))
+    monkeypatch.setenv("PLANTRACK_NO_CACHE", "1")
+    with pytest.raises(PlanError) as cold:
+        load.load_plan(PROGRESS_PLAN, as_of=dt.date(2023, 3, 1))
+    assert early.value.problems == cold.value.problems and cold.value.problems
+
+
+def test_a_large_plan_that_fails_is_not_noted_as_passed(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(load, "SNAPSHOT_UP_TO", 1000)
+    monkeypatch.setattr(load, "CACHED_FROM", 0)
+    for _ in range(2):
+        with pytest.raises(PlanError):
+            load.load_plan(INVALID / "unknown-unit.yaml")
+    assert not (folder / "passed").exists()
 
 
 def test_a_cached_plan_still_refuses_progress_dated_after_the_day_checked(
@@ -278,3 +303,18 @@ def test_a_stored_plan_pickles_models_by_their_fields_only() -> None:
     snapshot._Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(plan)
     restored = snapshot._Unpickler(io.BytesIO(buffer.getvalue())).load()
     assert "tasks_by_id" not in restored.__dict__ and restored == plan
+
+
+def test_the_plan_a_mark_wrote_is_read_back_by_the_next_command(
+    folder: Path, cli: Invoke, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    copy = tmp_path / "2023.yaml"
+    copy.write_bytes(PLAN_2023.read_bytes())
+    cli("mark", "13", "doing", "--note", "已部署", "--by", "局法规科", "--plan", str(copy))
+    cli("mark", "13", "done", "--plan", str(copy), "--dry-run")  # writes nothing, keeps nothing
+    with monkeypatch.context() as patched:
+        _no_parsing(patched)
+        plan = load.load_plan(copy).plan
+    assert plan.tasks_by_id[13].progress[-1].note == "已部署"
+    monkeypatch.setenv("PLANTRACK_NO_CACHE", "1")
+    assert load.load_plan(copy).plan == plan  # the same plan the text gives

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -59,11 +59,34 @@ def is_terminal() -> bool:
 
 
 def print_json(data: Any, *, pretty: bool | None = None) -> None:
-    """Write UTF-8 JSON, Chinese left readable; indented for people, compact for programs."""
+    """Write UTF-8 JSON, Chinese left readable; indented for people, compact for programs.
+
+    A list may be given as any iterable: written compact, it goes out one item at a time.
+    """
     # Indenting forces json's pure-Python encoder, ten times slower on a large plan.
     indent = 2 if (is_terminal() if pretty is None else pretty) else None
+    if isinstance(data, Iterator) or (indent is None and isinstance(data, list)):
+        if indent is not None:
+            data = list(data)
+        else:
+            _print_json_items(data)
+            return
     text = json.dumps(data, ensure_ascii=False, indent=indent)
     sys.stdout.write(json_printable(text) + "\n")
+
+
+def _print_json_items(items: Iterable[Any]) -> None:
+    """A compact JSON array, written item by item: the bytes json.dumps gives the whole list.
+
+    100,000 task records are never all in memory, nor their text twice.
+    """
+    write = sys.stdout.write
+    write("[")
+    for index, item in enumerate(items):
+        if index:
+            write(", ")
+        write(json_printable(json.dumps(item, ensure_ascii=False)))
+    write("]\n")
 
 
 def _write(text: str) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from plantrack.core.answers import DueListing, TaskLine
@@ -13,9 +14,9 @@ from plantrack.core.units import Role
 from plantrack.core.wording import occurrence_label
 
 
-def task_records(lines: list[TaskLine]) -> list[dict[str, Any]]:
-    """Every task line as a JSON record."""
-    return [task_record(line) for line in lines]
+def task_records(lines: list[TaskLine]) -> Iterator[dict[str, Any]]:
+    """Every task line as a JSON record, made as it is written."""
+    return (task_record(line) for line in lines)
 
 
 def task_record(line: TaskLine) -> dict[str, Any]:

@@ -286,7 +286,9 @@ def _edit(path: Path, ref: TaskRef, change: Change, *, dry_run: bool) -> Outcome
             occurrences=tuple(occurrences(task, new_plan)),
         )  # fmt: skip
         if not dry_run:
-            opened.replace((files.BOM if has_bom else b"") + after.encode("utf-8"))
+            written = (files.BOM if has_bom else b"") + after.encode("utf-8")
+            opened.replace(written)
+            load.remember(written, new_plan)
         return outcome
 
 
@@ -383,7 +385,9 @@ def add_entries(
                 raise InternalError(f"任务 {task_id} 的进展记录没有按预期增加，文件未修改。")
         if not dry_run:
             bom = files.BOM if original.startswith(files.BOM) else b""
-            opened.replace(bom + after.encode("utf-8"))
+            written = bom + after.encode("utf-8")
+            opened.replace(written)
+            load.remember(written, new_plan)
         return Batch(path, plan, new_plan, added, already, not dry_run)
 
 

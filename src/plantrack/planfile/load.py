@@ -52,23 +52,35 @@ def load_plan(path: Path, *, as_of: dt.date | None = None) -> LoadedPlan:
     """
     data = files.read_plan(path)
     text = decode(data, str(path))
+    if len(data) > SNAPSHOT_UP_TO:
+        del data  # a large plan is not kept whole: its bytes are not needed again
+        return LoadedPlan(parse_plan(text, str(path), as_of=as_of), path, text)
     return LoadedPlan(_validated(data, text, str(path), as_of), path, text)
 
 
 def _validated(data: bytes, text: str, path: str, as_of: dt.date | None) -> Plan:
     """The plan of these bytes: from the cache when they passed before, else read and kept."""
-    if len(data) > SNAPSHOT_UP_TO:
-        return parse_plan(text, path, as_of=as_of)
     from plantrack.planfile import snapshot
 
     plan = snapshot.restore(data)
     if plan is None:
         plan = _parse(text, path, as_of=as_of, keep_values=False)[0]
-        snapshot.store(data, plan)
+        remember(data, plan)
     elif as_of is not None and _progress_findings(plan, as_of):
         # Entries dated after as_of: read the text, to say where each one stands.
         parse_plan(text, path, as_of=as_of)
     return plan
+
+
+def remember(data: bytes, plan: Plan) -> None:
+    """Keep a plan that passed every rule as the plan of these bytes: read back next time.
+
+    Edits call it with the bytes they wrote, so the command after a `mark` finds it ready.
+    """
+    if len(data) <= SNAPSHOT_UP_TO:
+        from plantrack.planfile import snapshot
+
+        snapshot.store(data, plan)
 
 
 def _progress_findings(plan: Plan, as_of: dt.date) -> list[Finding]:
@@ -159,9 +171,14 @@ def _parse(text: str, path: str, *, as_of: dt.date | None, keep_values: bool) ->
     from plantrack.planfile import yamltree
 
     with _gc_paused():
-        raw = _values(text, path) if keep_values else yamltree.read_values(text, path)[0]
-        findings = _findings(raw, as_of)
+        if keep_values:
+            raw, passed = _values(text, path)
+        else:
+            raw, passed = yamltree.read_values(text, path)[0], None
+        findings = _findings(raw, as_of, passed=passed is not None and passed.known)
         if isinstance(findings, Plan):
+            if passed is not None:
+                passed.remember()
             return findings, raw
         # Only now is it worth knowing where every node stands: read the text again.
         _, source = yamltree.read_values(text, path, track=True)
@@ -173,24 +190,51 @@ def _parse(text: str, path: str, *, as_of: dt.date | None, keep_values: bool) ->
 CACHED_FROM = 100_000
 
 
-def _values(text: str, path: str) -> Any:
-    """The plain values of the text: read from YAML, or from the cache for the same text."""
+def _values(text: str, path: str) -> tuple[Any, _Passed | None]:
+    """The plain values of the text: read from YAML, or from the cache for the same text.
+
+    With them, for a text large enough to be cached, whether it passed every rule before.
+    """
     from plantrack.planfile import yamltree
 
     if len(text) < CACHED_FROM:
-        return yamltree.read_values(text, path)[0]
+        return yamltree.read_values(text, path)[0], None
+    import hashlib
     import json
 
     from plantrack.planfile import cache
 
     data = text.encode("utf-8")
+    # Noted under the text's digest, so the text's bytes need not stay in memory till then.
+    digest = hashlib.sha256(data).digest()
+    passed = _Passed(digest, known=cache.get(_PASSED, digest) is not None)
     stored = cache.get("values", data)
     if stored is not None:
         with suppress(ValueError):  # an entry that is no JSON is a miss like any other
-            return json.loads(stored)
+            return json.loads(stored), passed
     raw, _ = yamltree.read_values(text, path)
     cache.put("values", data, json.dumps(raw, ensure_ascii=False).encode("utf-8"))
-    return raw
+    return raw, passed
+
+
+# The cache's note that a text passed every rule: its values then need the models built,
+# and only the rules that depend on the day checked again.
+_PASSED = "passed"
+
+
+@dataclass
+class _Passed:
+    """Whether the cache says a text passed every rule before, and how to say it did."""
+
+    digest: bytes
+    known: bool
+
+    def remember(self) -> None:
+        """Note that the text passed, unless the cache already says so."""
+        if not self.known:
+            from plantrack.planfile import cache
+
+            cache.put(_PASSED, self.digest, b"")
 
 
 def parse_with_spans(text: str, path: str) -> tuple[Plan, SourceMap, Any]:
@@ -213,8 +257,13 @@ def validate_values(raw: Any) -> Plan | None:
     return findings if isinstance(findings, Plan) else None
 
 
-def _findings(raw: Any, as_of: dt.date | None = None) -> Plan | list[Finding]:
-    """Validate plain values: the plan, or every problem found, each at its loc."""
+def _findings(
+    raw: Any, as_of: dt.date | None = None, *, passed: bool = False
+) -> Plan | list[Finding]:
+    """Validate plain values: the plan, or every problem found, each at its loc.
+
+    passed: the values are known to have passed every rule, so only those of the day run.
+    """
     from pydantic import ValidationError
 
     from plantrack.core import rules
@@ -227,6 +276,8 @@ def _findings(raw: Any, as_of: dt.date | None = None) -> Plan | list[Finding]:
         plan = Plan.model_validate(raw)
     except ValidationError as exc:
         return _validation_findings(exc)
+    if passed:
+        return (rules.progress_findings(plan, as_of) if as_of else []) or plan
     return rules.check(plan, as_of=as_of) or plan
 
 

@@ -10,6 +10,7 @@ and an invalid one is read a second time to say where each problem is.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -163,6 +164,7 @@ def _read_fast(text: str) -> Any:
     result: list[Any] = []
     documents = 0
     no_key = NO_KEY
+    intern = sys.intern
     loader = Loader(text)
     # libyaml's events are untyped here; each one's class is checked below.
     get_event: Callable[[], Any] = loader.get_event
@@ -186,7 +188,9 @@ def _read_fast(text: str) -> Any:
                 elif frame[1] is no_key:
                     if value is None or value in container or (value == "<<" and not event.style):
                         raise _Unusual
-                    frame[1] = value
+                    # One string per key name, not one per mapping: 100,000 tasks repeat
+                    # the same dozen keys over a million times.
+                    frame[1] = intern(value)
                     continue
                 else:
                     container[frame[1]] = value
