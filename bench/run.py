@@ -330,6 +330,10 @@ def main() -> None:
     parser.add_argument("--sizes", default="26,1000,10000,100000")
     parser.add_argument("--rounds", type=int, default=20)
     parser.add_argument("--output", type=Path, default=HERE / "RESULTS.md")
+    parser.add_argument(
+        "--section",
+        help="write the table as this '## ' section (e.g. another venv's versions), not the main one",
+    )
     args = parser.parse_args()
     sizes = [int(size) for size in args.sizes.split(",")]
     all_cases = cases(sizes)
@@ -337,11 +341,11 @@ def main() -> None:
     lines = table(all_cases)
     print("\n".join(lines))
     baseline_ms = next(c for c in all_cases if c.name.startswith('python -c "import')).median * 1000
+    command = f"python bench/run.py --sizes {args.sizes} --rounds {args.rounds}"
     header = [
         "# plantrack 基准测试结果",
         "",
-        f"由 `python bench/run.py --sizes {args.sizes} --rounds {args.rounds}` 生成，"
-        f"{time.strftime('%Y-%m-%d')}；{machine()}。",
+        f"由 `{command}` 生成，{time.strftime('%Y-%m-%d')}；{machine()}。",
         "",
         "“中位数”是整个进程的墙钟时间（启动、读取、输出、退出），“CPU”是它用的 CPU 时间"
         "（用户态加内核态），各取交替运行各轮的中位数。"
@@ -360,8 +364,29 @@ def main() -> None:
         f"机器：{machine_details()}。",
         "",
     ]
+    if args.section:
+        intro = (
+            f'由 `{command} --section "{args.section}"` 生成，{time.strftime("%Y-%m-%d")}；'
+            f"{machine()}。各栏的含义同上；本次基线 {baseline_ms:.0f} ms。"
+        )
+        write_section(args.output, args.section, [intro, "", *lines])
+        return
     kept = other_sections(args.output)
     args.output.write_text("\n".join(header + lines) + "\n" + kept, encoding="utf-8")
+
+
+def write_section(path: Path, title: str, lines: list[str]) -> None:
+    """Put lines under "## title" in the file: in place of that section, or at the end."""
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    heading = f"\n## {title}\n"
+    body = heading + "\n" + "\n".join(lines) + "\n"
+    start = text.find(heading)
+    if start < 0:
+        path.write_text(text.rstrip("\n") + "\n" + body, encoding="utf-8")
+        return
+    end = text.find("\n## ", start + len(heading))
+    rest = "" if end < 0 else text[end:]
+    path.write_text(text[:start] + body + rest, encoding="utf-8")
 
 
 def other_sections(path: Path) -> str:

@@ -9,7 +9,7 @@ import pytest
 
 from helpers import PLAN_2023, Invoke, timeline_of
 from plantrack.core import duties
-from plantrack.core.model import Status
+from plantrack.core.domain import Status
 
 
 @pytest.fixture

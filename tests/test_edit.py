@@ -14,8 +14,9 @@ from pathlib import Path
 import pytest
 
 from helpers import Invoke
+from plantrack.core.domain import Status
 from plantrack.core.errors import PlanError, PlantrackError, UsageError
-from plantrack.core.model import Plan, Progress, Status
+from plantrack.core.model import Plan, Progress
 from plantrack.core.refs import TaskRef, parse_ref
 from plantrack.core.timeline import Timeline
 from plantrack.planfile import edit, files, splice

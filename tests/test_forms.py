@@ -22,7 +22,8 @@ from hostile import (
 )
 from plantrack.commands.forms import reply_of
 from plantrack.core import forms, periods
-from plantrack.core.model import Plan, Status
+from plantrack.core.domain import Status
+from plantrack.core.model import Plan
 from plantrack.core.replies import read_reply
 from plantrack.core.timeline import Timeline
 from plantrack.importer.sources import Block

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from helpers import PLAN_2023, PLANTRACK, Invoke, git, plan_repository
-from plantrack.core.model import Status
+from plantrack.core.domain import Status
 from plantrack.gitops import merge
 from plantrack.planfile.load import parse_plan
 

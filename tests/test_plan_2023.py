@@ -8,7 +8,8 @@ import pytest
 
 from helpers import PLAN_2023, SOURCE_TEXT
 from plantrack.core import schedule
-from plantrack.core.model import Plan, Status
+from plantrack.core.domain import Status
+from plantrack.core.model import Plan
 from plantrack.core.units import Registry
 
 MULTI_CLAUSE = {5: 2, 7: 3, 11: 2, 14: 2, 15: 2, 22: 2}

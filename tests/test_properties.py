@@ -12,8 +12,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from plantrack.core import report as reporting
+from plantrack.core.domain import Status
 from plantrack.core.errors import PlantrackError
-from plantrack.core.model import Plan, Progress, Status
+from plantrack.core.model import Plan, Progress
 from plantrack.core.periods import quarter
 from plantrack.core.refs import TaskRef
 from plantrack.core.timeline import Timeline

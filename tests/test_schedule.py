@@ -8,7 +8,8 @@ import pytest
 
 from helpers import timeline_of, with_q2_report_done
 from plantrack.core import describe, history, schedule, wording
-from plantrack.core.model import Plan, Status
+from plantrack.core.domain import Status
+from plantrack.core.model import Plan
 from plantrack.core.periods import quarter
 from plantrack.core.refs import find_occurrence
 from plantrack.core.timeline import Counts, Timeline

@@ -8,8 +8,9 @@ import pytest
 
 from plantrack.core import selection
 from plantrack.core.answers import TaskLine
+from plantrack.core.domain import Status
 from plantrack.core.errors import UsageError
-from plantrack.core.model import Progress, Status
+from plantrack.core.model import Progress
 from plantrack.core.refs import parse_status
 from plantrack.core.timeline import Timeline
 from plantrack.core.units import Registry

@@ -38,7 +38,7 @@ def completions(
     than an error. The plan is read only here, when the shell asks, never at start-up.
     """
     from plantrack.core import periods
-    from plantrack.core.model import STATUS_ALIASES
+    from plantrack.core.domain import STATUS_ALIASES
     from plantrack.planfile.load import plan_for
 
     if kind == "status":

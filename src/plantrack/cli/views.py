@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from plantrack.cli.console import is_terminal, print_plain_rows, rich_console
 from plantrack.core.answers import DueListing, TaskDetail, TaskLine, TaskListing
 from plantrack.core.describe import describe_target
-from plantrack.core.model import Status
+from plantrack.core.domain import Status
 from plantrack.core.schedule import DueItem, Occurrence
 from plantrack.core.wording import due_title, occurrence_name
 from plantrack.output.columns import Column, headings, text_rows

@@ -12,8 +12,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import NamedTuple
 
+from plantrack.core.domain import Status
 from plantrack.core.errors import UsageError
-from plantrack.core.model import Clause, Collective, Plan, Status, Task, Unit
+from plantrack.core.model import Clause, Collective, Plan, Task, Unit
 from plantrack.core.timeline import Timeline
 from plantrack.planfile import files, load
 from plantrack.planfile.splice import Layout

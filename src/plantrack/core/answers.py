@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from plantrack.core.describe import deadline_text
+from plantrack.core.domain import Status
 from plantrack.core.duties import target_note
 from plantrack.core.errors import UsageError
-from plantrack.core.model import Progress, Status, Task
 from plantrack.core.periods import Period
 from plantrack.core.refs import find_occurrence, parse_ref
 from plantrack.core.schedule import DueItem
@@ -16,6 +16,9 @@ from plantrack.core.selection import DUTIES, Involvement, TaskMatch, scope, sele
 from plantrack.core.timeline import Timeline
 from plantrack.core.units import Registry, Role
 from plantrack.core.wording import occurrence_name, progress_text
+
+if TYPE_CHECKING:  # a plan read from the cache is made of core.domain's twins
+    from plantrack.core.model import Progress, Task
 
 
 class TaskLine(NamedTuple):

@@ -6,10 +6,14 @@ said as the tables and reports say them.
 
 from __future__ import annotations
 
-from plantrack.core.model import Target, Task
+from typing import TYPE_CHECKING
+
 from plantrack.core.schedule import meets
 from plantrack.core.timeline import Timeline
 from plantrack.core.wording import deadline_summary, format_number
+
+if TYPE_CHECKING:  # a plan read from the cache is made of core.domain's twins
+    from plantrack.core.model import Target, Task
 
 
 def deadline_text(timeline: Timeline, task: Task) -> str:

@@ -12,8 +12,9 @@ from typing import NamedTuple
 
 from plantrack.core import forms, periods
 from plantrack.core.answers import clause_roles
+from plantrack.core.domain import Status
 from plantrack.core.duties import blocked_note, target_note
-from plantrack.core.model import Status, Task
+from plantrack.core.model import Task
 from plantrack.core.schedule import DueItem
 from plantrack.core.selection import DUTIES, scope
 from plantrack.core.timeline import Timeline

@@ -8,13 +8,17 @@ its report lines and its blame follow its own clauses, never the whole task.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 from plantrack.core import history
 from plantrack.core.describe import describe_target
-from plantrack.core.model import Status, Task
+from plantrack.core.domain import Status
 from plantrack.core.schedule import Occurrence
 from plantrack.core.timeline import Timeline
 from plantrack.core.wording import unit_list
+
+if TYPE_CHECKING:  # a plan read from the cache is made of core.domain's twins
+    from plantrack.core.model import Task
 
 # For one office: the clauses (1-based) it plays a role in, by task id. None: every clause.
 Owed = Mapping[int, list[int]] | None

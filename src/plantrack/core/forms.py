@@ -13,9 +13,10 @@ import datetime as dt
 import hashlib
 import json
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
-from plantrack.core.model import Plan, Progress, Status, Task, Unit
+from plantrack.core.domain import Status
+from plantrack.core.model import Collective, Plan, Progress, Task
 from plantrack.core.periods import Period
 from plantrack.core.schedule import Occurrence
 from plantrack.core.selection import DUTIES, scope
@@ -179,9 +180,9 @@ def _offices(timeline: Timeline, dept: str | None) -> list[str]:
     if dept is None:
         return list(registry.units)
     found = registry.resolve(dept)
-    if isinstance(found, Unit):
+    if registry.is_unit(found):
         return [found.name]
-    return [unit.name for unit in registry.members(found)]
+    return [unit.name for unit in registry.members(cast("Collective", found))]
 
 
 def office_rows(timeline: Timeline, office: str, period: Period) -> list[FormRow]:

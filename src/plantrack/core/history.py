@@ -12,10 +12,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
-from plantrack.core.model import Progress, Status, Task
+from plantrack.core.domain import Status
 from plantrack.core.refs import find_occurrence
 from plantrack.core.schedule import Occurrence
+
+if TYPE_CHECKING:  # a plan read from the cache is made of core.domain's twins
+    from plantrack.core.model import Progress, Task
 
 
 def sets_status(entry: Progress) -> bool:

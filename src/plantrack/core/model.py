@@ -1,16 +1,24 @@
-"""Pydantic models of a plan file; no I/O happens here."""
+"""Pydantic models of a plan file: the schema that validates it; no I/O happens here.
+
+What the models answer besides their fields (a task's text, a plan's maps) comes from the
+behaviours in core.domain, which a plan read back from the cache shares without pydantic.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-from enum import StrEnum
-from functools import cached_property
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 from pydantic_core import PydanticCustomError
 
-Recurrence = Literal["month", "quarter", "half-year"]
+from plantrack.core.domain import (
+    PlanBehaviour,
+    ProgressBehaviour,
+    Recurrence,
+    Status,
+    TaskBehaviour,
+)
 
 
 def _in_plan_years(day: dt.date) -> dt.date:
@@ -33,23 +41,6 @@ def _one_line(text: str) -> str:
 
 
 OneLine = Annotated[str, AfterValidator(_one_line)]
-
-
-class Status(StrEnum):
-    """The progress states a clause or task can be in."""
-
-    NOT_STARTED = "未开始"
-    IN_PROGRESS = "进行中"
-    DONE = "已完成"
-    BLOCKED = "受阻"
-
-
-STATUS_ALIASES: dict[str, Status] = {
-    "todo": Status.NOT_STARTED,
-    "doing": Status.IN_PROGRESS,
-    "done": Status.DONE,
-    "blocked": Status.BLOCKED,
-}
 
 
 class _Strict(BaseModel):
@@ -144,7 +135,7 @@ class Target(_Strict):
     )
 
 
-class Progress(_Strict):
+class Progress(_Strict, ProgressBehaviour):
     """One entry of the progress log: the history that statuses, done items and values replay."""
 
     date: Day
@@ -164,10 +155,6 @@ class Progress(_Strict):
         default=None, description="延期：这一时限（occurrence）从 date 起改到的新日期；note 写原因"
     )
 
-    def known_on(self, day: dt.date) -> bool:
-        """Tell whether the entry existed on day: it had happened, and had been written down."""
-        return self.date <= day and (self.recorded is None or self.recorded <= day)
-
     @model_validator(mode="after")
     def _value_names_its_target(self) -> Progress:
         if (self.target is None) != (self.value is None):
@@ -181,7 +168,7 @@ class Progress(_Strict):
         return self
 
 
-class Task(_Strict):
+class Task(_Strict, TaskBehaviour):
     """A numbered task of the plan."""
 
     id: int = Field(ge=1)
@@ -196,32 +183,6 @@ class Task(_Strict):
     deadlines: list[Deadline] = Field(default_factory=list)
     targets: list[Target] = Field(default_factory=list)
     progress: list[Progress] = Field(default_factory=list)
-
-    def clause_ref(self, number: int) -> str:
-        """A clause (1-based) as people write it: 7.3 in a task of several, 13 in a task of one."""
-        return f"{self.id}.{number}" if len(self.clauses) > 1 else str(self.id)
-
-    @property
-    def lead_units(self) -> list[str]:
-        """Lead units across all clauses, each once, in order of first mention."""
-        return list(dict.fromkeys(name for clause in self.clauses for name in clause.lead))
-
-    @property
-    def responsible_units(self) -> list[str]:
-        """Responsible units across all clauses, each once, in order of first mention."""
-        return list(dict.fromkeys(name for clause in self.clauses for name in clause.responsible))
-
-    @property
-    def text(self) -> str:
-        """The task's full text as published: title, then each clause with its assignment."""
-        # A one-sentence task repeats its sentence as its only clause: say it once.
-        repeats = self.clauses[0].text.startswith(self.title)
-        parts = [] if repeats else [f"{self.title}。"]
-        for clause in self.clauses:
-            parts.append(clause.text)
-            if clause.assignment:
-                parts.append(f"（{clause.assignment}）")
-        return "".join(parts)
 
 
 class Section(_Strict):
@@ -253,7 +214,7 @@ class Reporting(_Strict):
     )
 
 
-class Plan(_Strict):
+class Plan(_Strict, PlanBehaviour):
     """A whole annual work plan."""
 
     title: OneLine = Field(min_length=1)
@@ -279,26 +240,6 @@ class Plan(_Strict):
     reporting: Reporting = Field(
         default_factory=Reporting, description="报告的主送机关、签发人和附注（联系人、电话）"
     )
-
-    @property
-    def fallback_due(self) -> dt.date:
-        """The due date of a task whose text states none."""
-        return self.default_due or dt.date(self.year, 12, 31)
-
-    @cached_property
-    def task_sections(self) -> dict[int, Section]:
-        """Map each task id to its section, built once."""
-        return {task.id: section for section in self.sections for task in section.tasks}
-
-    @cached_property
-    def tasks_by_id(self) -> dict[int, Task]:
-        """Map each task id to its task, built once."""
-        return {task.id: task for section in self.sections for task in section.tasks}
-
-    @property
-    def tasks(self) -> list[Task]:
-        """Every task in document order."""
-        return [task for section in self.sections for task in section.tasks]
 
 
 def plan_json_schema() -> dict[str, Any]:

@@ -5,12 +5,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
+from plantrack.core.domain import STATUS_ALIASES, Status
 from plantrack.core.errors import UsageError
-from plantrack.core.model import STATUS_ALIASES, Progress, Status
 from plantrack.core.numerals import half_width
 from plantrack.core.schedule import Occurrence, occurrence_by_key
 from plantrack.core.wording import closest, did_you_mean, occurrence_handle, occurrence_names
+
+if TYPE_CHECKING:  # a plan read from the cache is made of core.domain's twins
+    from plantrack.core.model import Progress
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,9 +15,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from plantrack.core import rules
+from plantrack.core.domain import Status
 from plantrack.core.errors import UsageError
 from plantrack.core.forms import Stamp, StampRow, text_fingerprint
-from plantrack.core.model import Plan, Progress, Status, Task, Unit
+from plantrack.core.model import Plan, Progress, Task, Unit
 from plantrack.core.numerals import half_width
 from plantrack.core.periods import written_date
 from plantrack.core.refs import TaskRef, parse_ref, parse_status

@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from plantrack.core.describe import deadline_text, describe_target
+from plantrack.core.domain import Status
 from plantrack.core.duties import (
     Owed,
     answering,
@@ -17,7 +18,7 @@ from plantrack.core.duties import (
     clauses_of,
     status_of,
 )
-from plantrack.core.model import Plan, Progress, Status, Task
+from plantrack.core.model import Plan, Progress, Task
 from plantrack.core.periods import Period, custom_period, next_period
 from plantrack.core.schedule import DueItem, Level
 from plantrack.core.shortfalls import (

@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING, Literal
 from plantrack.core.periods import month_end
 
 if TYPE_CHECKING:  # types only: naming an occurrence must not load pydantic (`plantrack -h`)
-    from plantrack.core.model import Deadline, Plan, Recurrence, Task
+    from plantrack.core.domain import Recurrence
+    from plantrack.core.model import Deadline, Plan, Task
 
 OccurrenceKind = Literal["date", "period", "recurring", "default", "undated"]
 Level = Literal["红", "黄", "绿"]

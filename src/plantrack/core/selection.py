@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Literal, NamedTuple
+from typing import TYPE_CHECKING, Literal, NamedTuple
 
+from plantrack.core.domain import Status
 from plantrack.core.errors import UsageError
-from plantrack.core.model import Collective, Progress, Section, Status, Task, Unit
 from plantrack.core.timeline import Timeline
 from plantrack.core.units import Registry, Role
 from plantrack.core.wording import ROLE_WORDS, closest, did_you_mean
+
+if TYPE_CHECKING:  # a plan read from the cache is made of core.domain's twins
+    from plantrack.core.model import Collective, Progress, Section, Task, Unit
 
 # named: the roles a clause names the unit in (牵头, 责任, 配合): its duties and shares.
 RoleFilter = Literal["named", "lead", "responsible", "support", "collective", "any"]

@@ -11,6 +11,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from plantrack.core.domain import Status
 from plantrack.core.duties import (
     Owed,
     answering,
@@ -22,7 +23,7 @@ from plantrack.core.duties import (
     sharing,
     target_note,
 )
-from plantrack.core.model import Status, Task
+from plantrack.core.model import Task
 from plantrack.core.periods import Period
 from plantrack.core.schedule import Occurrence
 from plantrack.core.timeline import Timeline

@@ -7,13 +7,16 @@ decided here and nowhere else.
 from __future__ import annotations
 
 import datetime as dt
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from plantrack.core import history
-from plantrack.core.model import Plan, Progress, Recurrence, Status, Target, Task
+from plantrack.core.domain import Recurrence, Status
 from plantrack.core.periods import Period
 from plantrack.core.refs import postponed_occurrence
 from plantrack.core.schedule import DueItem, Occurrence, Postponement, level, occurrences, postponed
+
+if TYPE_CHECKING:  # a plan read from the cache is made of core.domain's twins
+    from plantrack.core.model import Plan, Progress, Target, Task
 
 
 class Counts(NamedTuple):

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal, TypeGuard
 
 from plantrack.core.errors import UsageError
-from plantrack.core.model import Clause, Collective, Plan, Unit
 from plantrack.core.wording import closest, did_you_mean, role_label
+
+if TYPE_CHECKING:  # a plan read from the cache is made of core.domain's twins
+    from plantrack.core.model import Clause, Collective, Plan, Unit
 
 RoleKind = Literal["lead", "responsible", "support", "via"]
 _ROLE_RANK: dict[RoleKind, int] = {"lead": 0, "responsible": 1, "support": 2, "via": 3}
@@ -76,6 +78,13 @@ class Registry:
         close = closest(name, spelled, n=5, cutoff=0.5)
         return list(dict.fromkeys(spelled[c] for c in close))[:3]
 
+    def is_unit(self, found: Unit | Collective) -> TypeGuard[Unit]:
+        """Whether a resolved name is a unit, not a collective.
+
+        Asked of the registry, not with isinstance: a plan from the cache is made of twins.
+        """
+        return found.name in self.units
+
     def is_known(self, name: str) -> bool:
         """Tell whether name is a full unit name or a collective name."""
         return name in self.units or name in self.collectives
@@ -91,8 +100,7 @@ class Registry:
             roles.append(_RESPONSIBLE)
         if name in clause.support:
             roles.append(_SUPPORT)
-        # type(), not isinstance(): pydantic's metaclass makes isinstance slow in this loop.
-        if type(target) is Unit and target.group in self._collective_groups:
+        if self.is_unit(target) and target.group in self._collective_groups:
             for listed in (clause.responsible, clause.support):
                 for other in listed:
                     collective = self.collectives.get(other)

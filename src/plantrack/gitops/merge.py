@@ -16,8 +16,9 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from plantrack.core import history
+from plantrack.core.domain import Status
 from plantrack.core.errors import PlanError, PlantrackError
-from plantrack.core.model import Plan, Progress, Status
+from plantrack.core.model import Plan, Progress
 from plantrack.core.problems import Problem
 from plantrack.gitops import git
 from plantrack.gitops.plandiff import new_entries

@@ -11,8 +11,8 @@ from __future__ import annotations
 import io
 from typing import TYPE_CHECKING
 
+from plantrack.core.domain import Status
 from plantrack.core.forms import FormRow, Stamp
-from plantrack.core.model import Status
 from plantrack.core.periods import Period
 from plantrack.core.wording import month_day, period_name
 from plantrack.output.columns import Column, headings

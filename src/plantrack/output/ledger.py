@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from plantrack.core.answers import TaskLine
 from plantrack.core.describe import describe_target
-from plantrack.core.model import Clause, Progress, Status
+from plantrack.core.domain import Status
+from plantrack.core.model import Clause, Progress
 from plantrack.core.schedule import Level, Occurrence, level
 from plantrack.core.wording import (
     EVERY_TEXT,

@@ -6,7 +6,8 @@ from collections.abc import Iterator
 from typing import Any
 
 from plantrack.core.answers import DueListing, TaskLine
-from plantrack.core.model import Status, Target
+from plantrack.core.domain import Status
+from plantrack.core.model import Target
 from plantrack.core.schedule import DueItem, Occurrence
 from plantrack.core.selection import ClauseRole
 from plantrack.core.timeline import Counts

@@ -22,8 +22,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from plantrack.core.domain import Status
 from plantrack.core.errors import PlantrackError, UsageError
-from plantrack.core.model import Status
 from plantrack.core.numerals import to_chinese
 from plantrack.core.wording import chinese_date
 from plantrack.output.display import printable

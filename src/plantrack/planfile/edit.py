@@ -17,8 +17,9 @@ from typing import Any
 
 from plantrack.core import history, rules
 from plantrack.core import rule_codes as codes
+from plantrack.core.domain import Status
 from plantrack.core.errors import InternalError, PlanError, UsageError
-from plantrack.core.model import Plan, Progress, Status, Task
+from plantrack.core.model import Plan, Progress, Task
 from plantrack.core.problems import Loc
 from plantrack.core.refs import TaskRef, find_occurrence, postponed_occurrence
 from plantrack.core.schedule import Occurrence, occurrences

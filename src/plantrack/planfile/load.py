@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from plantrack.core import rule_codes as codes
 from plantrack.core.errors import PlanError, UsageError
-from plantrack.core.model import Plan
 from plantrack.core.periods import Period, today
 from plantrack.core.problems import Finding, Loc, Problem
 from plantrack.planfile import files
@@ -23,16 +22,26 @@ from plantrack.planfile import files
 if TYPE_CHECKING:
     from pydantic import ValidationError
 
+    from plantrack.core.model import Plan
     from plantrack.planfile.yamltree import SourceMap
 
 
-@dataclass
 class LoadedPlan:
-    """A validated plan together with where it came from."""
+    """A validated plan together with where it came from, and its text when asked for."""
 
-    plan: Plan
-    path: Path
-    text: str
+    def __init__(self, plan: Plan, path: Path, source: str | bytes) -> None:
+        self.plan = plan
+        self.path = path
+        # A plan from the cache was decoded when it was stored: its text is only made
+        # if a command asks for it (check's hints, a form's stamp).
+        self._source = source
+
+    @property
+    def text(self) -> str:
+        """The plan file's text."""
+        if isinstance(self._source, bytes):
+            self._source = decode(self._source, str(self.path))
+        return self._source
 
 
 class Checked(NamedTuple):
@@ -51,24 +60,24 @@ def load_plan(path: Path, *, as_of: dt.date | None = None) -> LoadedPlan:
     With as_of, progress entries dated after it are problems too, as `check` reports them.
     """
     data = files.read_plan(path)
-    text = decode(data, str(path))
     if len(data) > SNAPSHOT_UP_TO:
+        text = decode(data, str(path))
         del data  # a large plan is not kept whole: its bytes are not needed again
         return LoadedPlan(parse_plan(text, str(path), as_of=as_of), path, text)
-    return LoadedPlan(_validated(data, text, str(path), as_of), path, text)
+    return LoadedPlan(_validated(data, str(path), as_of), path, data)
 
 
-def _validated(data: bytes, text: str, path: str, as_of: dt.date | None) -> Plan:
+def _validated(data: bytes, path: str, as_of: dt.date | None) -> Plan:
     """The plan of these bytes: from the cache when they passed before, else read and kept."""
     from plantrack.planfile import snapshot
 
     plan = snapshot.restore(data)
     if plan is None:
-        plan = _parse(text, path, as_of=as_of, keep_values=False)[0]
+        plan = _parse(decode(data, path), path, as_of=as_of, keep_values=False)[0]
         remember(data, plan)
     elif as_of is not None and _progress_findings(plan, as_of):
         # Entries dated after as_of: read the text, to say where each one stands.
-        parse_plan(text, path, as_of=as_of)
+        parse_plan(decode(data, path), path, as_of=as_of)
     return plan
 
 
@@ -176,7 +185,7 @@ def _parse(text: str, path: str, *, as_of: dt.date | None, keep_values: bool) ->
         else:
             raw, passed = yamltree.read_values(text, path)[0], None
         findings = _findings(raw, as_of, passed=passed is not None and passed.known)
-        if isinstance(findings, Plan):
+        if not isinstance(findings, list):
             if passed is not None:
                 passed.remember()
             return findings, raw
@@ -244,7 +253,7 @@ def parse_with_spans(text: str, path: str) -> tuple[Plan, SourceMap, Any]:
     with _gc_paused():
         raw, source = yamltree.read_values(text, path, spans=True)
         findings = _findings(raw)
-        if isinstance(findings, Plan):
+        if not isinstance(findings, list):
             return findings, source, raw
         _, located = yamltree.read_values(text, path, track=True)
     raise PlanError(_locate(findings, located))
@@ -254,7 +263,7 @@ def validate_values(raw: Any) -> Plan | None:
     """Validate plain values already read; None when they are not a valid plan."""
     with _gc_paused():
         findings = _findings(raw)
-    return findings if isinstance(findings, Plan) else None
+    return None if isinstance(findings, list) else findings
 
 
 def _findings(
@@ -267,6 +276,7 @@ def _findings(
     from pydantic import ValidationError
 
     from plantrack.core import rules
+    from plantrack.core.model import Plan
 
     if not isinstance(raw, dict):
         kind = "列表" if isinstance(raw, list) else "单个值"

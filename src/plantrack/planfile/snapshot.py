@@ -1,9 +1,10 @@
 """A validated plan kept in the cache: the same bytes are neither parsed nor validated again.
 
-A plan is stored as pickled models, each reduced to its class and its field values. It is
-read back by an unpickler that can build nothing but the plan's own models, statuses and
-dates (a model is made by its class's __new__ and filled by pydantic's __setstate__): an entry written by someone else can at worst be a miss, never code that runs.
-Whatever goes wrong while reading an entry makes it a miss; the plan is then read as usual.
+A plan is stored as pickled models, each as its plain twin of core.domain and its field
+values. It is read back without pydantic by an unpickler that can build nothing but those
+twins, statuses and dates: an entry written by someone else can at worst be a miss, never
+code that runs. Whatever goes wrong while reading an entry makes it a miss; the plan is
+then read as usual.
 
 The entry is keyed by the file's bytes and the code (see cache.code_stamp); a plan is stored
 only after it passed every rule, so a hit needs only the rules that depend on the day.
@@ -11,11 +12,10 @@ only after it passed every rule, so a hit needs only the rules that depend on th
 
 from __future__ import annotations
 
-import copyreg
 import datetime as dt
 import io
 import pickle
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from plantrack.planfile import cache
 
@@ -25,36 +25,22 @@ if TYPE_CHECKING:
 KIND = "plan"
 # Each new version of a plan adds an entry; the oldest beyond these are removed.
 KEPT = 16
-_MODEL_MODULE = "plantrack.core.model"
-_MODELS = frozenset(
-    {
-        "Plan",
-        "Unit",
-        "Collective",
-        "Section",
-        "Task",
-        "Clause",
-        "Deadline",
-        "Target",
-        "Progress",
-        "Reporting",
-        "Status",
-    }
-)
+_DOMAIN = "plantrack.core.domain"
 
 
 def restore(data: bytes) -> Plan | None:
-    """The validated plan stored for these bytes, or None."""
+    """The validated plan stored for these bytes, or None: made of core.domain's twins."""
     stored = cache.get(KIND, data)
     if stored is None:
         return None
-    from plantrack.core.model import Plan
+    from plantrack.core import domain
 
     try:
         plan = _Unpickler(io.BytesIO(stored)).load()
     except Exception:  # any damage at all is a miss, never fatal
         return None
-    return plan if type(plan) is Plan else None
+    # The twins answer as the models do; commands see them as the models they stand for.
+    return cast("Plan", plan) if type(plan) is domain.Plan else None
 
 
 def store(data: bytes, plan: Plan) -> None:
@@ -62,48 +48,48 @@ def store(data: bytes, plan: Plan) -> None:
     if cache.folder() is None:
         return
     buffer = io.BytesIO()
-    _Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(plan)
+    try:
+        _Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(plan)
+    except Exception:  # a plan that cannot be kept is read again next time, never a failure
+        return
     cache.put(KIND, data, buffer.getvalue(), keep=KEPT)
 
 
 class _Pickler(pickle.Pickler):
-    """Pickles each model as its class and field values (not the plan's cached maps)."""
+    """Pickles each model as its plain twin: the class, then its fields as the twin's state."""
 
     def __init__(self, file: io.BytesIO, protocol: int) -> None:
         super().__init__(file, protocol)
-        from plantrack.core import model
+        from plantrack.core import domain, model
 
-        self._models = {getattr(model, name) for name in _MODELS if name != "Status"}
+        self._twins = {getattr(model, name): twin for name, twin in domain.TWINS.items()}
+        self._plan = domain.Plan
         # Only the plan keeps more than its fields: the maps its cached properties built.
         self._plan_fields = frozenset(model.Plan.model_fields)
 
     def reducer_override(self, obj: Any) -> Any:
-        """Reduce a model to its class and pydantic's own state; leave the rest to pickle."""
-        cls = type(obj)
-        if cls not in self._models:
+        """Reduce a model to its twin's class and fields; leave the rest to pickle."""
+        twin = self._twins.get(type(obj))
+        if twin is None:
             return NotImplemented
         fields = obj.__dict__
-        if cls.__name__ == "Plan":
+        if twin is self._plan:
             fields = {name: fields[name] for name in self._plan_fields}
-        # Read back as pickle reads any object: cls.__new__, then pydantic's __setstate__.
-        state = {
-            "__dict__": fields,
-            "__pydantic_fields_set__": obj.__pydantic_fields_set__,
-            "__pydantic_extra__": None,
-            "__pydantic_private__": None,
-        }
-        return copyreg.__newobj__, (cls,), state  # type: ignore[attr-defined]  # not in typeshed
+        # Read back by pickle alone, no Python code run: the twin called with nothing (it
+        # has no __init__), then its __dict__ filled with the fields.
+        return twin, (), fields
 
 
 class _Unpickler(pickle.Unpickler):
-    """Finds only the plan's models and dates: nothing else can be called."""
+    """Finds only the twins, the statuses and dates: nothing else can be called."""
 
     def find_class(self, module: str, name: str) -> Any:
-        """The allowed class or function; anything else refuses the whole entry."""
-        if module == _MODEL_MODULE and name in _MODELS:
-            from plantrack.core import model
+        """The allowed class; anything else refuses the whole entry."""
+        if module == _DOMAIN:
+            from plantrack.core import domain
 
-            return getattr(model, name)
+            if name in domain.TWINS or name == "Status":
+                return getattr(domain, name)
         if module == "datetime" and name == "date":
             return dt.date
         raise pickle.UnpicklingError(f"{module}.{name}")

@@ -23,8 +23,9 @@ from yaml.events import (
     SequenceStartEvent,
 )
 
+from plantrack.core.domain import Status
 from plantrack.core.errors import InternalError, PlanError, UsageError
-from plantrack.core.model import Plan, Progress, Status
+from plantrack.core.model import Plan, Progress
 from plantrack.core.problems import Loc
 from plantrack.core.wording import format_number
 from plantrack.planfile import load, yamltree
