@@ -56,6 +56,7 @@ class Registry:
             self.groups.setdefault(unit.group, []).append(unit)
         self._collective_groups = {c.group for c in plan.collectives if c.group}
         self._via = {c.name: Role("via", c.name, c.scope == "all") for c in plan.collectives}
+        self._group_of_collective = {c.name: c.group for c in plan.collectives if c.group}
 
     def resolve(self, query: str) -> Unit | Collective:
         """Find a unit by full name or alias, or a collective by name; suggest on failure."""
@@ -91,23 +92,27 @@ class Registry:
 
     def roles(self, target: Unit | Collective, clause: Clause) -> list[Role]:
         """List how target is involved in clause, strongest role first."""
+        # Asked of every clause of the plan: roles are immutable, so each is made once, and
+        # they are added in rank order (only several "via" roles may need sorting).
         name = target.name
         roles: list[Role] = []
-        # Asked of every clause of the plan: roles are immutable, so each is made once.
         if name in clause.lead:
             roles.append(_LEAD)
         if name in clause.responsible:
             roles.append(_RESPONSIBLE)
         if name in clause.support:
             roles.append(_SUPPORT)
-        if self.is_unit(target) and target.group in self._collective_groups:
-            for listed in (clause.responsible, clause.support):
-                for other in listed:
-                    collective = self.collectives.get(other)
-                    if collective and collective.group == target.group:
-                        roles.append(self._via[other])
-        if len(roles) > 1:
-            roles.sort(key=_rank)
+        group = target.group
+        if name in self.units and group in self._collective_groups:
+            via = [
+                self._via[other]
+                for listed in (clause.responsible, clause.support)
+                for other in listed
+                if self._group_of_collective.get(other) == group
+            ]
+            if len(via) > 1:
+                via.sort(key=_rank)
+            roles += via
         return roles
 
     def members(self, collective: Collective) -> list[Unit]:
