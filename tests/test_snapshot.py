@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from pydantic import BaseModel
 from typer.testing import CliRunner
 
 from helpers import PLAN_2023, PLANTRACK, PROGRESS_PLAN, ROOT, Invoke
@@ -354,3 +355,18 @@ def test_the_plan_a_mark_wrote_is_read_back_by_the_next_command(
     assert plan.tasks_by_id[13].progress[-1].note == "已部署"
     monkeypatch.setenv("PLANTRACK_NO_CACHE", "1")
     assert load.load_plan(copy).plan == plan  # the same plan the text gives
+
+
+def test_every_model_has_a_twin_with_the_same_behaviour() -> None:
+    models = {
+        name
+        for name, found in vars(model).items()
+        if isinstance(found, type)
+        and issubclass(found, BaseModel)
+        and found.__module__ == model.__name__
+    } - {"_Strict"}
+    assert models == set(domain.TWINS)
+    for name, twin in domain.TWINS.items():
+        for base in getattr(model, name).__mro__:
+            if base.__module__ == domain.__name__:  # a behaviour: the twin has it too
+                assert issubclass(twin, base), (name, base)

@@ -144,9 +144,14 @@ class Plain:
 
     def __eq__(self, other: object) -> bool:
         # Equal to its twin of either kind with the same fields, as pydantic models compare.
-        if type(other).__name__ != type(self).__name__ or not hasattr(other, "__dict__"):
+        if type(other).__name__ != type(self).__name__:
             return NotImplemented
-        theirs = other._fields() if isinstance(other, Plain) else _model_fields(other)
+        if isinstance(other, Plain):
+            theirs = other._fields()
+        elif hasattr(type(other), "model_fields"):
+            theirs = _model_fields(other)
+        else:
+            return NotImplemented
         return self._fields() == theirs
 
     __hash__ = None  # type: ignore[assignment]  # mutable, like the pydantic models

@@ -62,7 +62,7 @@ def load_plan(path: Path, *, as_of: dt.date | None = None) -> LoadedPlan:
     data = files.read_plan(path)
     if len(data) > SNAPSHOT_UP_TO:
         text = decode(data, str(path))
-        del data  # a large plan is not kept whole: its bytes are not needed again
+        del data  # freed before the YAML reader makes its own copy: 100 MB at 100,000 tasks
         return LoadedPlan(parse_plan(text, str(path), as_of=as_of), path, text)
     return LoadedPlan(_validated(data, str(path), as_of), path, data)
 
