@@ -65,12 +65,11 @@ def print_json(data: Any, *, pretty: bool | None = None) -> None:
     """
     # Indenting forces json's pure-Python encoder, ten times slower on a large plan.
     indent = 2 if (is_terminal() if pretty is None else pretty) else None
-    if isinstance(data, Iterator) or (indent is None and isinstance(data, list)):
-        if indent is not None:
-            data = list(data)
-        else:
-            _print_json_items(data)
-            return
+    if indent is None and isinstance(data, list | Iterator):
+        _print_json_items(data)
+        return
+    if isinstance(data, Iterator):
+        data = list(data)
     text = json.dumps(data, ensure_ascii=False, indent=indent)
     sys.stdout.write(json_printable(text) + "\n")
 

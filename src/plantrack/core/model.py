@@ -46,7 +46,8 @@ OneLine = Annotated[str, AfterValidator(_one_line)]
 class _Strict(BaseModel):
     """Base for every model: unknown keys are errors, so typos never vanish."""
 
-    # Built on first validation, not at import: a plan read from the cache is never validated.
+    # Built on first validation, not at import: a command answered from the cache may import
+    # the models (for a report's types) without validating anything.
     model_config = ConfigDict(extra="forbid", populate_by_name=False, defer_build=True)
 
 

@@ -54,9 +54,9 @@ class Registry:
         self.groups: dict[str, list[Unit]] = {}
         for unit in plan.units:
             self.groups.setdefault(unit.group, []).append(unit)
-        self._collective_groups = {c.group for c in plan.collectives if c.group}
         self._via = {c.name: Role("via", c.name, c.scope == "all") for c in plan.collectives}
         self._group_of_collective = {c.name: c.group for c in plan.collectives if c.group}
+        self._collective_groups = set(self._group_of_collective.values())
 
     def resolve(self, query: str) -> Unit | Collective:
         """Find a unit by full name or alias, or a collective by name; suggest on failure."""
@@ -103,7 +103,7 @@ class Registry:
         if name in clause.support:
             roles.append(_SUPPORT)
         group = target.group
-        if name in self.units and group in self._collective_groups:
+        if self.is_unit(target) and group in self._collective_groups:
             via = [
                 self._via[other]
                 for listed in (clause.responsible, clause.support)

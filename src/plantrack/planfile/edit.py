@@ -262,9 +262,7 @@ def _edit(path: Path, ref: TaskRef, change: Change, *, dry_run: bool) -> Outcome
     shown = str(path)
     # A dry run writes nothing, so it need not wait for another edit to finish.
     with files.editing(path, lock=not dry_run) as opened:
-        original = opened.data
-        has_bom = original.startswith(files.BOM)
-        before = load.decode(original, shown)
+        before = load.decode(opened.data, shown)
         plan, raw = load.parse_with_values(before, shown)
         problem = rules.task_message(plan, ref.task)
         if problem:
@@ -287,10 +285,16 @@ def _edit(path: Path, ref: TaskRef, change: Change, *, dry_run: bool) -> Outcome
             occurrences=tuple(occurrences(task, new_plan)),
         )  # fmt: skip
         if not dry_run:
-            written = (files.BOM if has_bom else b"") + after.encode("utf-8")
-            opened.replace(written)
-            load.remember(written, new_plan)
+            _write(opened, after, new_plan)
         return outcome
+
+
+def _write(opened: files.Editing, after: str, plan: Plan) -> None:
+    """Replace the file with the new text, its BOM kept, and keep the plan it validated to."""
+    bom = files.BOM if opened.data.startswith(files.BOM) else b""
+    written = bom + after.encode("utf-8")
+    opened.replace(written)
+    load.remember(written, plan)
 
 
 def _status_of(plan: Plan, task: Task, ref: TaskRef) -> Status:
@@ -370,8 +374,7 @@ def add_entries(
     """
     shown = str(path)
     with files.editing(path, lock=not dry_run) as opened:
-        original = opened.data
-        before = load.decode(original, shown)
+        before = load.decode(opened.data, shown)
         plan = load.parse_plan(before, shown)
         added, already = _new_entries(plan, entries, as_of)
         if not added:
@@ -385,10 +388,7 @@ def add_entries(
             ):
                 raise InternalError(f"任务 {task_id} 的进展记录没有按预期增加，文件未修改。")
         if not dry_run:
-            bom = files.BOM if original.startswith(files.BOM) else b""
-            written = bom + after.encode("utf-8")
-            opened.replace(written)
-            load.remember(written, new_plan)
+            _write(opened, after, new_plan)
         return Batch(path, plan, new_plan, added, already, not dry_run)
 
 

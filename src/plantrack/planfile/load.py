@@ -64,21 +64,27 @@ def load_plan(path: Path, *, as_of: dt.date | None = None) -> LoadedPlan:
         text = decode(data, str(path))
         del data  # freed before the YAML reader makes its own copy: 100 MB at 100,000 tasks
         return LoadedPlan(parse_plan(text, str(path), as_of=as_of), path, text)
-    return LoadedPlan(_validated(data, str(path), as_of), path, data)
+    plan, decoded = _validated(data, str(path), as_of)
+    return LoadedPlan(plan, path, data if decoded is None else decoded)
 
 
-def _validated(data: bytes, path: str, as_of: dt.date | None) -> Plan:
-    """The plan of these bytes: from the cache when they passed before, else read and kept."""
+def _validated(data: bytes, path: str, as_of: dt.date | None) -> tuple[Plan, str | None]:
+    """The plan of these bytes: from the cache when they passed before, else read and kept.
+
+    With it the text, when it had to be decoded (a miss), so it is not decoded again.
+    """
     from plantrack.planfile import snapshot
 
     plan = snapshot.restore(data)
     if plan is None:
-        plan = _parse(decode(data, path), path, as_of=as_of, keep_values=False)[0]
+        text = decode(data, path)
+        plan = _parse(text, path, as_of=as_of, keep_values=False)[0]
         remember(data, plan)
-    elif as_of is not None and _progress_findings(plan, as_of):
+        return plan, text
+    if _progress_findings(plan, as_of):
         # Entries dated after as_of: read the text, to say where each one stands.
         parse_plan(decode(data, path), path, as_of=as_of)
-    return plan
+    return plan, None
 
 
 def remember(data: bytes, plan: Plan) -> None:
@@ -92,7 +98,10 @@ def remember(data: bytes, plan: Plan) -> None:
         snapshot.store(data, plan)
 
 
-def _progress_findings(plan: Plan, as_of: dt.date) -> list[Finding]:
+def _progress_findings(plan: Plan, as_of: dt.date | None) -> list[Finding]:
+    """What the day checked can find in a plan that passed every rule before: entries after it."""
+    if as_of is None:
+        return []
     from plantrack.core import rules
 
     return rules.progress_findings(plan, as_of)
@@ -213,16 +222,16 @@ def _values(text: str, path: str) -> tuple[Any, _Passed | None]:
 
     from plantrack.planfile import cache
 
-    data = text.encode("utf-8")
-    # Noted under the text's digest, so the text's bytes need not stay in memory till then.
-    digest = hashlib.sha256(data).digest()
+    # Both entries are keyed by the text's digest: the text is hashed once, and its bytes
+    # need not stay in memory while it is read.
+    digest = hashlib.sha256(text.encode("utf-8")).digest()
     passed = _Passed(digest, known=cache.get(_PASSED, digest) is not None)
-    stored = cache.get("values", data)
+    stored = cache.get("values", digest)
     if stored is not None:
         with suppress(ValueError):  # an entry that is no JSON is a miss like any other
             return json.loads(stored), passed
     raw, _ = yamltree.read_values(text, path)
-    cache.put("values", data, json.dumps(raw, ensure_ascii=False).encode("utf-8"))
+    cache.put("values", digest, json.dumps(raw, ensure_ascii=False).encode("utf-8"))
     return raw, passed
 
 
@@ -287,7 +296,7 @@ def _findings(
     except ValidationError as exc:
         return _validation_findings(exc)
     if passed:
-        return (rules.progress_findings(plan, as_of) if as_of else []) or plan
+        return _progress_findings(plan, as_of) or plan
     return rules.check(plan, as_of=as_of) or plan
 
 
